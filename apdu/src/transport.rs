@@ -1,0 +1,77 @@
+//! The boundary to whatever carries bytes to a card: PC/SC, the mock card, a test script.
+
+/// Why a command could not be carried to the card or its answer back. When a command was being
+/// sent, the card may or may not have run it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransportError {
+    /// The card was removed (or lost power).
+    #[error("the card was removed")]
+    CardRemoved,
+    /// Another program or a reader event reset the card.
+    #[error("the card was reset")]
+    CardReset,
+    /// The answer was shorter than SW1 SW2 (a card that vanished mid-command).
+    #[error("the card answered {len} bytes; a response needs at least SW1 SW2")]
+    ShortResponse {
+        /// Number of bytes received.
+        len: usize,
+    },
+    /// The card did not answer in time.
+    #[error("the card did not answer in time")]
+    Timeout,
+    /// The reader service went away.
+    #[error("the smart card service stopped")]
+    ServiceStopped,
+    /// Another program holds the card exclusively.
+    #[error("another program is using the card")]
+    Busy,
+    /// Any other failure of the underlying layer, kept as a typed source.
+    #[error("card communication failed: {0}")]
+    Other(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Carries one command APDU to the card and returns its raw answer (data + SW1 SW2).
+///
+/// Implementations must not resend anything: a resent VERIFY costs a PIN try.
+pub trait Transport {
+    /// Sends `command` (encoded bytes) and returns the raw response.
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError>;
+}
+
+impl<T: Transport + ?Sized> Transport for &mut T {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        (**self).transmit(command)
+    }
+}
+
+/// What happens to the card when a transaction or connection ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Disposition {
+    /// Leave the card as it is (read-only work).
+    Leave,
+    /// Warm-reset the card: selected files and verified PINs are gone.
+    Reset,
+    /// Cut the card's power: nothing verified survives, even on cards that keep it across a reset.
+    Unpower,
+}
+
+/// How a transaction began.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct TransactionStart {
+    /// The card was reset since the last transaction (by another program or a reader event);
+    /// any selected application and verified state are gone.
+    pub card_was_reset: bool,
+}
+
+/// A connected card that runs work in exclusive transactions: no other program can send a
+/// command between two commands of the same transaction.
+pub trait Connection {
+    /// Runs `work` inside one exclusive transaction and ends it with `end`. The connection may
+    /// reconnect once if the card was reset before the transaction began; it never reruns `work`.
+    fn transaction<R>(
+        &mut self,
+        end: Disposition,
+        work: impl FnOnce(&mut dyn Transport, TransactionStart) -> R,
+    ) -> Result<R, TransportError>;
+}

@@ -1,0 +1,17 @@
+//! mynapin: check and test My Number card (JPKI) PINs over PC/SC without ever causing a lockout.
+//!
+//! Layers, top to bottom (data flows one way):
+//! - [`cli`]: the command line; the only code that prints.
+//! - [`jpki`]: applications, PINs and the guard that reads the retry counter before every VERIFY.
+//! - [`apdu`]: commands, responses and the exchange engine (a crate of its own).
+//! - transports: [`reader`] (PC/SC, the only code that touches the `pcsc` crate) and [`mock`]
+//!   (the card model behind tests, the demo card and the virtual card).
+#![forbid(unsafe_code)]
+
+pub use apdu;
+
+pub mod cli;
+pub mod i18n;
+pub mod jpki;
+pub mod mock;
+pub mod reader;
