@@ -1,6 +1,167 @@
-//! The command line.
+//! The command line: argument parsing, the card backend, output in text (Japanese or English) or
+//! JSON, and exit codes. The only layer that prints. The contract is in `docs/cli.md`.
 
-/// Runs the command line and returns the exit code.
+mod backend;
+mod completions;
+mod demo;
+mod error;
+mod output;
+mod readers;
+mod status;
+mod verify;
+mod virtual_card;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::i18n::Lang;
+pub use error::{CliError, ExitCode};
+use output::Output;
+
+/// The PINs of the built-in demo card, shown in the help text.
+const DEMO_HELP: &str = "\
+Demo card (--demo): a built-in virtual My Number card whose counters persist between runs.
+  PINs: auth 1234, sign ABC123, card-info 5678. `mynapin --demo reset-demo` restores it.
+
+Exit codes: 0 ok, 1 other error, 2 usage error or malformed PIN, 3 wrong PIN, 4 refused (PIN not
+sent), 5 blocked, 6 no PC/SC service, reader or card, 7 not a My Number card.";
+
+/// Check and test My Number card PINs without ever causing a lockout.
+///
+/// mynapin reads a PIN's retry counter before every VERIFY, in the same PC/SC transaction, and
+/// refuses to send a PIN when only one try is left.
+#[derive(Debug, Parser)]
+#[command(name = "mynapin", version, after_help = DEMO_HELP)]
+pub struct Cli {
+    /// Reader: exact name, case-insensitive part of the name, or the index `readers` prints.
+    #[arg(short, long, global = true, value_name = "NAME|INDEX")]
+    reader: Option<String>,
+    /// Print one JSON document on stdout (errors too).
+    #[arg(long, global = true)]
+    json: bool,
+    /// Language of messages (default from LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
+    /// More detail on stderr; -vv shows the APDU trace with PIN bytes masked.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Use the built-in demo card instead of a reader.
+    #[arg(long, global = true)]
+    demo: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Ja,
+    En,
+}
+
+/// Which PINs `status` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PinChoice {
+    Auth,
+    Sign,
+    CardInfo,
+    All,
+}
+
+/// The one PIN `verify` checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PinArg {
+    Auth,
+    Sign,
+    CardInfo,
+}
+
+impl From<PinArg> for crate::jpki::PinKind {
+    fn from(arg: PinArg) -> Self {
+        match arg {
+            PinArg::Auth => crate::jpki::PinKind::Auth,
+            PinArg::Sign => crate::jpki::PinKind::Sign,
+            PinArg::CardInfo => crate::jpki::PinKind::CardInfo,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List readers: index, name, card present, ATR and card type.
+    Readers,
+    /// Show how many tries each PIN has left. Spends no try.
+    Status {
+        /// Which PIN.
+        #[arg(long, value_enum, default_value = "all")]
+        pin: PinChoice,
+    },
+    /// Test a PIN, guarded: refused when only one try is left or the counter is unknown.
+    Verify {
+        /// Which PIN.
+        #[arg(long, value_enum, default_value = "auth")]
+        pin: PinArg,
+        /// Read the PIN as one line on stdin instead of a hidden prompt on the terminal.
+        #[arg(long)]
+        pin_stdin: bool,
+    },
+    /// Restore the demo card to its first state (all tries left).
+    ResetDemo,
+    /// Be a virtual My Number card on the real PC/SC stack through vsmartcard-vpcd.
+    VirtualCard(virtual_card::Args),
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Parses the arguments, runs the command, prints the result and returns the exit code.
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { ExitCode::Usage } else { ExitCode::Success };
+            let json = std::env::args().any(|arg| arg == "--json");
+            if json && code == ExitCode::Usage {
+                let out = Output::new(true, Lang::from_env());
+                out.error(&CliError::Usage(error.to_string().trim().to_string()));
+            } else {
+                let _ = error.print();
+            }
+            return code as i32;
+        }
+    };
+    init_logging(cli.verbose);
+    let lang = match cli.lang {
+        Some(LangArg::Ja) => Lang::Ja,
+        Some(LangArg::En) => Lang::En,
+        None => Lang::from_env(),
+    };
+    let out = Output::new(cli.json, lang);
+    let backend = backend::Options { reader: cli.reader.clone(), demo: cli.demo };
+    let result = match cli.command {
+        Command::Readers => readers::run(&backend, &out),
+        Command::Status { pin } => status::run(&backend, &out, pin),
+        Command::Verify { pin, pin_stdin } => verify::run(&backend, &out, pin.into(), pin_stdin),
+        Command::ResetDemo => demo::reset(&out),
+        Command::VirtualCard(args) => virtual_card::run(&args, &out),
+        Command::Completions { shell } => completions::run(shell),
+    };
+    match result {
+        Ok(code) => code as i32,
+        Err(error) => {
+            out.error(&error);
+            error.exit_code() as i32
+        }
+    }
+}
+
+/// `-v` shows info, `-vv` the APDU trace (debug); `RUST_LOG` overrides.
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let env = env_logger::Env::default().default_filter_or(level);
+    let _ = env_logger::Builder::from_env(env).format_timestamp(None).try_init();
 }

@@ -1,1 +1,20 @@
-//! placeholder
+//! The JPKI layer: applications, PINs, card detection, and the guard that reads the retry
+//! counter before every VERIFY. Card facts and their sources: `docs/jpki.md`.
+//!
+//! Everything here talks to the card through [`apdu::Connection`] and [`apdu::exchange`]; it knows
+//! nothing of PC/SC and prints nothing.
+
+mod commands;
+mod detect;
+mod error;
+mod guard;
+mod pin;
+
+pub use commands::Application;
+pub use detect::{identify, CardIdentity, CardType};
+pub use error::JpkiError;
+pub use guard::{
+    guarded_verify, read_counter, read_status, CardStatus, Counter, PinStatus, Refusal,
+    UnknownOutcome, VerifyOutcome,
+};
+pub use pin::{Pin, PinFormatError, PinKind};

@@ -1,0 +1,88 @@
+//! The card a command talks to: a reader through PC/SC, or the built-in demo card.
+
+use std::path::PathBuf;
+
+use apdu::{Connection, Disposition, Transport, TransactionStart, TransportError};
+
+use super::{demo, CliError};
+use crate::mock::MockCard;
+use crate::reader::PcscConnection;
+
+/// How to find the card.
+pub struct Options {
+    /// `--reader`.
+    pub reader: Option<String>,
+    /// `--demo`.
+    pub demo: bool,
+}
+
+/// The name the demo card's reader shows.
+pub const DEMO_READER: &str = "mynapin demo card";
+
+/// An open card.
+pub enum Backend {
+    /// A real (or virtual) card through PC/SC.
+    Pcsc(PcscConnection),
+    /// The demo card and the file its state lives in.
+    Demo {
+        /// The card model.
+        card: Box<MockCard>,
+        /// Its state file.
+        path: PathBuf,
+    },
+}
+
+impl Backend {
+    /// Opens the card the options name.
+    pub fn open(options: &Options) -> Result<Backend, CliError> {
+        if options.demo {
+            if options.reader.is_some() {
+                return Err(CliError::Usage(
+                    "--reader and --demo do not go together: the demo card has no reader".into(),
+                ));
+            }
+            let path = demo::state_path()?;
+            let card = MockCard::new(demo::load_state(&path)?);
+            return Ok(Backend::Demo { card: Box::new(card), path });
+        }
+        Ok(Backend::Pcsc(PcscConnection::open(options.reader.as_deref())?))
+    }
+
+    /// The reader's name.
+    pub fn reader_name(&self) -> String {
+        match self {
+            Backend::Pcsc(connection) => connection.reader().name.clone(),
+            Backend::Demo { .. } => DEMO_READER.to_string(),
+        }
+    }
+
+    /// The card's ATR, for diagnostics only.
+    pub fn atr(&self) -> Vec<u8> {
+        match self {
+            Backend::Pcsc(connection) => connection.reader().atr.clone().unwrap_or_default(),
+            Backend::Demo { card, .. } => card.atr().to_vec(),
+        }
+    }
+
+    /// Disconnects, leaving the card as it is (a VERIFY transaction already cut its power), and
+    /// saves the demo card's counters.
+    pub fn finish(self) -> Result<(), CliError> {
+        match self {
+            Backend::Pcsc(connection) => Ok(connection.close(Disposition::Leave)?),
+            Backend::Demo { card, path } => Ok(card.state().save(&path)?),
+        }
+    }
+}
+
+impl Connection for Backend {
+    fn transaction<R>(
+        &mut self,
+        end: Disposition,
+        work: impl FnOnce(&mut dyn Transport, TransactionStart) -> R,
+    ) -> Result<R, TransportError> {
+        match self {
+            Backend::Pcsc(connection) => connection.transaction(end, work),
+            Backend::Demo { card, .. } => card.transaction(end, work),
+        }
+    }
+}

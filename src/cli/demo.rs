@@ -1,0 +1,56 @@
+//! The demo card's state file and `reset-demo`.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::output::Output;
+use super::{CliError, ExitCode};
+use crate::mock::CardState;
+
+/// Overrides where the demo card keeps its state (tests use it).
+pub const STATE_ENV: &str = "MYNAPIN_DEMO_STATE";
+
+/// The demo card's state file: `$MYNAPIN_DEMO_STATE`, else `mynapin/demo-card.json` in the user's
+/// cache directory.
+pub fn state_path() -> Result<PathBuf, CliError> {
+    if let Some(path) = std::env::var_os(STATE_ENV).filter(|path| !path.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    match dirs::cache_dir() {
+        Some(dir) => Ok(dir.join("mynapin").join("demo-card.json")),
+        None => Err(CliError::Usage(format!(
+            "cannot find a cache directory for the demo card's state; set {STATE_ENV} to a file path"
+        ))),
+    }
+}
+
+/// The saved state, or a fresh demo card when there is none yet.
+pub fn load_state(path: &std::path::Path) -> Result<CardState, CliError> {
+    if path.exists() {
+        Ok(CardState::load(path)?)
+    } else {
+        Ok(CardState::demo())
+    }
+}
+
+/// `mynapin --demo reset-demo`: every PIN back to all tries.
+pub fn reset(out: &Output) -> Result<ExitCode, CliError> {
+    let path = state_path()?;
+    CardState::demo().save(&path)?;
+    if out.json {
+        out.print_json(&json!({ "reset": true, "state_file": path }));
+    } else {
+        out.text(match out.lang {
+            crate::i18n::Lang::En => format!(
+                "The demo card is back to its first state (all tries left). PINs: auth 1234, sign ABC123, card-info 5678. State: {}",
+                path.display()
+            ),
+            crate::i18n::Lang::Ja => format!(
+                "デモカードを初期状態（残り回数すべて）に戻しました。暗証番号: auth 1234、sign ABC123、card-info 5678。状態ファイル: {}",
+                path.display()
+            ),
+        });
+    }
+    Ok(ExitCode::Success)
+}

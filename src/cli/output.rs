@@ -1,0 +1,86 @@
+//! Where and how results are printed: text in the chosen language, or one JSON document.
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::CliError;
+use crate::i18n::{Lang, Localized};
+
+/// The output mode of one run.
+pub struct Output {
+    /// One JSON document on stdout instead of text.
+    pub json: bool,
+    /// Language of text.
+    pub lang: Lang,
+}
+
+impl Output {
+    /// The output for `--json` and `--lang`.
+    pub fn new(json: bool, lang: Lang) -> Self {
+        Output { json, lang }
+    }
+
+    /// Picks the text for the language.
+    pub fn pick<'a>(&self, en: &'a str, ja: &'a str) -> &'a str {
+        self.lang.pick(en, ja)
+    }
+
+    /// Prints the JSON document.
+    pub fn print_json(&self, value: &impl Serialize) {
+        match serde_json::to_string_pretty(value) {
+            Ok(text) => println!("{text}"),
+            Err(error) => eprintln!("mynapin: cannot write JSON: {error}"),
+        }
+    }
+
+    /// Prints text on stdout (text mode only).
+    pub fn text(&self, line: impl AsRef<str>) {
+        if !self.json {
+            println!("{}", line.as_ref());
+        }
+    }
+
+    /// Prints a note on stderr (text mode only): things said before a prompt.
+    pub fn note(&self, line: impl AsRef<str>) {
+        if !self.json {
+            eprintln!("{}", line.as_ref());
+        }
+    }
+
+    /// Prints an error: `{"error": {"code", "message"}}` on stdout in JSON mode, a line on stderr
+    /// otherwise.
+    pub fn error(&self, error: &CliError) {
+        let message = error.localized(self.lang);
+        if self.json {
+            self.print_json(&json!({ "error": { "code": error.code(), "message": message } }));
+        } else {
+            eprintln!("mynapin: {message}");
+        }
+    }
+}
+
+/// Pads `text` with spaces to `width` terminal columns (CJK characters take two).
+pub fn pad(text: &str, width: usize) -> String {
+    let used: usize = text.chars().map(char_width).sum();
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
+}
+
+fn char_width(c: char) -> usize {
+    match c as u32 {
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pad;
+
+    #[test]
+    fn pads_by_terminal_columns() {
+        assert_eq!(pad("auth", 6), "auth  ");
+        assert_eq!(pad("暗証番号", 10), "暗証番号  ");
+        assert_eq!(pad("toolong", 3), "toolong");
+    }
+}

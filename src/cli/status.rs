@@ -1,0 +1,143 @@
+//! `mynapin status`: the counters, spending nothing.
+
+use serde::Serialize;
+
+use super::backend::{Backend, Options};
+use super::output::{pad, Output};
+use super::{CliError, ExitCode, PinChoice};
+use crate::i18n::Lang;
+use crate::jpki::{read_status, CardIdentity, CardType, Counter, PinKind, PinStatus};
+
+/// Reads and prints the counters of the chosen PINs.
+pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCode, CliError> {
+    let kinds: Vec<PinKind> = match choice {
+        PinChoice::All => PinKind::ALL.to_vec(),
+        PinChoice::Auth => vec![PinKind::Auth],
+        PinChoice::Sign => vec![PinKind::Sign],
+        PinChoice::CardInfo => vec![PinKind::CardInfo],
+    };
+    let mut backend = Backend::open(options)?;
+    let status = read_status(&mut backend, &kinds);
+    let reader = backend.reader_name();
+    let atr = backend.atr();
+    backend.finish()?;
+    let status = status?;
+    if out.json {
+        out.print_json(&StatusJson {
+            reader,
+            card: CardJson::new(&status.identity, &atr),
+            pins: status.pins.iter().map(PinJson::from).collect(),
+        });
+    } else {
+        out.text(format!("{} {reader}", pad(out.pick("Reader:", "リーダー:"), 9)));
+        out.text(format!(
+            "{} {} ({})",
+            pad(out.pick("Card:", "カード:"), 9),
+            card_type_text(&status.identity.card_type, out.lang),
+            status.identity.token_label
+        ));
+        for pin in &status.pins {
+            out.text(pin_line(pin, out.lang));
+        }
+    }
+    Ok(ExitCode::Success)
+}
+
+/// One line per PIN: name, title and format, counter.
+pub fn pin_line(pin: &PinStatus, lang: Lang) -> String {
+    let kind = pin.kind;
+    let title = format!("{} ({})", kind.title(lang), kind.format_hint(lang));
+    format!("{} {} {}", pad(kind.name(), 10), pad(&title, 48), counter_text(kind, pin.counter, lang))
+}
+
+/// The counter in words, with what it means for `verify`.
+pub fn counter_text(kind: PinKind, counter: Counter, lang: Lang) -> String {
+    let max = kind.max_tries();
+    match (counter, lang) {
+        (Counter::TriesLeft(1), Lang::En) => {
+            format!("1 of {max} tries left: one more wrong try locks it; verify will refuse")
+        }
+        (Counter::TriesLeft(1), Lang::Ja) => {
+            format!("残り 1 回（最大 {max} 回）: あと1回間違えるとロックされるため、verify は送信しません")
+        }
+        (Counter::TriesLeft(tries), Lang::En) => format!("{tries} of {max} tries left"),
+        (Counter::TriesLeft(tries), Lang::Ja) => format!("残り {tries} 回（最大 {max} 回）"),
+        (Counter::Blocked(sw), Lang::En) => {
+            format!("blocked ({sw}): unlock it at your city office")
+        }
+        (Counter::Blocked(sw), Lang::Ja) => format!("ロック中 ({sw}): 市区町村の窓口で解除してください"),
+        (Counter::Unknown(sw), Lang::En) => format!("unknown (the card answered {sw})"),
+        (Counter::Unknown(sw), Lang::Ja) => format!("不明（カードの応答 {sw}）"),
+    }
+}
+
+fn card_type_text(card_type: &CardType, lang: Lang) -> &'static str {
+    match (card_type, lang) {
+        (CardType::MyNumberCard, Lang::En) => "My Number card",
+        (CardType::MyNumberCard, Lang::Ja) => "マイナンバーカード",
+        (CardType::JukiCard, Lang::En) => "Juki card (住基カード)",
+        (CardType::JukiCard, Lang::Ja) => "住基カード",
+        (CardType::OtherJpki, Lang::En) => "JPKI card of an unknown kind",
+        (CardType::OtherJpki, Lang::Ja) => "種類不明の公的個人認証カード",
+    }
+}
+
+/// `state` in JSON: `ok`, `last-try`, `blocked` or `unknown`.
+pub fn counter_state(counter: Counter) -> &'static str {
+    match counter {
+        Counter::TriesLeft(1) => "last-try",
+        Counter::TriesLeft(_) => "ok",
+        Counter::Blocked(_) => "blocked",
+        Counter::Unknown(_) => "unknown",
+    }
+}
+
+#[derive(Serialize)]
+struct StatusJson {
+    reader: String,
+    card: CardJson,
+    pins: Vec<PinJson>,
+}
+
+#[derive(Serialize)]
+struct CardJson {
+    #[serde(rename = "type")]
+    card_type: &'static str,
+    token_label: String,
+    atr: String,
+}
+
+impl CardJson {
+    fn new(identity: &CardIdentity, atr: &[u8]) -> Self {
+        CardJson {
+            card_type: identity.card_type.name(),
+            token_label: identity.token_label.clone(),
+            atr: hex::encode(atr),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PinJson {
+    pin: &'static str,
+    tries_left: Option<u8>,
+    max_tries: u8,
+    state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sw: Option<String>,
+}
+
+impl From<&PinStatus> for PinJson {
+    fn from(pin: &PinStatus) -> Self {
+        PinJson {
+            pin: pin.kind.name(),
+            tries_left: pin.counter.tries_left(),
+            max_tries: pin.kind.max_tries(),
+            state: counter_state(pin.counter),
+            sw: match pin.counter {
+                Counter::Blocked(sw) | Counter::Unknown(sw) => Some(sw.to_string()),
+                Counter::TriesLeft(_) => None,
+            },
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! `mynapin verify`: the guarded VERIFY. The counter is read and shown first; with one try left,
+//! blocked or unknown, mynapin refuses before asking for the PIN.
+
+use std::io::{BufRead, IsTerminal, Read};
+
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use super::backend::{Backend, Options};
+use super::output::Output;
+use super::status::counter_text;
+use super::{CliError, ExitCode};
+use crate::i18n::Lang;
+use crate::jpki::{guarded_verify, read_counter, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome};
+
+/// Longest line read from stdin for a PIN; anything longer is not a PIN.
+const MAX_PIN_LINE: u64 = 64;
+
+/// Runs the guarded verify and prints the result.
+pub fn run(options: &Options, out: &Output, kind: PinKind, pin_stdin: bool) -> Result<ExitCode, CliError> {
+    if !pin_stdin && !std::io::stdin().is_terminal() {
+        return Err(CliError::NoTerminal);
+    }
+    let mut backend = Backend::open(options)?;
+    let reader = backend.reader_name();
+    let attempt = attempt(&mut backend, out, kind, pin_stdin);
+    let finished = backend.finish();
+    let outcome = attempt?;
+    if let Err(error) = finished {
+        log::warn!("closing the card failed after the attempt: {error}");
+    }
+    let (result, code) = classify(&outcome);
+    if out.json {
+        out.print_json(&VerifyJson {
+            reader,
+            pin: kind.name(),
+            result,
+            tries_left: outcome.tries_left(kind),
+            reason: match outcome {
+                VerifyOutcome::Refused(Refusal::LastTry) => Some("last-try"),
+                VerifyOutcome::Refused(Refusal::CounterUnknown(_)) => Some("counter-unknown"),
+                _ => None,
+            },
+        });
+    } else {
+        out.text(outcome_text(&outcome, kind, out.lang));
+    }
+    Ok(code)
+}
+
+/// Reads the counter, asks for the PIN with no transaction open, then the guarded VERIFY.
+fn attempt(backend: &mut Backend, out: &Output, kind: PinKind, pin_stdin: bool) -> Result<VerifyOutcome, CliError> {
+    let counter = read_counter(backend, kind)?;
+    out.text(format!("{}: {}", kind.title(out.lang), counter_text(kind, counter, out.lang)));
+    if let Some(refusal) = counter.refusal() {
+        return Ok(VerifyOutcome::Refused(refusal));
+    }
+    let pin = read_pin(kind, pin_stdin, out.lang)?;
+    Ok(guarded_verify(backend, &pin)?)
+}
+
+/// Reads the PIN from the terminal (hidden) or one line of stdin, and checks its format at once.
+fn read_pin(kind: PinKind, pin_stdin: bool, lang: Lang) -> Result<Pin, CliError> {
+    let line = if pin_stdin {
+        // Capacity up front so the buffer never reallocates and leaves a copy behind.
+        let mut line = Zeroizing::new(String::with_capacity(MAX_PIN_LINE as usize + 1));
+        std::io::stdin()
+            .lock()
+            .take(MAX_PIN_LINE)
+            .read_line(&mut line)
+            .map_err(CliError::PinInput)?;
+        line
+    } else {
+        let prompt = format!("{} ({}): ", kind.title(lang), kind.format_hint(lang));
+        Zeroizing::new(rpassword::prompt_password(prompt).map_err(CliError::PinInput)?)
+    };
+    Ok(Pin::new(kind, line.trim_end_matches(['\r', '\n']))?)
+}
+
+/// JSON `result` and the exit code.
+fn classify(outcome: &VerifyOutcome) -> (&'static str, ExitCode) {
+    match outcome {
+        VerifyOutcome::Verified => ("verified", ExitCode::Success),
+        VerifyOutcome::WrongPin { .. } => ("wrong-pin", ExitCode::WrongPin),
+        VerifyOutcome::Blocked { .. } | VerifyOutcome::Refused(Refusal::Blocked(_)) => ("blocked", ExitCode::Blocked),
+        VerifyOutcome::Refused(_) => ("refused", ExitCode::Refused),
+        VerifyOutcome::Unknown(_) => ("unknown", ExitCode::Other),
+    }
+}
+
+fn outcome_text(outcome: &VerifyOutcome, kind: PinKind, lang: Lang) -> String {
+    let max = kind.max_tries();
+    match (outcome, lang) {
+        (VerifyOutcome::Verified, Lang::En) => format!("The PIN is correct. The counter is back at {max} of {max} tries."),
+        (VerifyOutcome::Verified, Lang::Ja) => format!("暗証番号は正しいです。残り回数は {max} 回に戻りました。"),
+        (VerifyOutcome::WrongPin { tries_left: 1 }, Lang::En) => format!(
+            "Wrong PIN. 1 of {max} tries left. One more wrong try locks it and unlocking needs a visit to the city office, so mynapin will not send this PIN again. A correct PIN entered elsewhere (the clinic, the official software) restores all tries."
+        ),
+        (VerifyOutcome::WrongPin { tries_left: 1 }, Lang::Ja) => format!(
+            "暗証番号が違います。残り 1 回（最大 {max} 回）です。あと1回間違えるとロックされ、解除には市区町村の窓口へ行く必要があるため、mynapin はこの暗証番号をもう送りません。別の場所（医療機関、公式ソフト）で正しい暗証番号を入力すると回数は元に戻ります。"
+        ),
+        (VerifyOutcome::WrongPin { tries_left }, Lang::En) => format!("Wrong PIN. {tries_left} of {max} tries left."),
+        (VerifyOutcome::WrongPin { tries_left }, Lang::Ja) => format!("暗証番号が違います。残り {tries_left} 回（最大 {max} 回）です。"),
+        (VerifyOutcome::Blocked { sw }, Lang::En) => format!(
+            "Wrong PIN, and it is now blocked ({sw}). Unlocking needs a visit to your city office with the card and an ID."
+        ),
+        (VerifyOutcome::Blocked { sw }, Lang::Ja) => format!(
+            "暗証番号が違い、ロックされました（{sw}）。解除には、カードを持って市区町村の窓口へ行く必要があります。"
+        ),
+        (VerifyOutcome::Refused(refusal), _) => refusal_text(*refusal, lang),
+        (VerifyOutcome::Unknown(cause), Lang::En) => format!(
+            "The VERIFY was sent but its result is unknown ({}). Whether a try was spent is not known; mynapin will not send the PIN again. Run `mynapin status` to see the counter.",
+            unknown_cause(cause)
+        ),
+        (VerifyOutcome::Unknown(cause), Lang::Ja) => format!(
+            "VERIFY を送りましたが、結果が分かりません（{}）。試行回数が減ったかどうかは不明です。mynapin は暗証番号を再送しません。`mynapin status` で残り回数を確認してください。",
+            unknown_cause(cause)
+        ),
+    }
+}
+
+fn refusal_text(refusal: Refusal, lang: Lang) -> String {
+    match (refusal, lang) {
+        (Refusal::LastTry, Lang::En) => "Only one try is left. One more wrong PIN would lock it, and unlocking needs a visit to the city office, so mynapin will not send it. The PIN was not sent. A correct PIN entered elsewhere (the clinic, the official software) restores all tries.".into(),
+        (Refusal::LastTry, Lang::Ja) => "残り 1 回です。あと1回間違えるとロックされ、解除には市区町村の窓口へ行く必要があるため、mynapin は暗証番号を送りません（送信していません）。別の場所（医療機関、公式ソフト）で正しい暗証番号を入力すると回数は元に戻ります。".into(),
+        (Refusal::Blocked(sw), Lang::En) => format!("The PIN is blocked ({sw}); the PIN was not sent. Unlocking needs a visit to your city office with the card and an ID."),
+        (Refusal::Blocked(sw), Lang::Ja) => format!("暗証番号はロックされています（{sw}）。送信していません。解除には、カードを持って市区町村の窓口へ行く必要があります。"),
+        (Refusal::CounterUnknown(sw), Lang::En) => format!("The card did not report how many tries are left (it answered {sw}). mynapin sends a PIN only when it can see at least two tries left, so the PIN was not sent."),
+        (Refusal::CounterUnknown(sw), Lang::Ja) => format!("カードが残り回数を返しませんでした（応答 {sw}）。mynapin は残り2回以上を確認できたときだけ暗証番号を送るため、送信していません。"),
+    }
+}
+
+fn unknown_cause(cause: &UnknownOutcome) -> String {
+    match cause {
+        UnknownOutcome::Exchange(error) => error.to_string(),
+        UnknownOutcome::Transport(error) => error.to_string(),
+        UnknownOutcome::UnexpectedStatus(sw) => format!("the card answered {sw}"),
+    }
+}
+
+#[derive(Serialize)]
+struct VerifyJson {
+    reader: String,
+    pin: &'static str,
+    result: &'static str,
+    tries_left: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+}

@@ -1,0 +1,113 @@
+//! Errors of the JPKI layer.
+
+use apdu::{ExchangeError, StatusWord, TransportError};
+
+use crate::i18n::{Lang, Localized};
+
+/// Why a JPKI operation failed. A failure while a VERIFY was under way is not an error but
+/// [`super::VerifyOutcome::Unknown`].
+#[derive(Debug, thiserror::Error)]
+pub enum JpkiError {
+    /// Selecting the JPKI application answered 6A82.
+    #[error("this card has no JPKI application: it is not a My Number card")]
+    NotMyNumberCard,
+    /// A step answered a status word other than the one the card gives.
+    #[error("{step} answered {sw} ({})", sw.status())]
+    UnexpectedStatus {
+        /// The step.
+        step: &'static str,
+        /// What the card answered.
+        sw: StatusWord,
+    },
+    /// The token label is not printable text.
+    #[error("the token label is not text: {}", hex::encode_upper(bytes))]
+    BadTokenLabel {
+        /// The label field as read.
+        bytes: Vec<u8>,
+    },
+    /// A command could not be carried out.
+    #[error(transparent)]
+    Exchange(#[from] ExchangeError),
+    /// The transaction could not begin or end.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+impl JpkiError {
+    /// The transport error beneath, if any.
+    pub fn transport_error(&self) -> Option<&TransportError> {
+        match self {
+            JpkiError::Transport(error) => Some(error),
+            JpkiError::Exchange(error) => error.transport_error(),
+            _ => None,
+        }
+    }
+}
+
+/// Cause and next step for transport failures, shared with the CLI.
+pub fn localize_transport(error: &TransportError, lang: Lang) -> String {
+    match (error, lang) {
+        (TransportError::CardRemoved, Lang::En) => {
+            "The card was removed. Insert it again and rerun the command.".into()
+        }
+        (TransportError::CardRemoved, Lang::Ja) => {
+            "カードが取り外されました。もう一度差し込んで、コマンドを実行し直してください。".into()
+        }
+        (TransportError::CardReset, Lang::En) => {
+            "Another program reset the card. Close other programs that use the reader and try again.".into()
+        }
+        (TransportError::CardReset, Lang::Ja) => {
+            "別のプログラムがカードをリセットしました。リーダーを使う他のプログラムを閉じて、もう一度試してください。".into()
+        }
+        (TransportError::Busy, Lang::En) => {
+            "Another program is using the card (for example the official JPKI software or a browser). Close it and try again.".into()
+        }
+        (TransportError::Busy, Lang::Ja) => {
+            "別のプログラム（公的個人認証サービスの利用者クライアントソフトやブラウザーなど）がカードを使用中です。閉じてからもう一度試してください。".into()
+        }
+        (TransportError::Timeout, Lang::En) => {
+            "The card did not answer. Take it out, insert it again and retry.".into()
+        }
+        (TransportError::Timeout, Lang::Ja) => {
+            "カードが応答しません。カードを抜き差ししてから、もう一度試してください。".into()
+        }
+        (TransportError::ServiceStopped, Lang::En) => {
+            "The smart card service stopped. Start it again (Linux: sudo systemctl start pcscd) and retry.".into()
+        }
+        (TransportError::ServiceStopped, Lang::Ja) => {
+            "スマートカードサービスが停止しました。起動し直して（Linux: sudo systemctl start pcscd）から、もう一度試してください。".into()
+        }
+        (error, Lang::En) => format!("Communication with the card failed: {error}. Check the reader and the card and try again."),
+        (error, Lang::Ja) => format!("カードとの通信に失敗しました（{error}）。リーダーとカードを確認して、もう一度試してください。"),
+    }
+}
+
+impl Localized for JpkiError {
+    fn localized(&self, lang: Lang) -> String {
+        if let Some(transport) = self.transport_error() {
+            return localize_transport(transport, lang);
+        }
+        match (self, lang) {
+            (JpkiError::NotMyNumberCard, Lang::En) => {
+                "This card is not a My Number card (it has no JPKI application). Insert your My Number card.".into()
+            }
+            (JpkiError::NotMyNumberCard, Lang::Ja) => {
+                "このカードはマイナンバーカードではありません（公的個人認証APがありません）。マイナンバーカードを差し込んでください。".into()
+            }
+            (JpkiError::UnexpectedStatus { step, sw }, Lang::En) => format!(
+                "The card answered {sw} ({}) to {step}. It may not be a My Number card, or the reader lost contact; reinsert it and try again.",
+                sw.status()
+            ),
+            (JpkiError::UnexpectedStatus { step, sw }, Lang::Ja) => format!(
+                "カードが {step} に {sw}（{}）と応答しました。マイナンバーカードでないか、接触不良の可能性があります。差し直してもう一度試してください。",
+                sw.status()
+            ),
+            (JpkiError::BadTokenLabel { .. }, Lang::En) => format!("{self}. This is not a card mynapin knows."),
+            (JpkiError::BadTokenLabel { .. }, Lang::Ja) => {
+                "トークンラベルが読み取れません。mynapin が対応していないカードです。".into()
+            }
+            (error, Lang::En) => format!("{error}. Reinsert the card and try again."),
+            (error, Lang::Ja) => format!("{error}。カードを差し直して、もう一度試してください。"),
+        }
+    }
+}

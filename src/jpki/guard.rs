@@ -1,0 +1,240 @@
+//! The guard: the retry counter is read before every VERIFY, in the same transaction, and a PIN is
+//! sent only when at least two tries remain. mynapin must never be the cause of a lockout.
+
+use apdu::{exchange, Connection, Disposition, ExchangeError, Status, StatusWord, Transport, TransportError};
+
+use super::commands::{read_counter as counter_command, select_ef, verify};
+use super::detect::{detect, select};
+use super::{Application, CardIdentity, JpkiError, Pin, PinKind};
+
+/// A PIN's retry counter, as the empty VERIFY reported it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counter {
+    /// `63Cx`, x > 0: x tries left.
+    TriesLeft(u8),
+    /// `63C0`, `6983` or `6984`: blocked; only the city office can unblock it.
+    Blocked(StatusWord),
+    /// Anything else, `9000` included (the JPKI empty VERIFY never answers 9000: OpenSC PR #959).
+    Unknown(StatusWord),
+}
+
+impl Counter {
+    /// Reads the answer to the empty VERIFY.
+    pub fn from_sw(sw: StatusWord) -> Counter {
+        match sw.status() {
+            Status::RetriesLeft(tries) if tries > 0 => Counter::TriesLeft(tries),
+            status if status.is_blocked() => Counter::Blocked(sw),
+            _ => Counter::Unknown(sw),
+        }
+    }
+
+    /// Tries left: 0 when blocked, `None` when unknown.
+    pub fn tries_left(self) -> Option<u8> {
+        match self {
+            Counter::TriesLeft(tries) => Some(tries),
+            Counter::Blocked(_) => Some(0),
+            Counter::Unknown(_) => None,
+        }
+    }
+
+    /// Why a PIN must not be sent with this counter, or `None` when at least two tries remain.
+    pub fn refusal(self) -> Option<Refusal> {
+        match self {
+            Counter::TriesLeft(tries) if tries >= 2 => None,
+            Counter::TriesLeft(_) => Some(Refusal::LastTry),
+            Counter::Blocked(sw) => Some(Refusal::Blocked(sw)),
+            Counter::Unknown(sw) => Some(Refusal::CounterUnknown(sw)),
+        }
+    }
+}
+
+/// Why the guard did not send the PIN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// One try left: a wrong PIN now would lock it.
+    LastTry,
+    /// Already blocked.
+    Blocked(StatusWord),
+    /// The counter could not be read; the card answered this.
+    CounterUnknown(StatusWord),
+}
+
+/// Why the result of a sent VERIFY is not known. The PIN may or may not have been checked; it is
+/// never sent again. Run `mynapin status` to see the counter.
+#[derive(Debug)]
+pub enum UnknownOutcome {
+    /// The VERIFY could not be completed (card removed or reset, reader gone, short answer).
+    Exchange(ExchangeError),
+    /// The transaction failed around the VERIFY.
+    Transport(TransportError),
+    /// The card answered something a VERIFY does not answer.
+    UnexpectedStatus(StatusWord),
+}
+
+/// The result of [`guarded_verify`].
+#[derive(Debug)]
+pub enum VerifyOutcome {
+    /// `9000`: correct; the counter is back at its maximum.
+    Verified,
+    /// `63Cx`, x > 0: wrong PIN, x tries left.
+    WrongPin {
+        /// Tries left.
+        tries_left: u8,
+    },
+    /// `63C0`, `6983`, `6984`: wrong PIN and now blocked, or blocked already.
+    Blocked {
+        /// What the card answered.
+        sw: StatusWord,
+    },
+    /// The PIN was not sent.
+    Refused(Refusal),
+    /// The PIN was sent and what happened is not known.
+    Unknown(UnknownOutcome),
+}
+
+impl VerifyOutcome {
+    /// Tries left after the attempt (or at the refusal); `None` when unknown.
+    pub fn tries_left(&self, kind: PinKind) -> Option<u8> {
+        match self {
+            VerifyOutcome::Verified => Some(kind.max_tries()),
+            VerifyOutcome::WrongPin { tries_left } => Some(*tries_left),
+            VerifyOutcome::Blocked { .. } => Some(0),
+            VerifyOutcome::Refused(refusal) => match refusal {
+                Refusal::LastTry => Some(1),
+                Refusal::Blocked(_) => Some(0),
+                Refusal::CounterUnknown(_) => None,
+            },
+            VerifyOutcome::Unknown(_) => None,
+        }
+    }
+}
+
+/// One PIN's counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PinStatus {
+    /// Which PIN.
+    pub kind: PinKind,
+    /// Its counter.
+    pub counter: Counter,
+}
+
+/// What `status` shows: the card and its counters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardStatus {
+    /// The card, from its token label.
+    pub identity: CardIdentity,
+    /// Counters, in the order of [`PinKind::ALL`].
+    pub pins: Vec<PinStatus>,
+}
+
+/// Reads the card's identity and the counters of `kinds` in one read-only transaction, spending
+/// no try: SELECT JPKI, the token label, then per PIN SELECT EF and the empty VERIFY; each
+/// application is selected once. All three PINs take 10 APDUs.
+pub fn read_status(conn: &mut impl Connection, kinds: &[PinKind]) -> Result<CardStatus, JpkiError> {
+    conn.transaction(Disposition::Leave, |tx, _| {
+        let identity = detect(tx)?;
+        let mut selected = Some(Application::Jpki);
+        let mut pins = Vec::new();
+        for kind in PinKind::ALL.into_iter().filter(|kind| kinds.contains(kind)) {
+            let app = kind.application();
+            if selected != Some(app) {
+                selected = Some(app);
+                if let Some(sw) = select_other_application(tx, app)? {
+                    // The application is missing (a 住基カード has no card-info AP): its PINs stay
+                    // unknown; nothing else may be read from it.
+                    selected = None;
+                    pins.push(PinStatus { kind, counter: Counter::Unknown(sw) });
+                    continue;
+                }
+            }
+            let counter = read_counter_of_selected_application(tx, kind)?;
+            pins.push(PinStatus { kind, counter });
+        }
+        Ok(CardStatus { identity, pins })
+    })?
+}
+
+/// Reads one PIN's counter in its own read-only transaction: SELECT the application, SELECT the
+/// PIN EF, empty VERIFY (3 APDUs). Used before prompting for a PIN.
+pub fn read_counter(conn: &mut impl Connection, kind: PinKind) -> Result<Counter, JpkiError> {
+    conn.transaction(Disposition::Leave, |tx, _| select_and_read_counter(tx, kind))?
+}
+
+/// The guarded VERIFY, in one transaction that ends by cutting the card's power (no verified state
+/// outlives the command): SELECT the application, SELECT the PIN EF, read the counter, and only if
+/// it reads `63Cx` with x ≥ 2, send `00 20 00 80 Lc PIN`, once.
+pub fn guarded_verify(conn: &mut impl Connection, pin: &Pin) -> Result<VerifyOutcome, JpkiError> {
+    let kind = pin.kind();
+    let mut verify_sent = false;
+    let mut card_answer = None;
+    let result = conn.transaction(Disposition::Unpower, |tx, start| {
+        if start.card_was_reset {
+            log::info!("the card was reset before this transaction; selecting again");
+        }
+        let counter = select_and_read_counter(tx, kind)?;
+        if let Some(refusal) = counter.refusal() {
+            return Ok(VerifyOutcome::Refused(refusal));
+        }
+        verify_sent = true;
+        Ok(match exchange(tx, &verify(pin)) {
+            Ok(response) => {
+                card_answer = Some(response.sw());
+                verify_outcome(response.sw())
+            }
+            Err(error) => VerifyOutcome::Unknown(UnknownOutcome::Exchange(error)),
+        })
+    });
+    match result {
+        Ok(outcome) => outcome,
+        Err(error) => match card_answer {
+            // The card answered, then ending the transaction failed: the answer stands.
+            Some(sw) => {
+                log::warn!("ending the transaction failed after the card answered: {error}");
+                Ok(verify_outcome(sw))
+            }
+            None if verify_sent => Ok(VerifyOutcome::Unknown(UnknownOutcome::Transport(error))),
+            None => Err(error.into()),
+        },
+    }
+}
+
+/// What the answer to a VERIFY with data means.
+fn verify_outcome(sw: StatusWord) -> VerifyOutcome {
+    match sw.status() {
+        Status::Success => VerifyOutcome::Verified,
+        Status::RetriesLeft(tries) if tries > 0 => VerifyOutcome::WrongPin { tries_left: tries },
+        status if status.is_blocked() => VerifyOutcome::Blocked { sw },
+        _ => VerifyOutcome::Unknown(UnknownOutcome::UnexpectedStatus(sw)),
+    }
+}
+
+fn select_and_read_counter(tx: &mut dyn Transport, kind: PinKind) -> Result<Counter, JpkiError> {
+    match kind.application() {
+        Application::Jpki => select(tx, Application::Jpki)?,
+        app => {
+            if let Some(sw) = select_other_application(tx, app)? {
+                return Ok(Counter::Unknown(sw));
+            }
+        }
+    }
+    read_counter_of_selected_application(tx, kind)
+}
+
+/// Selects an application other than JPKI; `Some(sw)` when the card does not have it.
+fn select_other_application(tx: &mut dyn Transport, app: Application) -> Result<Option<StatusWord>, JpkiError> {
+    match select(tx, app) {
+        Ok(()) => Ok(None),
+        Err(JpkiError::UnexpectedStatus { sw, .. }) => Ok(Some(sw)),
+        Err(error) => Err(error),
+    }
+}
+
+/// SELECT the PIN EF, then the empty VERIFY. A failed select leaves the counter unknown.
+fn read_counter_of_selected_application(tx: &mut dyn Transport, kind: PinKind) -> Result<Counter, JpkiError> {
+    let selected = exchange(tx, &select_ef(kind.ef()))?;
+    if !selected.is_success() {
+        return Ok(Counter::Unknown(selected.sw()));
+    }
+    let answer = exchange(tx, &counter_command())?;
+    Ok(Counter::from_sw(answer.sw()))
+}

@@ -1,0 +1,448 @@
+//! The PIN guard against the card model, byte-exact on the model's APDU log.
+
+use apdu::{Disposition, StatusWord};
+use mynapin::jpki::{
+    guarded_verify, read_counter, read_status, Counter, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome,
+};
+use mynapin::mock::{CardState, LogEntry, MockCard, Removal, RemovalTiming, StatusOverride};
+use proptest::prelude::*;
+
+const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
+const SELECT_CARD_INFO: &str = "00A4040C0AD3921000310001010408";
+const READ_COUNTER: &str = "00200080";
+
+fn right_pin(kind: PinKind) -> &'static str {
+    match kind {
+        PinKind::Auth => "1234",
+        PinKind::Sign => "ABC123",
+        PinKind::CardInfo => "5678",
+    }
+}
+
+fn wrong_pin(kind: PinKind) -> &'static str {
+    match kind {
+        PinKind::Auth | PinKind::CardInfo => "0000",
+        PinKind::Sign => "WRONG1",
+    }
+}
+
+fn select_app(kind: PinKind) -> &'static str {
+    match kind {
+        PinKind::CardInfo => SELECT_CARD_INFO,
+        _ => SELECT_JPKI,
+    }
+}
+
+fn select_ef(kind: PinKind) -> String {
+    format!("00A4020C02{}", hex::encode_upper(kind.ef()))
+}
+
+fn verify_apdu(pin: &str) -> String {
+    format!("00200080{:02X}{}", pin.len(), hex::encode_upper(pin))
+}
+
+fn tries_mut(card: &mut MockCard, kind: PinKind) -> &mut u8 {
+    let state = card.state_mut();
+    match kind {
+        PinKind::Auth => &mut state.auth.tries_left,
+        PinKind::Sign => &mut state.sign.tries_left,
+        PinKind::CardInfo => &mut state.card_info.tries_left,
+    }
+}
+
+fn card_with(kind: PinKind, tries: u8) -> MockCard {
+    let mut card = MockCard::new(CardState::demo());
+    *tries_mut(&mut card, kind) = tries;
+    card
+}
+
+/// The log as lines: `>` commands with their answer, `[` / `]` transaction bounds.
+fn log_lines(card: &MockCard) -> Vec<String> {
+    card.log()
+        .iter()
+        .filter_map(|entry| match entry {
+            LogEntry::Command { command, response } => Some(format!(
+                "{} -> {}",
+                hex::encode_upper(command),
+                response.as_deref().map_or("(none)".to_string(), hex::encode_upper)
+            )),
+            LogEntry::TransactionBegin => Some("[".into()),
+            LogEntry::TransactionEnd(disposition) => Some(format!("] {disposition:?}")),
+            _ => None,
+        })
+        .collect()
+}
+
+fn sw(code: u16) -> String {
+    format!("{code:04X}")
+}
+
+#[test]
+fn every_starting_counter_every_kind_right_and_wrong_pin() {
+    for kind in PinKind::ALL {
+        let max = kind.max_tries();
+        for start in 0..=max {
+            for correct in [true, false] {
+                let mut card = card_with(kind, start);
+                let typed = if correct { right_pin(kind) } else { wrong_pin(kind) };
+                let pin = Pin::new(kind, typed).unwrap();
+                let outcome = guarded_verify(&mut card, &pin).unwrap();
+                let counter_sw = sw(0x63C0 | start as u16);
+                let mut expected = vec![
+                    "[".to_string(),
+                    format!("{} -> 9000", select_app(kind)),
+                    format!("{} -> 9000", select_ef(kind)),
+                    format!("{READ_COUNTER} -> {counter_sw}"),
+                ];
+                let context = format!("{kind} from {start}, correct {correct}");
+                if start >= 2 {
+                    let answer = if correct { sw(0x9000) } else { sw(0x63C0 | (start - 1) as u16) };
+                    expected.push(format!("{} -> {answer}", verify_apdu(typed)));
+                    match (&outcome, correct) {
+                        (VerifyOutcome::Verified, true) => {}
+                        (VerifyOutcome::WrongPin { tries_left }, false) => assert_eq!(*tries_left, start - 1, "{context}"),
+                        other => panic!("{context}: {other:?}"),
+                    }
+                    let after = if correct { max } else { start - 1 };
+                    assert_eq!(*tries_mut(&mut card, kind), after, "{context}");
+                    assert_eq!(outcome.tries_left(kind), Some(after), "{context}");
+                } else {
+                    let expected_refusal = if start == 1 {
+                        Refusal::LastTry
+                    } else {
+                        Refusal::Blocked(StatusWord(0x63C0))
+                    };
+                    assert!(
+                        matches!(outcome, VerifyOutcome::Refused(refusal) if refusal == expected_refusal),
+                        "{context}: {outcome:?}"
+                    );
+                    assert_eq!(*tries_mut(&mut card, kind), start, "{context}: no try spent");
+                }
+                expected.push("] Unpower".to_string());
+                assert_eq!(log_lines(&card), expected, "{context}");
+            }
+        }
+    }
+}
+
+#[test]
+fn wrong_pin_at_two_leaves_one_and_the_next_verify_is_refused() {
+    let mut card = card_with(PinKind::Auth, 2);
+    let wrong = Pin::new(PinKind::Auth, "9999").unwrap();
+    assert!(matches!(guarded_verify(&mut card, &wrong).unwrap(), VerifyOutcome::WrongPin { tries_left: 1 }));
+    card.clear_log();
+    let right = Pin::new(PinKind::Auth, "1234").unwrap();
+    assert!(matches!(guarded_verify(&mut card, &right).unwrap(), VerifyOutcome::Refused(Refusal::LastTry)));
+    assert!(card.commands().iter().all(|c| c.len() <= 4 || c[1] != 0x20), "no VERIFY with data");
+    assert_eq!(card.state().auth.tries_left, 1);
+}
+
+#[test]
+fn a_card_answering_9000_to_the_empty_verify_is_refused() {
+    let mut card = MockCard::new(CardState::demo());
+    card.faults_mut().empty_verify_answers_9000 = true;
+    let pin = Pin::new(PinKind::Auth, "1234").unwrap();
+    let outcome = guarded_verify(&mut card, &pin).unwrap();
+    assert!(matches!(outcome, VerifyOutcome::Refused(Refusal::CounterUnknown(StatusWord(0x9000)))), "{outcome:?}");
+    assert_eq!(outcome.tries_left(PinKind::Auth), None);
+    assert_eq!(
+        log_lines(&card),
+        [
+            "[".to_string(),
+            format!("{SELECT_JPKI} -> 9000"),
+            format!("{} -> 9000", select_ef(PinKind::Auth)),
+            format!("{READ_COUNTER} -> 9000"),
+            "] Unpower".into()
+        ]
+    );
+    assert_eq!(read_counter(&mut card, PinKind::Auth).unwrap(), Counter::Unknown(StatusWord(0x9000)));
+}
+
+#[test]
+fn other_counter_answers_are_unknown_or_blocked_and_refused() {
+    for (code, expected) in [
+        (0x6983, Refusal::Blocked(StatusWord(0x6983))),
+        (0x6984, Refusal::Blocked(StatusWord(0x6984))),
+        (0x63C0, Refusal::Blocked(StatusWord(0x63C0))),
+        (0x6A82, Refusal::CounterUnknown(StatusWord(0x6A82))),
+        (0x6300, Refusal::CounterUnknown(StatusWord(0x6300))),
+        (0x6F00, Refusal::CounterUnknown(StatusWord(0x6F00))),
+    ] {
+        let mut card = MockCard::new(CardState::demo());
+        card.faults_mut().status_overrides.push(StatusOverride {
+            prefix: Some(vec![0x00, 0x20, 0x00, 0x80]),
+            index: None,
+            sw: code,
+        });
+        let pin = Pin::new(PinKind::Auth, "1234").unwrap();
+        let outcome = guarded_verify(&mut card, &pin).unwrap();
+        assert!(matches!(outcome, VerifyOutcome::Refused(refusal) if refusal == expected), "{code:04X}: {outcome:?}");
+        assert_eq!(card.commands().len(), 3, "{code:04X}: SELECT, SELECT EF, counter, nothing more");
+    }
+}
+
+#[test]
+fn removal_after_the_verify_executes_is_unknown_with_exactly_one_verify() {
+    let mut card = MockCard::new(CardState::demo());
+    // Commands: SELECT JPKI, SELECT EF, counter, VERIFY (4th): removed after the card ran it.
+    card.faults_mut().remove = Some(Removal { command: 4, timing: RemovalTiming::AfterExecuting });
+    let pin = Pin::new(PinKind::Auth, "0000").unwrap();
+    let outcome = guarded_verify(&mut card, &pin).unwrap();
+    assert!(matches!(outcome, VerifyOutcome::Unknown(UnknownOutcome::Exchange(_))), "{outcome:?}");
+    assert_eq!(outcome.tries_left(PinKind::Auth), None);
+    let verifies = card.commands().iter().filter(|c| c[1] == 0x20 && c.len() > 4).count();
+    assert_eq!(verifies, 1);
+    assert_eq!(card.state().auth.tries_left, 2, "the card ran the VERIFY");
+}
+
+#[test]
+fn removal_before_the_verify_executes_is_unknown_and_spends_nothing() {
+    let mut card = MockCard::new(CardState::demo());
+    card.faults_mut().remove = Some(Removal { command: 4, timing: RemovalTiming::BeforeExecuting });
+    let pin = Pin::new(PinKind::Auth, "0000").unwrap();
+    let outcome = guarded_verify(&mut card, &pin).unwrap();
+    assert!(matches!(outcome, VerifyOutcome::Unknown(_)), "{outcome:?}");
+    assert_eq!(card.state().auth.tries_left, 3);
+}
+
+#[test]
+fn removal_before_the_counter_read_is_an_error_and_no_verify_is_sent() {
+    for command in 1..=3 {
+        let mut card = MockCard::new(CardState::demo());
+        card.faults_mut().remove = Some(Removal { command, timing: RemovalTiming::AfterExecuting });
+        let pin = Pin::new(PinKind::Auth, "1234").unwrap();
+        let error = guarded_verify(&mut card, &pin).unwrap_err();
+        assert_eq!(error.transport_error().map(|e| e.to_string()), Some("the card was removed".to_string()));
+        assert!(card.commands().iter().all(|c| c.len() <= 4 || c[1] != 0x20));
+    }
+}
+
+#[test]
+fn status_reads_all_counters_with_each_application_selected_once() {
+    let mut card = MockCard::new(CardState::demo());
+    card.state_mut().sign.tries_left = 4;
+    card.state_mut().card_info.tries_left = 1;
+    let status = read_status(&mut card, &PinKind::ALL).unwrap();
+    assert_eq!(status.identity.token_label, "JPKIAPICCTOKEN2");
+    let counters: Vec<_> = status.pins.iter().map(|p| (p.kind, p.counter)).collect();
+    assert_eq!(
+        counters,
+        [
+            (PinKind::Auth, Counter::TriesLeft(3)),
+            (PinKind::Sign, Counter::TriesLeft(4)),
+            (PinKind::CardInfo, Counter::TriesLeft(1)),
+        ]
+    );
+    let mut label = hex::encode_upper("JPKIAPICCTOKEN2");
+    label.push_str(&"20".repeat(17));
+    assert_eq!(
+        log_lines(&card),
+        [
+            "[".to_string(),
+            format!("{SELECT_JPKI} -> 9000"),
+            "00A4020C020006 -> 9000".into(),
+            format!("00B0000020 -> {label}9000"),
+            format!("{} -> 9000", select_ef(PinKind::Auth)),
+            format!("{READ_COUNTER} -> 63C3"),
+            format!("{} -> 9000", select_ef(PinKind::Sign)),
+            format!("{READ_COUNTER} -> 63C4"),
+            format!("{SELECT_CARD_INFO} -> 9000"),
+            format!("{} -> 9000", select_ef(PinKind::CardInfo)),
+            format!("{READ_COUNTER} -> 63C1"),
+            format!("] {:?}", Disposition::Leave),
+        ]
+    );
+}
+
+#[test]
+fn status_of_the_auth_pin_alone_takes_five_apdus_and_spends_nothing() {
+    let mut card = MockCard::new(CardState::demo());
+    read_status(&mut card, &[PinKind::Auth]).unwrap();
+    assert_eq!(card.commands().len(), 5);
+    assert_eq!(card.state().auth.tries_left, 3);
+}
+
+#[test]
+fn a_card_without_jpki_is_not_a_my_number_card() {
+    let mut card = MockCard::new(CardState::demo());
+    card.faults_mut().status_overrides.push(StatusOverride {
+        prefix: Some(hex::decode(SELECT_JPKI).unwrap()),
+        index: None,
+        sw: 0x6A82,
+    });
+    assert!(matches!(read_status(&mut card, &PinKind::ALL), Err(mynapin::jpki::JpkiError::NotMyNumberCard)));
+    let pin = Pin::new(PinKind::Auth, "1234").unwrap();
+    assert!(matches!(guarded_verify(&mut card, &pin), Err(mynapin::jpki::JpkiError::NotMyNumberCard)));
+    assert!(card.commands().iter().all(|c| c[1] != 0x20), "nothing after the failed SELECT");
+}
+
+#[test]
+fn verified_state_does_not_outlive_the_verify_transaction() {
+    let mut card = MockCard::new(CardState::demo());
+    let pin = Pin::new(PinKind::Sign, "ABC123").unwrap();
+    assert!(matches!(guarded_verify(&mut card, &pin).unwrap(), VerifyOutcome::Verified));
+    // EF 0001 (signature certificate) is readable only while the signature password is verified.
+    let readable = apdu::Connection::transaction(&mut card, Disposition::Leave, |tx, _| {
+        let select = |c: &str| apdu::Command::new(0, 0xA4, if c.len() > 4 { 4 } else { 2 }, 0x0C).with_data(&hex::decode(c).unwrap());
+        apdu::exchange(tx, &select("D392F000260100000001")).unwrap();
+        apdu::exchange(tx, &select("0001")).unwrap();
+        apdu::exchange(tx, &apdu::Command::new(0, 0xB0, 0, 0).with_le(4)).unwrap().sw()
+    })
+    .unwrap();
+    assert_eq!(readable, StatusWord(0x6982));
+}
+
+// ---- The invariant, over random sequences of operations, faults and counters ----
+
+#[derive(Clone, Debug)]
+enum Op {
+    Verify { kind: PinKind, correct: bool },
+    Status,
+    SetTries { kind: PinKind, tries: u8 },
+    EmptyVerify9000(bool),
+    Override { index: usize, sw: u16 },
+    Remove { command: usize, after: bool },
+    ResetNext,
+}
+
+fn kind_strategy() -> impl Strategy<Value = PinKind> {
+    prop_oneof![Just(PinKind::Auth), Just(PinKind::Sign), Just(PinKind::CardInfo)]
+}
+
+fn sw_strategy() -> impl Strategy<Value = u16> {
+    prop_oneof![
+        (0u16..=15).prop_map(|x| 0x63C0 | x),
+        Just(0x9000),
+        Just(0x6983),
+        Just(0x6984),
+        Just(0x6A82),
+        Just(0x6700),
+        Just(0x6100),
+        Just(0x6C04),
+        any::<u16>(),
+    ]
+}
+
+fn op_strategy() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (kind_strategy(), any::<bool>()).prop_map(|(kind, correct)| Op::Verify { kind, correct }),
+        1 => Just(Op::Status),
+        2 => (kind_strategy(), 0u8..=5).prop_map(|(kind, tries)| Op::SetTries { kind, tries }),
+        1 => any::<bool>().prop_map(Op::EmptyVerify9000),
+        2 => (1usize..12, sw_strategy()).prop_map(|(index, sw)| Op::Override { index, sw }),
+        2 => (1usize..8, any::<bool>()).prop_map(|(command, after)| Op::Remove { command, after }),
+        1 => Just(Op::ResetNext),
+    ]
+}
+
+/// Every VERIFY with data is preceded, in the same transaction, by SELECT of that PIN's
+/// application, SELECT of that PIN EF and an empty VERIFY answered 63Cx with x >= 2, with no
+/// command in between; and each transaction holds at most one VERIFY with data.
+fn check_invariant(log: &[LogEntry]) -> Result<(), String> {
+    let mut transaction: Vec<(&[u8], Option<&[u8]>)> = Vec::new();
+    for entry in log {
+        match entry {
+            LogEntry::TransactionBegin | LogEntry::TransactionEnd(_) => transaction.clear(),
+            LogEntry::Command { command, response } => {
+                if command.len() > 4 && command[1] == 0x20 {
+                    let n = transaction.len();
+                    if n < 3 {
+                        return Err(format!("VERIFY {} without a counter read before it", hex::encode(command)));
+                    }
+                    let (counter, counter_answer) = transaction[n - 1];
+                    let (select, select_answer) = transaction[n - 2];
+                    if counter != [0x00, 0x20, 0x00, 0x80] {
+                        return Err(format!("the command before a VERIFY was {}", hex::encode(counter)));
+                    }
+                    match counter_answer {
+                        Some([0x63, x]) if x & 0xF0 == 0xC0 && x & 0x0F >= 2 => {}
+                        other => return Err(format!("VERIFY after counter answer {other:?}")),
+                    }
+                    let kind = PinKind::ALL
+                        .into_iter()
+                        .find(|kind| select == hex::decode(select_ef(*kind)).unwrap().as_slice())
+                        .ok_or_else(|| format!("the command before the counter read was {}", hex::encode(select)))?;
+                    if select_answer != Some(&[0x90, 0x00][..]) {
+                        return Err(format!("SELECT EF answered {select_answer:?}"));
+                    }
+                    let app = hex::decode(select_app(kind)).unwrap();
+                    let last_app = transaction.iter().rev().find(|(c, _)| c.starts_with(&[0x00, 0xA4, 0x04]));
+                    if last_app.map(|(c, _)| *c) != Some(app.as_slice()) {
+                        return Err("the PIN's application was not selected in this transaction".into());
+                    }
+                    if transaction.iter().any(|(c, _)| c.len() > 4 && c[1] == 0x20) {
+                        return Err("two VERIFY commands with data in one transaction".into());
+                    }
+                }
+                transaction.push((command.as_slice(), response.as_deref()));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
+
+    #[test]
+    fn no_verify_without_a_fresh_counter_of_two_or_more(ops in proptest::collection::vec(op_strategy(), 1..40)) {
+        let mut card = MockCard::new(CardState::demo());
+        let mut lying = false;
+        for op in ops {
+            let before: Vec<u8> = PinKind::ALL.iter().map(|k| *tries_mut(&mut card, *k)).collect();
+            let mut verified_kind = None;
+            match op {
+                Op::Verify { kind, correct } => {
+                    let pin = Pin::new(kind, if correct { right_pin(kind) } else { wrong_pin(kind) }).unwrap();
+                    let _ = guarded_verify(&mut card, &pin);
+                    verified_kind = Some(kind);
+                }
+                Op::Status => { let _ = read_status(&mut card, &PinKind::ALL); }
+                Op::SetTries { kind, tries } => {
+                    *tries_mut(&mut card, kind) = tries.min(kind.max_tries());
+                }
+                Op::EmptyVerify9000(on) => card.faults_mut().empty_verify_answers_9000 = on,
+                Op::Override { index, sw } => {
+                    lying = true;
+                    let base = card.commands().len();
+                    card.faults_mut().status_overrides.push(StatusOverride { prefix: None, index: Some(base + index), sw });
+                }
+                Op::Remove { command, after } => {
+                    let base = card.commands().len();
+                    let timing = if after { RemovalTiming::AfterExecuting } else { RemovalTiming::BeforeExecuting };
+                    card.faults_mut().remove = Some(Removal { command: base + command, timing });
+                }
+                Op::ResetNext => card.faults_mut().reset_before_next_transaction = true,
+            }
+            if !card.is_present() {
+                card.reinsert();
+            }
+            if !lying {
+                // An honest card never loses its last try through mynapin.
+                if let Some(kind) = verified_kind {
+                    let index = PinKind::ALL.iter().position(|k| *k == kind).unwrap();
+                    let after = *tries_mut(&mut card, kind);
+                    prop_assert!(!(before[index] >= 1 && after == 0), "{kind} went from {} to 0", before[index]);
+                    prop_assert!(before[index] != 1 || after == 1, "{kind} changed at one try left");
+                }
+            }
+        }
+        if let Err(violation) = check_invariant(card.log()) {
+            prop_assert!(false, "{violation}");
+        }
+    }
+}
+
+#[test]
+fn the_invariant_checker_catches_a_verify_without_a_counter_read() {
+    let mut card = MockCard::new(CardState::demo());
+    apdu::Connection::transaction(&mut card, Disposition::Leave, |tx, _| {
+        let select = apdu::Command::new(0, 0xA4, 4, 0x0C).with_data(&hex::decode("D392F000260100000001").unwrap());
+        apdu::exchange(tx, &select).unwrap();
+        apdu::exchange(tx, &apdu::Command::new(0, 0xA4, 2, 0x0C).with_data(&[0, 0x18])).unwrap();
+        apdu::exchange(tx, &apdu::Command::new(0, 0x20, 0, 0x80).with_secret_data(b"1234")).unwrap();
+    })
+    .unwrap();
+    assert!(check_invariant(card.log()).is_err());
+}
