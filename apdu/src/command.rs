@@ -225,3 +225,205 @@ impl fmt::Debug for Command {
         write!(f, "Command({})", self.masked_hex())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encoded(command: &Command) -> Vec<u8> {
+        command.encode().expect("encodable").to_vec()
+    }
+
+    #[test]
+    fn case_1_is_exactly_the_header() {
+        let read_retries = Command::new(0x00, 0x20, 0x00, 0x80);
+        assert_eq!(encoded(&read_retries), [0x00, 0x20, 0x00, 0x80]);
+        assert_eq!(
+            encoded(&read_retries.clone().extended()),
+            [0x00, 0x20, 0x00, 0x80]
+        );
+        assert_eq!(
+            encoded(&read_retries.with_data(&[])),
+            [0x00, 0x20, 0x00, 0x80]
+        );
+    }
+
+    #[test]
+    fn case_2_short() {
+        let read_binary = Command::new(0x00, 0xB0, 0x00, 0x00).with_le(0x10);
+        assert_eq!(encoded(&read_binary), [0x00, 0xB0, 0x00, 0x00, 0x10]);
+    }
+
+    #[test]
+    fn case_3_short() {
+        let select = Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(&[0x00, 0x18]);
+        assert_eq!(encoded(&select), [0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18]);
+    }
+
+    #[test]
+    fn case_4_short() {
+        let command = Command::new(0x80, 0xA2, 0x00, 0x80)
+            .with_data(&[0xAA, 0xBB, 0xCC])
+            .with_le(0x20);
+        assert_eq!(
+            encoded(&command),
+            [0x80, 0xA2, 0x00, 0x80, 0x03, 0xAA, 0xBB, 0xCC, 0x20]
+        );
+    }
+
+    #[test]
+    fn case_2_extended() {
+        let command = Command::new(0x00, 0xB0, 0x00, 0x00)
+            .with_le(0x0123)
+            .extended();
+        assert_eq!(
+            encoded(&command),
+            [0x00, 0xB0, 0x00, 0x00, 0x00, 0x01, 0x23]
+        );
+    }
+
+    #[test]
+    fn case_3_extended() {
+        let command = Command::new(0x00, 0xD6, 0x00, 0x00)
+            .with_data(&[0x01, 0x02])
+            .extended();
+        assert_eq!(
+            encoded(&command),
+            [0x00, 0xD6, 0x00, 0x00, 0x00, 0x00, 0x02, 0x01, 0x02]
+        );
+    }
+
+    #[test]
+    fn case_4_extended() {
+        let command = Command::new(0x80, 0x2A, 0x00, 0x80)
+            .with_data(&[0xAA])
+            .with_le(0x0200)
+            .extended();
+        assert_eq!(
+            encoded(&command),
+            [0x80, 0x2A, 0x00, 0x80, 0x00, 0x00, 0x01, 0xAA, 0x02, 0x00]
+        );
+    }
+
+    #[test]
+    fn largest_le_encodes_as_zeros() {
+        let short = Command::new(0x00, 0xB0, 0x00, 0x00).with_le(256);
+        assert_eq!(encoded(&short), [0x00, 0xB0, 0x00, 0x00, 0x00]);
+        let extended = short.clone().with_le(65_536).extended();
+        assert_eq!(
+            encoded(&extended),
+            [0x00, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x00]
+        );
+        let extended_case_4 = extended.with_data(&[0x01]);
+        assert_eq!(
+            encoded(&extended_case_4),
+            [0x00, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x00, 0x00]
+        );
+    }
+
+    #[test]
+    fn short_data_of_255_bytes_fits() {
+        let command = Command::new(0x00, 0xD6, 0x00, 0x00).with_data(&[0x5A; 255]);
+        let bytes = encoded(&command);
+        assert_eq!(bytes.len(), 4 + 1 + 255);
+        assert_eq!(bytes[4], 0xFF);
+        assert!(bytes[5..].iter().all(|&b| b == 0x5A));
+    }
+
+    #[test]
+    fn short_data_of_256_bytes_is_an_error_not_a_split() {
+        let command = Command::new(0x00, 0xD6, 0x00, 0x00).with_data(&[0x5A; 256]);
+        assert_eq!(
+            command.encode().map(|b| b.to_vec()),
+            Err(EncodeError::DataTooLong {
+                len: 256,
+                max: 255,
+                encoding: LengthEncoding::Short
+            })
+        );
+    }
+
+    #[test]
+    fn extended_data_of_256_bytes_fits() {
+        let command = Command::new(0x00, 0xD6, 0x00, 0x00)
+            .with_data(&[0x5A; 256])
+            .extended();
+        let bytes = encoded(&command);
+        assert_eq!(bytes.len(), 4 + 3 + 256);
+        assert_eq!(bytes[4..7], [0x00, 0x01, 0x00]);
+    }
+
+    #[test]
+    fn extended_data_limit_is_65535_bytes() {
+        let fits = Command::new(0x00, 0xD6, 0x00, 0x00)
+            .with_data(&[0x5A; 65_535])
+            .extended();
+        assert_eq!(encoded(&fits)[4..7], [0x00, 0xFF, 0xFF]);
+        let too_long = fits.with_data(&[0x5A; 65_536]);
+        assert_eq!(
+            too_long.encode().map(|b| b.to_vec()),
+            Err(EncodeError::DataTooLong {
+                len: 65_536,
+                max: 65_535,
+                encoding: LengthEncoding::Extended
+            })
+        );
+    }
+
+    #[test]
+    fn le_out_of_range_is_rejected() {
+        let cases = [
+            (0, LengthEncoding::Short, 256),
+            (257, LengthEncoding::Short, 256),
+            (0, LengthEncoding::Extended, 65_536),
+            (65_537, LengthEncoding::Extended, 65_536),
+        ];
+        for (le, encoding, max) in cases {
+            let mut command = Command::new(0x00, 0xB0, 0x00, 0x00).with_le(le);
+            if encoding == LengthEncoding::Extended {
+                command = command.extended();
+            }
+            assert_eq!(
+                command.encode().map(|b| b.to_vec()),
+                Err(EncodeError::LeOutOfRange { le, max, encoding }),
+                "Le {le} {encoding:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn secret_data_is_masked_in_debug_and_display() {
+        let verify = Command::new(0x00, 0x20, 0x00, 0x80).with_secret_data(b"1234");
+        assert_eq!(verify.to_string(), "00 20 00 80 04 ** ** ** **");
+        assert_eq!(format!("{verify:?}"), "Command(00 20 00 80 04 ** ** ** **)");
+        // The bytes still go to the card.
+        assert_eq!(
+            encoded(&verify),
+            [0x00, 0x20, 0x00, 0x80, 0x04, b'1', b'2', b'3', b'4']
+        );
+    }
+
+    #[test]
+    fn secret_data_is_masked_in_extended_encoding() {
+        let command = Command::new(0x00, 0x20, 0x00, 0x80)
+            .with_secret_data(b"12")
+            .with_le(5)
+            .extended();
+        assert_eq!(command.masked_hex(), "00 20 00 80 00 00 02 ** ** 00 05");
+    }
+
+    #[test]
+    fn unencodable_secret_command_shows_no_data() {
+        let command = Command::new(0x00, 0x20, 0x00, 0x80).with_secret_data(&[0x31; 300]);
+        assert_eq!(
+            command.masked_hex(),
+            "00 20 00 80 <300 data bytes, secret, not encodable>"
+        );
+    }
+
+    #[test]
+    fn plain_data_is_shown() {
+        let select = Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(&[0x00, 0x18]);
+        assert_eq!(select.to_string(), "00 A4 02 0C 02 00 18");
+    }
+}

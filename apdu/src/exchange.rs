@@ -1,5 +1,6 @@
 //! The one exchange engine: every command goes through [`exchange`].
 
+use crate::status::le_from_sw2;
 use crate::{Command, EncodeError, Response, ResponseError, Status, Transport, TransportError};
 
 /// Most GET RESPONSE commands sent for one command (64 × 256 bytes = 16 KiB).
@@ -55,24 +56,21 @@ impl ExchangeError {
 
 /// Sends `command` and returns the card's complete answer.
 ///
-/// - `61xx`: sends GET RESPONSE (`00 C0 00 00 xx`) and appends its data, at most
-///   [`MAX_GET_RESPONSE_ROUNDS`] times.
-/// - `6Cxx`: resends the same command once with Le = xx, only if it expects data and carries no
-///   secret (a card that answers 6Cxx to a VERIFY gets no second PIN).
-/// - Anything else is returned as it is. A transport error is returned at once; nothing is resent.
+/// - `61xx`: sends GET RESPONSE (`00 C0 00 00 xx`, `00` meaning 256) and appends its data, at
+///   most [`MAX_GET_RESPONSE_ROUNDS`] times; one more `61xx` is [`ExchangeError::TooManyGetResponse`].
+/// - `6Cxx`: resends the same command once with Le = xx, only if it expects data (has an Le) and
+///   carries no secret. A second `6Cxx` is returned as it is. A command without Le is not turned
+///   into another case, and a card that answers `6Cxx` to a VERIFY gets no second PIN. The same
+///   rule applies to each GET RESPONSE.
+/// - Anything else is returned as it is. A transport error or a malformed answer is returned at
+///   once and nothing is resent: the card may already have run the command.
+///
+/// Every command and answer is logged at debug level in hex, secret bytes as `**`.
 pub fn exchange(
     transport: &mut dyn Transport,
     command: &Command,
 ) -> Result<Response, ExchangeError> {
-    let mut response = transmit_once(transport, command)?;
-    if let Status::WrongLe(le) = response.sw().status() {
-        if command.le().is_some() && !command.is_secret() {
-            let corrected = command
-                .clone()
-                .with_le(if le == 0 { 256 } else { le as usize });
-            response = transmit_once(transport, &corrected)?;
-        }
-    }
+    let mut response = transmit_fixing_le(transport, command)?;
     let mut data = Vec::new();
     let mut rounds = 0;
     while let Status::MoreData(available) = response.sw().status() {
@@ -81,18 +79,30 @@ pub fn exchange(
         }
         rounds += 1;
         data.extend_from_slice(response.data());
-        let get_response = Command::new(0x00, 0xC0, 0x00, 0x00).with_le(if available == 0 {
-            256
-        } else {
-            available as usize
-        });
-        response = transmit_once(transport, &get_response)?;
+        let get_response = Command::new(0x00, 0xC0, 0x00, 0x00).with_le(le_from_sw2(available));
+        response = transmit_fixing_le(transport, &get_response)?;
     }
     if rounds == 0 {
         return Ok(response);
     }
     data.extend_from_slice(response.data());
     Ok(Response::new(data, response.sw()))
+}
+
+/// Sends `command`; on `6Cxx` resends it once with Le = xx if it expects data and has no secret.
+fn transmit_fixing_le(
+    transport: &mut dyn Transport,
+    command: &Command,
+) -> Result<Response, ExchangeError> {
+    let response = transmit_once(transport, command)?;
+    match response.sw().status() {
+        Status::WrongLe(le) if command.le().is_some() && !command.is_secret() => {
+            let corrected = command.clone().with_le(le_from_sw2(le));
+            log::debug!("resending with Le = {}", le_from_sw2(le));
+            transmit_once(transport, &corrected)
+        }
+        _ => Ok(response),
+    }
 }
 
 fn transmit_once(

@@ -3,20 +3,32 @@
 //!
 //! # Encoding rules
 //! - Short encoding unless the caller asks for extended length ([`Command::extended`]).
-//! - Case 1 (no data, no Le) is exactly the 4 header bytes: `00 20 00 80`, the JPKI retry-counter read,
-//!   never gains an Lc or Le byte.
-//! - Data longer than the chosen encoding allows (255 short, 65 535 extended) or an Le beyond
-//!   256 / 65 536 is an [`EncodeError`]; a command is never split.
+//! - Case 1 (no data, no Le) is exactly the 4 header bytes: `00 20 00 80`, the JPKI retry-counter
+//!   read, never gains an Lc or Le byte. Empty data means no Lc.
+//! - Short: Lc is one byte (data 1..=255), Le one byte (1..=256, 256 sent as `00`).
+//!   Extended: Lc is `00 hi lo` (data 1..=65 535), Le is `00 hi lo` without data or `hi lo` after
+//!   the data (1..=65 536, 65 536 sent as `00 00`).
+//! - Data too long for the chosen encoding, or an Le of 0 or beyond the maximum, is an
+//!   [`EncodeError`] before anything is sent; a command is never split and never panics.
 //!
 //! # The no-resend rule
-//! [`exchange`] sends a command once. It sends something more only to fetch the rest of an answer
-//! (`61xx` → GET RESPONSE, bounded) or, once, to repeat a command that was refused for a wrong Le
-//! (`6Cxx`) when that command carries no secret and expects data. After a transport error it sends
-//! nothing: the card may already have run the command, and a resent VERIFY costs a PIN try.
+//! [`exchange`] sends a command once. It sends something more only
+//! - to fetch the rest of an answer: on `61xx`, GET RESPONSE `00 C0 00 00 xx`, at most
+//!   [`MAX_GET_RESPONSE_ROUNDS`] times, data concatenated;
+//! - or to repeat a command once with Le = xx after `6Cxx` (wrong Le), and only when that command
+//!   has an Le and carries no secret. A second `6Cxx` is returned as it is.
 //!
-//! # Secrets
-//! Command data marked secret ([`Command::with_secret_data`]) is zeroized on drop and shown as `**`
-//! in `Debug`, `Display`, errors and the trace.
+//! After a transport error or a malformed answer it sends nothing: the card may already have run
+//! the command, and a resent VERIFY costs a PIN try. A command without Le is not resent on
+//! `6Cxx` because adding an Le would make it a different command (case 1 → 2, 3 → 4), and such
+//! commands (VERIFY, SELECT without answer, writes) act on the card; a secret command is not
+//! resent because its first run may already have counted as a PIN try.
+//!
+//! # Secrets and the trace
+//! Command data marked secret ([`Command::with_secret_data`]) is zeroized on drop (so are the
+//! encoded bytes) and shown as `**` in `Debug`, `Display`, errors and the trace. [`exchange`] logs
+//! every command (`> 00 20 00 80 04 ** ** ** **`) and answer (`< 63C2 (retries remaining: 2)`)
+//! with the `log` crate at debug level.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

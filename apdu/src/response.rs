@@ -78,3 +78,37 @@ impl fmt::Debug for Response {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_and_status_word_are_split() {
+        let response = Response::parse(&[0x30, 0x82, 0x90, 0x00]).expect("parses");
+        assert_eq!(response.data(), [0x30, 0x82]);
+        assert_eq!(response.sw(), StatusWord::SUCCESS);
+        assert!(response.is_success());
+        assert_eq!(response.to_bytes(), [0x30, 0x82, 0x90, 0x00]);
+    }
+
+    #[test]
+    fn status_word_alone_has_no_data() {
+        let response = Response::parse(&[0x63, 0xC3]).expect("parses");
+        assert!(response.data().is_empty());
+        assert_eq!(response.sw(), StatusWord(0x63C3));
+        assert!(!response.is_success());
+    }
+
+    #[test]
+    fn fewer_than_two_bytes_is_an_error() {
+        assert_eq!(
+            Response::parse(&[]),
+            Err(ResponseError::TooShort { len: 0 })
+        );
+        assert_eq!(
+            Response::parse(&[0x90]),
+            Err(ResponseError::TooShort { len: 1 })
+        );
+    }
+}

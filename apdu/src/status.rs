@@ -52,13 +52,14 @@ pub enum Status {
     #[error("success")]
     Success,
     /// `61xx`: more response data is waiting; xx bytes (`00`: 256 or more).
-    #[error("more data available ({0:#04x} bytes; get it with GET RESPONSE)")]
+    #[error("more data available ({} bytes; get it with GET RESPONSE)", le_from_sw2(*.0))]
     MoreData(u8),
     /// `6Cxx`: wrong Le; the right one is xx (`00`: 256).
-    #[error("wrong expected length; the card offers {0:#04x} bytes")]
+    #[error("wrong expected length; the card offers {} bytes", le_from_sw2(*.0))]
     WrongLe(u8),
     /// `63Cx`: x retries remain (for a failed VERIFY, or the answer to an empty VERIFY).
-    #[error("{0} retries remaining")]
+    /// Only the low nibble is kept when converting back to a [`StatusWord`].
+    #[error("retries remaining: {0}")]
     RetriesLeft(u8),
     /// `6983`: authentication method blocked.
     #[error("authentication method blocked")]
@@ -90,6 +91,15 @@ pub enum Status {
     /// Any other code, kept as a number.
     #[error("status {0:04X}")]
     Other(u16),
+}
+
+/// The byte count a `61xx` or `6Cxx` announces: `00` stands for 256.
+pub(crate) fn le_from_sw2(sw2: u8) -> usize {
+    if sw2 == 0 {
+        256
+    } else {
+        usize::from(sw2)
+    }
 }
 
 impl Status {
@@ -141,5 +151,111 @@ impl From<Status> for StatusWord {
             Status::ClaNotSupported => 0x6E00,
             Status::Other(code) => code,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAMED: [(u16, Status); 13] = [
+        (0x9000, Status::Success),
+        (0x6983, Status::AuthenticationBlocked),
+        (0x6984, Status::ReferenceDataBlocked),
+        (0x6982, Status::SecurityNotSatisfied),
+        (0x6A82, Status::FileNotFound),
+        (0x6A86, Status::WrongP1P2),
+        (0x6700, Status::WrongLength),
+        (0x6B00, Status::BeyondEndOfFile),
+        (0x6D00, Status::InsNotSupported),
+        (0x6E00, Status::ClaNotSupported),
+        (0x6110, Status::MoreData(0x10)),
+        (0x6C08, Status::WrongLe(0x08)),
+        (0x63C2, Status::RetriesLeft(2)),
+    ];
+
+    #[test]
+    fn every_code_round_trips() {
+        for code in 0..=u16::MAX {
+            let sw = StatusWord(code);
+            assert_eq!(StatusWord::from(sw.status()), sw, "{sw}");
+            assert_eq!(StatusWord::from_bytes(sw.sw1(), sw.sw2()), sw);
+        }
+    }
+
+    #[test]
+    fn named_codes_have_their_status() {
+        for (code, status) in NAMED {
+            assert_eq!(StatusWord(code).status(), status, "{code:04X}");
+            assert_eq!(StatusWord::from(status), StatusWord(code));
+        }
+    }
+
+    #[test]
+    fn families_cover_every_sw2() {
+        for n in 0..=u8::MAX {
+            assert_eq!(
+                StatusWord::from_bytes(0x61, n).status(),
+                Status::MoreData(n)
+            );
+            assert_eq!(StatusWord::from_bytes(0x6C, n).status(), Status::WrongLe(n));
+        }
+        for x in 0..=0x0F {
+            assert_eq!(
+                StatusWord::from_bytes(0x63, 0xC0 | x).status(),
+                Status::RetriesLeft(x)
+            );
+        }
+        // 63 00 (verification failed, no counter) is not a retry count.
+        assert_eq!(StatusWord(0x6300).status(), Status::Other(0x6300));
+    }
+
+    #[test]
+    fn unnamed_codes_keep_their_number() {
+        for code in [0x0000, 0x6281, 0x6A80, 0x6985, 0x9001, 0xFFFF] {
+            assert_eq!(StatusWord(code).status(), Status::Other(code));
+        }
+        assert_eq!(Status::Other(0x6A80).to_string(), "status 6A80");
+    }
+
+    #[test]
+    fn each_named_status_has_its_own_message() {
+        let messages: Vec<String> = NAMED.iter().map(|(_, s)| s.to_string()).collect();
+        for (i, message) in messages.iter().enumerate() {
+            assert!(!message.is_empty());
+            assert!(!messages[..i].contains(message), "duplicate: {message}");
+        }
+    }
+
+    #[test]
+    fn lengths_in_messages_are_decimal_with_00_as_256() {
+        assert_eq!(
+            Status::MoreData(0x10).to_string(),
+            "more data available (16 bytes; get it with GET RESPONSE)"
+        );
+        assert_eq!(
+            Status::MoreData(0).to_string(),
+            "more data available (256 bytes; get it with GET RESPONSE)"
+        );
+        assert_eq!(
+            Status::WrongLe(0).to_string(),
+            "wrong expected length; the card offers 256 bytes"
+        );
+        assert_eq!(Status::RetriesLeft(3).to_string(), "retries remaining: 3");
+    }
+
+    #[test]
+    fn blocked_means_no_tries_left() {
+        assert!(Status::RetriesLeft(0).is_blocked());
+        assert!(Status::AuthenticationBlocked.is_blocked());
+        assert!(Status::ReferenceDataBlocked.is_blocked());
+        assert!(!Status::RetriesLeft(1).is_blocked());
+        assert!(!Status::SecurityNotSatisfied.is_blocked());
+    }
+
+    #[test]
+    fn display_is_four_hex_digits() {
+        assert_eq!(StatusWord(0x63C1).to_string(), "63C1");
+        assert_eq!(format!("{:?}", StatusWord(0x0A0B)), "StatusWord(0A0B)");
     }
 }
