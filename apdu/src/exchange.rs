@@ -71,6 +71,11 @@ pub fn exchange(
     command: &Command,
 ) -> Result<Response, ExchangeError> {
     let mut response = transmit_fixing_le(transport, command)?;
+    if command.le().is_none() {
+        // It asked for no data (VERIFY, the counter read, SELECT without answer): a 61xx goes back
+        // as it is, so nothing is ever sent between a counter read and the VERIFY it allows.
+        return Ok(response);
+    }
     let mut data = Vec::new();
     let mut rounds = 0;
     while let Status::MoreData(available) = response.sw().status() {

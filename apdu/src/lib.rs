@@ -13,8 +13,9 @@
 //!
 //! # The no-resend rule
 //! [`exchange`] sends a command once. It sends something more only
-//! - to fetch the rest of an answer: on `61xx`, GET RESPONSE `00 C0 00 00 xx`, at most
-//!   [`MAX_GET_RESPONSE_ROUNDS`] times, data concatenated;
+//! - to fetch the rest of an answer: on `61xx` to a command that has an Le, GET RESPONSE
+//!   `00 C0 00 00 xx`, at most [`MAX_GET_RESPONSE_ROUNDS`] times, data concatenated (a `61xx` to a
+//!   command without Le is returned as it is);
 //! - or to repeat a command once with Le = xx after `6Cxx` (wrong Le), and only when that command
 //!   has an Le and carries no secret. A second `6Cxx` is returned as it is.
 //!

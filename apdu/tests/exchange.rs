@@ -130,6 +130,14 @@ fn get_response_chain_is_concatenated_and_6100_asks_for_256() {
 }
 
 #[test]
+fn more_data_to_a_command_without_le_is_returned_not_fetched() {
+    let mut card = ScriptedTransport::answering(&[&[0x61, 0x10]]);
+    let response = exchange(&mut card, &Command::new(0x00, 0x20, 0x00, 0x80)).expect("answer");
+    assert_eq!(response.sw(), StatusWord(0x6110));
+    assert_eq!(card.received, [vec![0x00, 0x20, 0x00, 0x80]]);
+}
+
+#[test]
 fn get_response_chain_ends_on_any_other_status() {
     let mut card = ScriptedTransport::answering(&[&[0x61, 0x02], &[0x01, 0x02, 0x6A, 0x82]]);
     let response = exchange(&mut card, &read_binary(256)).expect("answer");
