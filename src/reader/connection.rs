@@ -84,7 +84,9 @@ impl PcscConnection {
     /// is unpowered whatever `disposition` says. Other programs sharing the card see
     /// `SCARD_W_RESET_CARD` after a reset or unpower.
     ///
-    /// On error the card is not left connected: see [`disconnect`].
+    /// If `SCardDisconnect` fails, the handle is still released: by `pcsc::Card`'s drop (a reset)
+    /// when a reset or unpower was meant, else only when the process exits, so that a card meant
+    /// to be left alone is not reset.
     pub fn close(mut self, disposition: Disposition) -> Result<(), ReaderError> {
         let Some(card) = self.card.take() else {
             return Ok(());
@@ -107,7 +109,7 @@ fn disconnect(card: pcsc::Card, disposition: Disposition) -> Result<(), pcsc::Er
     match card.disconnect(pcsc_disposition(disposition)) {
         Ok(()) => Ok(()),
         Err((card, error)) => {
-            log::warn!("disconnecting with {disposition:?} failed: {error}");
+            log_failure("disconnecting", disposition, error);
             if disposition == Disposition::Leave {
                 std::mem::forget(card);
             } else {
@@ -115,6 +117,16 @@ fn disconnect(card: pcsc::Card, disposition: Disposition) -> Result<(), pcsc::Er
             }
             Err(error)
         }
+    }
+}
+
+/// A removed card makes ending and disconnecting fail as a matter of course; anything else is
+/// worth a warning.
+fn log_failure(what: &str, disposition: Disposition, error: pcsc::Error) {
+    if matches!(error, pcsc::Error::RemovedCard | pcsc::Error::NoSmartcard) {
+        log::debug!("{what} with {disposition:?} failed: {error}");
+    } else {
+        log::warn!("{what} with {disposition:?} failed: {error}");
     }
 }
 
@@ -165,24 +177,49 @@ fn check_response(response: &[u8]) -> Result<Vec<u8>, TransportError> {
     }
 }
 
-/// The transport handed to the work of one transaction.
-struct TransactionTransport<'a, 'tx> {
-    transaction: &'a pcsc::Transaction<'tx>,
+/// The transport handed to the work of one transaction. It owns the transaction so that a
+/// panic in the work still ends it on purpose (see `Drop`).
+struct TransactionTransport<'tx> {
+    // `None` once ended.
+    transaction: Option<pcsc::Transaction<'tx>>,
     buffer: Vec<u8>,
     sent_pin: bool,
 }
 
-impl Transport for TransactionTransport<'_, '_> {
+impl Transport for TransactionTransport<'_> {
     /// Wraps `SCardTransmit` with a `MAX_BUFFER_SIZE_EXTENDED` receive buffer. Never retries:
     /// after any error the card may have run the command.
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let Some(transaction) = &self.transaction else {
+            return Err(TransportError::Other(
+                "the PC/SC transaction has ended".into(),
+            ));
+        };
         // Set before sending: a failed transmit may still have reached the card.
         self.sent_pin |= presents_pin(command);
-        match self.transaction.transmit(command, &mut self.buffer) {
+        match transaction.transmit(command, &mut self.buffer) {
             Ok(response) => check_response(response),
             Err(error) => {
                 log::debug!("SCardTransmit failed: {error}");
                 Err(transport_error(error))
+            }
+        }
+    }
+}
+
+impl Drop for TransactionTransport<'_> {
+    /// Reached with a live transaction only when the work panicked: end it unpowering the card
+    /// (`SCardEndTransaction`, `SCARD_UNPOWER_CARD`) rather than `pcsc::Transaction`'s drop,
+    /// which leaves the card as it is, possibly verified.
+    fn drop(&mut self) {
+        if let Some(transaction) = self.transaction.take() {
+            log::debug!("SCardEndTransaction(Unpower) after an interrupted transaction");
+            if let Err((_, error)) = transaction.end(pcsc::Disposition::UnpowerCard) {
+                log_failure(
+                    "ending the interrupted transaction",
+                    Disposition::Unpower,
+                    error,
+                );
             }
         }
     }
@@ -200,6 +237,7 @@ impl Connection for PcscConnection {
     ///   `SCARD_UNPOWER_CARD`); with at least a reset if `work` presented a PIN.
     /// - `work` runs once; nothing it sent is resent. Do not wait for a person inside it: other
     ///   programs are blocked until it returns.
+    /// - If `work` panics, the transaction ends with `SCARD_UNPOWER_CARD` while unwinding.
     ///
     /// If the transaction cannot be ended, `work`'s result is still returned (the card answered);
     /// the failure is logged and the next disconnection unpowers the card.
@@ -230,12 +268,15 @@ impl Connection for PcscConnection {
         self.reset_owed = true;
 
         let mut transport = TransactionTransport {
-            transaction: &transaction,
+            transaction: Some(transaction),
             buffer: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
             sent_pin: false,
         };
         let result = work(&mut transport, TransactionStart { card_was_reset });
         let end = transaction_end(end, transport.sent_pin);
+        let Some(transaction) = transport.transaction.take() else {
+            return Ok(result);
+        };
 
         log::debug!("SCardEndTransaction({end:?})");
         match transaction.end(pcsc_disposition(end)) {
@@ -244,7 +285,7 @@ impl Connection for PcscConnection {
                 self.ended_with_reset |= end != Disposition::Leave;
             }
             Err((_, error)) => {
-                log::warn!("ending the transaction with {end:?} failed: {error}");
+                log_failure("ending the transaction", end, error);
                 self.reset_owed = end != Disposition::Leave || owed_before;
             }
         }
