@@ -594,8 +594,11 @@ fn response_chunking_keeps_what_a_short_get_response_left() {
     assert_eq!(send(&mut card, &read_binary(0, 30)).1, 0x6114);
     let (data, sw) = send(&mut card, &[0x00, 0xC0, 0x00, 0x00, 0x05]);
     assert_eq!((data.as_slice(), sw), (&AUTH_DER[10..15], 0x610F));
-    let (data, sw) = send(&mut card, &[0x00, 0xC0, 0x00, 0x00, 0x0F]);
+    // Asking for 12 of the 15: 10 now (the chunk), 2 + 3 still waiting.
+    let (data, sw) = send(&mut card, &[0x00, 0xC0, 0x00, 0x00, 0x0C]);
     assert_eq!((data.as_slice(), sw), (&AUTH_DER[15..25], 0x6105));
+    let (data, sw) = send(&mut card, &[0x00, 0xC0, 0x00, 0x00, 0x05]);
+    assert_eq!((data.as_slice(), sw), (&AUTH_DER[25..30], 0x9000));
     // Any other command drops the waiting bytes.
     assert_eq!(send(&mut card, &read_binary(0, 2)).1, 0x9000);
     assert_eq!(sw_of(&mut card, &[0x00, 0xC0, 0x00, 0x00, 0x05]), 0x6D00);
