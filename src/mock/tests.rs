@@ -365,7 +365,9 @@ fn token_info_starts_with_the_space_padded_label() {
     let (data, sw) = send(&mut card, &read_binary(0, 32));
     assert_eq!(sw, 0x9000);
     assert_eq!(data, b"JPKIAPICCTOKEN2                 ");
-    assert_eq!(data.len(), 32);
+    // The model's EF 0006 is exactly the 32 label bytes.
+    let (data, sw) = send(&mut card, &read_binary(0, 0));
+    assert_eq!((data.len(), sw), (32, 0x9000));
 }
 
 #[test]
@@ -480,7 +482,11 @@ fn unknown_instructions_classes_and_bad_lengths() {
     ] {
         assert_eq!(sw_of(&mut card, command), 0x6D00, "{command:02X?}");
     }
-    // Signing (CLA 80) is not modelled.
+    // CLA 80 is the proprietary class of COMPUTE DIGITAL SIGNATURE, which is not modelled;
+    // it never reaches the ISO commands.
+    let mut select_80 = select_app(&JPKI_AID);
+    select_80[0] = 0x80;
+    assert_eq!(sw_of(&mut card, &select_80), 0x6D00);
     assert_eq!(
         sw_of(&mut card, &[0x80, 0x2A, 0x00, 0x80, 0x01, 0x00, 0x00]),
         0x6D00
