@@ -178,9 +178,10 @@ impl MockCard {
         self.log.push(LogEntry::PowerOff);
     }
 
-    /// Warm reset: selection and verified state are cleared; the card stays powered.
+    /// Warm reset: selection and verified state are cleared (the verified state survives with
+    /// [`Faults::verified_survives_reset`]); the card stays powered.
     pub fn reset(&mut self) {
-        self.forget_session();
+        self.warm_reset();
         self.log.push(LogEntry::Reset);
     }
 
@@ -289,6 +290,15 @@ impl MockCard {
         self.log.push(LogEntry::Removed);
     }
 
+    fn warm_reset(&mut self) {
+        if self.faults.verified_survives_reset {
+            self.model.clear_selection();
+            self.pending.clear();
+        } else {
+            self.forget_session();
+        }
+    }
+
     fn forget_session(&mut self) {
         self.model.clear();
         self.pending.clear();
@@ -356,7 +366,8 @@ impl Connection for MockCard {
         self.log.push(LogEntry::TransactionEnd(end));
         match end {
             Disposition::Leave => {}
-            Disposition::Reset | Disposition::Unpower => self.forget_session(),
+            Disposition::Reset => self.warm_reset(),
+            Disposition::Unpower => self.forget_session(),
         }
         Ok(result)
     }

@@ -25,6 +25,10 @@ pub struct Faults {
     /// (by another program): selection and verified state are gone and the transaction reports
     /// `card_was_reset`. Cleared when it fires.
     pub reset_before_next_transaction: bool,
+    /// A warm reset (`reset`, a transaction ending with `Reset`, `reset_before_next_transaction`)
+    /// clears the selection but keeps verified PINs; only power-off clears them. Reported for
+    /// one card (project JPKI reference, "Quirks").
+    pub verified_survives_reset: bool,
     /// The Nth command is not run and never answered ([`Reply::Hang`](super::Reply::Hang)).
     pub hang_at: Option<usize>,
 }

@@ -191,6 +191,12 @@ impl Model {
         *self = Model::default();
     }
 
+    /// Forgets the selection only (a warm reset on a card that keeps verified PINs).
+    pub fn clear_selection(&mut self) {
+        self.app = None;
+        self.ef = None;
+    }
+
     /// Whether `pin` was verified in this power cycle.
     pub fn is_verified(&self, pin: PinKind) -> bool {
         match pin {

@@ -22,8 +22,8 @@ pub const MAX_CERTIFICATE_BYTES: usize = 0x7FFF;
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CardState {
-    /// Answer to reset, in hex (spaces allowed).
-    #[serde(with = "hex_bytes")]
+    /// Answer to reset, in hex (written with spaces between bytes).
+    #[serde(with = "spaced_hex_bytes")]
     pub atr: Vec<u8>,
     /// Token label: the first 32 bytes of JPKI EF 0006, space padded.
     pub token_label: String,
@@ -505,23 +505,28 @@ fn pin_value<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String
     }
 }
 
-/// Bytes as hex text: written upper case (the ATR with spaces between bytes), read with any
-/// case and any white space.
+/// The ATR as hex, spaced as the reference writes it; read like [`hex_bytes`].
+mod spaced_hex_bytes {
+    use serde::Serializer;
+
+    pub use super::hex_bytes::deserialize;
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        let text = bytes
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        serializer.serialize_str(&text)
+    }
+}
+
+/// Bytes as hex text: written upper case, read in either case with any white space.
 mod hex_bytes {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        // Short values (the ATR) read better spaced, as the reference writes them.
-        let text = if bytes.len() <= 33 {
-            bytes
-                .iter()
-                .map(|b| format!("{b:02X}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        } else {
-            hex::encode_upper(bytes)
-        };
-        serializer.serialize_str(&text)
+        serializer.serialize_str(&hex::encode_upper(bytes))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {

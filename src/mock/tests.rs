@@ -866,6 +866,34 @@ fn transaction_dispositions() {
 }
 
 #[test]
+fn verified_survives_reset_keeps_pins_until_power_is_cut() {
+    let mut card = MockCard::demo();
+    card.faults_mut().verified_survives_reset = true;
+    let verify_auth = |transport: &mut dyn Transport, _| {
+        for command in [select_app(&JPKI_AID), select_ef(0x0018), verify(b"1234")] {
+            assert_eq!(transport.transmit(&command).unwrap(), [0x90, 0x00]);
+        }
+    };
+    card.transaction(Disposition::Reset, verify_auth).unwrap();
+    assert!(card.is_verified(PinKind::Auth));
+    card.reset();
+    assert!(card.is_verified(PinKind::Auth));
+    // The selection is gone all the same.
+    assert_eq!(sw_of(&mut card, &EMPTY_VERIFY), 0x6985);
+    card.faults_mut().reset_before_next_transaction = true;
+    card.transaction(Disposition::Leave, |_, start| assert!(start.card_was_reset))
+        .unwrap();
+    assert!(card.is_verified(PinKind::Auth));
+
+    card.transaction(Disposition::Unpower, |_, _| ()).unwrap();
+    assert!(!card.is_verified(PinKind::Auth));
+    card.transaction(Disposition::Leave, verify_auth).unwrap();
+    card.power_off();
+    card.power_on();
+    assert!(!card.is_verified(PinKind::Auth));
+}
+
+#[test]
 fn a_transaction_powers_an_unpowered_card() {
     let mut card = MockCard::demo();
     card.power_off();
