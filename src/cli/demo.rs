@@ -25,7 +25,9 @@ pub fn append_apdu_log(card: &MockCard) -> Result<(), CliError> {
     for entry in card.log() {
         match entry {
             LogEntry::Command { command, response } => {
-                let response = response.as_deref().map_or_else(|| "(none)".to_string(), hex::encode_upper);
+                let response = response
+                    .as_deref()
+                    .map_or_else(|| "(none)".to_string(), hex::encode_upper);
                 text.push_str(&format!("{} -> {response}\n", masked(command)));
             }
             LogEntry::TransactionBegin => text.push_str("[\n"),
@@ -33,15 +35,26 @@ pub fn append_apdu_log(card: &MockCard) -> Result<(), CliError> {
             _ => {}
         }
     }
-    let io_error = |source| CliError::Io { what: format!("writing {}", PathBuf::from(&path).display()), source };
-    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io_error)?;
+    let io_error = |source| CliError::Io {
+        what: format!("writing {}", PathBuf::from(&path).display()),
+        source,
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(io_error)?;
     std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io_error)
 }
 
 /// A command in hex with the data of a VERIFY (INS 20) shown as `**`.
 fn masked(command: &[u8]) -> String {
     if command.len() > 5 && command[1] == 0x20 {
-        format!("{}{}", hex::encode_upper(&command[..5]), "**".repeat(command.len() - 5))
+        format!(
+            "{}{}",
+            hex::encode_upper(&command[..5]),
+            "**".repeat(command.len() - 5)
+        )
     } else {
         hex::encode_upper(command)
     }
