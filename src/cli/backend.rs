@@ -69,7 +69,10 @@ impl Backend {
     pub fn finish(self) -> Result<(), CliError> {
         match self {
             Backend::Pcsc(connection) => Ok(connection.close(Disposition::Leave)?),
-            Backend::Demo { card, path } => Ok(card.state().save(&path)?),
+            Backend::Demo { card, path } => {
+                demo::append_apdu_log(&card)?;
+                Ok(card.state().save(&path)?)
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ use crate::i18n::{Lang, Localized};
 use crate::jpki::{CertificateError, JpkiError, PinFormatError};
 use crate::mock::StateError;
 use crate::reader::ReaderError;
+use apdu::TransportError;
 
 /// The documented exit codes (`docs/cli.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +71,10 @@ impl CliError {
         match self {
             CliError::Usage(_) | CliError::PinFormat(_) | CliError::NoTerminal => ExitCode::Usage,
             CliError::Reader(error) if error.is_no_card_or_reader() => ExitCode::NoCard,
+            CliError::Reader(ReaderError::NoService) => ExitCode::NoCard,
+            CliError::Reader(ReaderError::Transport(TransportError::CardRemoved | TransportError::ServiceStopped)) => {
+                ExitCode::NoCard
+            }
             CliError::Jpki(JpkiError::NotMyNumberCard) => ExitCode::NotMyNumberCard,
             CliError::Jpki(error) if is_card_gone(error) => ExitCode::NoCard,
             _ => ExitCode::Other,
@@ -83,7 +88,7 @@ impl CliError {
             CliError::PinFormat(_) => "malformed-pin",
             CliError::NoTerminal => "no-terminal",
             CliError::PinInput(_) => "pin-input",
-            CliError::Reader(error) => error.code(),
+            CliError::Reader(error) => reader_code(error),
             CliError::Jpki(JpkiError::NotMyNumberCard) => "not-my-number-card",
             CliError::Jpki(error) if is_card_gone(error) => "card-removed",
             CliError::Jpki(_) => "card-error",
@@ -94,10 +99,29 @@ impl CliError {
     }
 }
 
+fn reader_code(error: &ReaderError) -> &'static str {
+    match error {
+        ReaderError::NoService => "no-service",
+        ReaderError::NoReader => "no-reader",
+        ReaderError::NoCard { .. } => "no-card",
+        ReaderError::SeveralCards { .. } => "several-cards",
+        ReaderError::UnknownReader { .. } => "unknown-reader",
+        ReaderError::AmbiguousReader { .. } => "ambiguous-reader",
+        ReaderError::SharingViolation { .. } => "reader-busy",
+        ReaderError::UnresponsiveCard { .. } => "unresponsive-card",
+        ReaderError::CardRemoved => "card-removed",
+        ReaderError::Transport(TransportError::CardRemoved) => "card-removed",
+        ReaderError::Transport(TransportError::ServiceStopped) => "no-service",
+        ReaderError::Transport(TransportError::Busy) => "reader-busy",
+        ReaderError::Transport(_) => "card-error",
+        _ => "reader-error",
+    }
+}
+
 fn is_card_gone(error: &JpkiError) -> bool {
     matches!(
         error.transport_error(),
-        Some(apdu::TransportError::CardRemoved | apdu::TransportError::ServiceStopped)
+        Some(TransportError::CardRemoved | TransportError::ServiceStopped)
     )
 }
 

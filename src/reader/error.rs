@@ -1,0 +1,462 @@
+//! What can go wrong between us and a card reader, and how each `pcsc::Error` maps onto it.
+
+use std::fmt::Write as _;
+
+use apdu::TransportError;
+
+use crate::i18n::{Lang, Localized};
+
+/// Why a reader could not be listed, chosen, connected or disconnected.
+///
+/// `Display` is the English [`Localized`] message: the cause and the next step.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReaderError {
+    /// The PC/SC service is not running (`SCARD_E_NO_SERVICE`, `SCARD_E_SERVICE_STOPPED`).
+    #[error("{}", self.localized(Lang::En))]
+    NoService,
+    /// No card reader is connected.
+    #[error("{}", self.localized(Lang::En))]
+    NoReader,
+    /// No card: in the named reader, or (`None`) in any reader.
+    #[error("{}", self.localized(Lang::En))]
+    NoCard {
+        /// The reader that was chosen or is the only one, if any.
+        reader: Option<String>,
+    },
+    /// No reader was chosen and several hold a card.
+    #[error("{}", self.localized(Lang::En))]
+    SeveralCards {
+        /// The readers that hold a card.
+        readers: Vec<String>,
+    },
+    /// The reader choice matches no reader.
+    #[error("{}", self.localized(Lang::En))]
+    UnknownReader {
+        /// What was given.
+        given: String,
+        /// Every reader, in the order (and so with the numbers) of [`super::list_readers`].
+        available: Vec<String>,
+    },
+    /// The reader choice is part of several reader names.
+    #[error("{}", self.localized(Lang::En))]
+    AmbiguousReader {
+        /// What was given.
+        given: String,
+        /// The readers whose names contain it.
+        matches: Vec<String>,
+    },
+    /// Another program holds the reader exclusively (`SCARD_E_SHARING_VIOLATION`).
+    #[error("{}", self.localized(Lang::En))]
+    SharingViolation {
+        /// The reader.
+        reader: String,
+    },
+    /// The card does not answer (`SCARD_W_UNRESPONSIVE_CARD`, `SCARD_W_UNPOWERED_CARD`,
+    /// `SCARD_W_UNSUPPORTED_CARD`): inserted the wrong way, or not a smart card.
+    #[error("{}", self.localized(Lang::En))]
+    UnresponsiveCard {
+        /// The reader.
+        reader: String,
+    },
+    /// The card was removed (`SCARD_W_REMOVED_CARD`).
+    #[error("{}", self.localized(Lang::En))]
+    CardRemoved,
+    /// A transport failure, for callers that report reader and transport errors together.
+    #[error("{}", self.localized(Lang::En))]
+    Transport(#[from] TransportError),
+    /// Any other PC/SC failure, kept typed.
+    #[error("{}", self.localized(Lang::En))]
+    Pcsc(#[source] pcsc::Error),
+}
+
+impl ReaderError {
+    /// Whether the problem is a missing reader or card (the CLI's exit code 6): nothing was
+    /// sent to a card.
+    pub fn is_no_card_or_reader(&self) -> bool {
+        matches!(
+            self,
+            ReaderError::NoReader | ReaderError::NoCard { .. } | ReaderError::CardRemoved
+        )
+    }
+}
+
+/// How to start the PC/SC service on this system.
+fn service_hint(lang: Lang) -> &'static str {
+    if cfg!(target_os = "linux") {
+        lang.pick(
+            "The PC/SC service (pcscd) is not running. Start it with `sudo systemctl start pcscd` and try again.",
+            "PC/SC サービス (pcscd) が動いていません。`sudo systemctl start pcscd` で起動してから、もう一度実行してください。",
+        )
+    } else if cfg!(target_os = "macos") {
+        lang.pick(
+            "The smart card service is not running. Unplug the card reader and plug it in again (macOS starts the service when a reader appears), then try again.",
+            "スマートカードサービスが動いていません。カードリーダーを接続し直してから（macOS はリーダーが接続されるとサービスを起動します）、もう一度実行してください。",
+        )
+    } else if cfg!(windows) {
+        lang.pick(
+            "The Smart Card service (SCardSvr) is not running; Windows stops it when no reader is connected. Plug in the card reader, or start the service in services.msc, then try again.",
+            "スマートカードサービス (SCardSvr) が動いていません（リーダーが接続されていないと Windows は停止します）。カードリーダーを接続するか、services.msc でサービスを開始してから、もう一度実行してください。",
+        )
+    } else {
+        lang.pick(
+            "The PC/SC service (pcscd) is not running. Start pcscd and try again.",
+            "PC/SC サービス (pcscd) が動いていません。pcscd を起動してから、もう一度実行してください。",
+        )
+    }
+}
+
+fn quoted_list(names: &[String], lang: Lang) -> String {
+    match lang {
+        Lang::En => names
+            .iter()
+            .map(|name| format!("\"{name}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Lang::Ja => names.iter().map(|name| format!("「{name}」")).collect(),
+    }
+}
+
+fn numbered_list(names: &[String], lang: Lang) -> String {
+    let mut out = String::new();
+    for (index, name) in names.iter().enumerate() {
+        if index > 0 {
+            out.push_str(lang.pick(", ", "、"));
+        }
+        let _ = match lang {
+            Lang::En => write!(out, "{index}: \"{name}\""),
+            Lang::Ja => write!(out, "{index}: 「{name}」"),
+        };
+    }
+    out
+}
+
+fn transport_message(error: &TransportError, lang: Lang) -> String {
+    match error {
+        TransportError::CardRemoved => lang
+            .pick(
+                "The card was removed. Insert it again and run the command again.",
+                "カードが取り外されました。カードを挿入し直して、もう一度実行してください。",
+            )
+            .to_string(),
+        TransportError::CardReset => lang
+            .pick(
+                "The card was reset by another program or by the reader. Run the command again.",
+                "カードが別のプログラムまたはカードリーダーによってリセットされました。もう一度実行してください。",
+            )
+            .to_string(),
+        TransportError::ShortResponse { len } => match lang {
+            Lang::En => format!(
+                "Transport error: the reader returned {len} bytes, too short for an answer (the card often lost contact). Insert the card again and try again."
+            ),
+            Lang::Ja => format!(
+                "通信エラー: カードリーダーの応答が {len} バイトしかなく、応答として短すぎます（カードの接触が切れた場合によく起きます）。カードを挿入し直して、もう一度実行してください。"
+            ),
+        },
+        TransportError::Timeout => lang
+            .pick(
+                "The card did not answer in time. Insert the card again and try again.",
+                "カードが時間内に応答しませんでした。カードを挿入し直して、もう一度実行してください。",
+            )
+            .to_string(),
+        TransportError::ServiceStopped => service_hint(lang).to_string(),
+        TransportError::Busy => lang
+            .pick(
+                "Another program is using the card reader (for example the official JPKI software or a web browser). Close it and try again.",
+                "別のプログラムがカードリーダーを使用中です（例: JPKI 利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度実行してください。",
+            )
+            .to_string(),
+        other => match lang {
+            Lang::En => format!(
+                "Communication with the card failed: {other}. Insert the card again and try again."
+            ),
+            Lang::Ja => format!(
+                "カードとの通信に失敗しました（{other}）。カードを挿入し直して、もう一度実行してください。"
+            ),
+        },
+    }
+}
+
+impl Localized for ReaderError {
+    fn localized(&self, lang: Lang) -> String {
+        match self {
+            ReaderError::NoService => service_hint(lang).to_string(),
+            ReaderError::NoReader => lang
+                .pick(
+                    "No card reader found. Plug in a USB IC card reader and try again.",
+                    "カードリーダーが見つかりません。USB の IC カードリーダーを接続してから、もう一度実行してください。",
+                )
+                .to_string(),
+            ReaderError::NoCard { reader: None } => lang
+                .pick(
+                    "No card in any reader. Insert your My Number card (or place it on a contactless reader) and try again.",
+                    "どのカードリーダーにもカードがありません。マイナンバーカードを挿入して（非接触リーダーなら上に置いて）から、もう一度実行してください。",
+                )
+                .to_string(),
+            ReaderError::NoCard {
+                reader: Some(reader),
+            } => match lang {
+                Lang::En => format!(
+                    "No card in reader \"{reader}\". Insert your My Number card (or place it on a contactless reader) and try again."
+                ),
+                Lang::Ja => format!(
+                    "カードリーダー「{reader}」にカードがありません。マイナンバーカードを挿入して（非接触リーダーなら上に置いて）から、もう一度実行してください。"
+                ),
+            },
+            ReaderError::SeveralCards { readers } => match lang {
+                Lang::En => format!(
+                    "Several readers hold a card: {}. Choose one with --reader (its name, part of its name, or its number from `mynapin readers`).",
+                    quoted_list(readers, lang)
+                ),
+                Lang::Ja => format!(
+                    "複数のカードリーダーにカードがあります: {}。--reader で使うリーダーを指定してください（名前、名前の一部、または `mynapin readers` が表示する番号）。",
+                    quoted_list(readers, lang)
+                ),
+            },
+            ReaderError::UnknownReader { given, available } if available.is_empty() => {
+                match lang {
+                    Lang::En => format!(
+                        "No reader matches \"{given}\": no card reader is connected. Plug in a USB IC card reader and try again."
+                    ),
+                    Lang::Ja => format!(
+                        "「{given}」に一致するカードリーダーがありません（接続されているリーダーがありません）。USB の IC カードリーダーを接続してから、もう一度実行してください。"
+                    ),
+                }
+            }
+            ReaderError::UnknownReader { given, available } => match lang {
+                Lang::En => format!(
+                    "No reader matches \"{given}\". Connected readers: {}. Give --reader a name, part of a name, or a number from this list.",
+                    numbered_list(available, lang)
+                ),
+                Lang::Ja => format!(
+                    "「{given}」に一致するカードリーダーがありません。接続中のリーダー: {}。--reader には名前、名前の一部、またはこの番号を指定してください。",
+                    numbered_list(available, lang)
+                ),
+            },
+            ReaderError::AmbiguousReader { given, matches } => match lang {
+                Lang::En => format!(
+                    "\"{given}\" matches several readers: {}. Give more of the name, or the reader's number from `mynapin readers`.",
+                    quoted_list(matches, lang)
+                ),
+                Lang::Ja => format!(
+                    "「{given}」は複数のカードリーダーに一致します: {}。名前をもっと詳しく指定するか、`mynapin readers` が表示する番号を指定してください。",
+                    quoted_list(matches, lang)
+                ),
+            },
+            ReaderError::SharingViolation { reader } => match lang {
+                Lang::En => format!(
+                    "Another program is using reader \"{reader}\" (for example the official JPKI software or a web browser). Close it and try again."
+                ),
+                Lang::Ja => format!(
+                    "別のプログラムがカードリーダー「{reader}」を使用中です（例: JPKI 利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度実行してください。"
+                ),
+            },
+            ReaderError::UnresponsiveCard { reader } => match lang {
+                Lang::En => format!(
+                    "The card in reader \"{reader}\" does not answer. Take it out and insert it again, chip first and the right way up (on a contactless reader, lay it flat and keep it still)."
+                ),
+                Lang::Ja => format!(
+                    "カードリーダー「{reader}」のカードが応答しません。カードを抜き、IC チップの向きを確かめて挿入し直してください（非接触リーダーでは平らに置いて動かさないでください）。"
+                ),
+            },
+            ReaderError::CardRemoved => transport_message(&TransportError::CardRemoved, lang),
+            ReaderError::Transport(error) => transport_message(error, lang),
+            ReaderError::Pcsc(error) => match lang {
+                Lang::En => format!(
+                    "PC/SC error: {error}. Connect the card reader and the card again, then try again."
+                ),
+                Lang::Ja => format!(
+                    "PC/SC エラー: {error}。カードリーダーとカードを接続し直してから、もう一度実行してください。"
+                ),
+            },
+        }
+    }
+}
+
+/// The error of a call that needs only the service (establish a context, list readers).
+pub(crate) fn service_error(error: pcsc::Error) -> ReaderError {
+    match error {
+        pcsc::Error::NoService | pcsc::Error::ServiceStopped => ReaderError::NoService,
+        pcsc::Error::NoReadersAvailable => ReaderError::NoReader,
+        other => ReaderError::Pcsc(other),
+    }
+}
+
+/// The error of `SCardConnect` to `reader`; `available` names every reader, in list order.
+pub(crate) fn connect_error(error: pcsc::Error, reader: &str, available: &[String]) -> ReaderError {
+    match error {
+        pcsc::Error::NoSmartcard => ReaderError::NoCard {
+            reader: Some(reader.to_string()),
+        },
+        pcsc::Error::SharingViolation => ReaderError::SharingViolation {
+            reader: reader.to_string(),
+        },
+        pcsc::Error::RemovedCard => ReaderError::CardRemoved,
+        pcsc::Error::UnresponsiveCard
+        | pcsc::Error::UnpoweredCard
+        | pcsc::Error::UnsupportedCard => ReaderError::UnresponsiveCard {
+            reader: reader.to_string(),
+        },
+        // The reader went away between the listing and the connection.
+        pcsc::Error::UnknownReader | pcsc::Error::ReaderUnavailable => ReaderError::UnknownReader {
+            given: reader.to_string(),
+            available: available
+                .iter()
+                .filter(|name| name.as_str() != reader)
+                .cloned()
+                .collect(),
+        },
+        other => service_error(other),
+    }
+}
+
+/// The error of `SCardDisconnect`.
+pub(crate) fn disconnect_error(error: pcsc::Error) -> ReaderError {
+    match error {
+        pcsc::Error::RemovedCard | pcsc::Error::NoSmartcard => ReaderError::CardRemoved,
+        other => service_error(other),
+    }
+}
+
+/// The error of `SCardBeginTransaction`, `SCardReconnect` or `SCardTransmit`, for the layer
+/// above. Nothing is retried here: after a transmit, the card may have run the command.
+pub(crate) fn transport_error(error: pcsc::Error) -> TransportError {
+    match error {
+        pcsc::Error::RemovedCard | pcsc::Error::NoSmartcard => TransportError::CardRemoved,
+        // The reader vanished, and the card with it.
+        pcsc::Error::NoReadersAvailable
+        | pcsc::Error::ReaderUnavailable
+        | pcsc::Error::UnknownReader => TransportError::CardRemoved,
+        // Someone else reset or unpowered the card: its verified state is gone.
+        pcsc::Error::ResetCard | pcsc::Error::UnpoweredCard => TransportError::CardReset,
+        pcsc::Error::NoService | pcsc::Error::ServiceStopped | pcsc::Error::Shutdown => {
+            TransportError::ServiceStopped
+        }
+        pcsc::Error::SharingViolation => TransportError::Busy,
+        pcsc::Error::Timeout => TransportError::Timeout,
+        // InsufficientBuffer also lands here: the command already ran, so it is never resent.
+        other => TransportError::Other(Box::new(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transmit_errors_map_to_what_the_layer_above_acts_on() {
+        let cases = [
+            (pcsc::Error::RemovedCard, "CardRemoved"),
+            (pcsc::Error::NoSmartcard, "CardRemoved"),
+            (pcsc::Error::ReaderUnavailable, "CardRemoved"),
+            (pcsc::Error::ResetCard, "CardReset"),
+            (pcsc::Error::UnpoweredCard, "CardReset"),
+            (pcsc::Error::NoService, "ServiceStopped"),
+            (pcsc::Error::ServiceStopped, "ServiceStopped"),
+            (pcsc::Error::SharingViolation, "Busy"),
+            (pcsc::Error::Timeout, "Timeout"),
+        ];
+        for (error, expected) in cases {
+            let mapped = transport_error(error);
+            assert!(
+                format!("{mapped:?}").starts_with(expected),
+                "{error:?} mapped to {mapped:?}, expected {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn insufficient_buffer_keeps_the_pcsc_error_as_source() {
+        let mapped = transport_error(pcsc::Error::InsufficientBuffer);
+        let TransportError::Other(source) = mapped else {
+            panic!("expected Other, got {mapped:?}");
+        };
+        assert_eq!(
+            source.downcast_ref::<pcsc::Error>(),
+            Some(&pcsc::Error::InsufficientBuffer)
+        );
+    }
+
+    #[test]
+    fn connect_errors_name_the_reader() {
+        let available = ["A".to_string(), "B".to_string()];
+        assert!(matches!(
+            connect_error(pcsc::Error::NoSmartcard, "A", &available),
+            ReaderError::NoCard { reader: Some(r) } if r == "A"
+        ));
+        assert!(matches!(
+            connect_error(pcsc::Error::SharingViolation, "B", &available),
+            ReaderError::SharingViolation { reader } if reader == "B"
+        ));
+        assert!(matches!(
+            connect_error(pcsc::Error::UnknownReader, "A", &available),
+            ReaderError::UnknownReader { given, available } if given == "A" && available == ["B"]
+        ));
+        assert!(matches!(
+            connect_error(pcsc::Error::NoService, "A", &available),
+            ReaderError::NoService
+        ));
+        assert!(matches!(
+            connect_error(pcsc::Error::RemovedCard, "A", &available),
+            ReaderError::CardRemoved
+        ));
+    }
+
+    #[test]
+    fn messages_give_cause_and_next_step_in_both_languages() {
+        let no_reader = ReaderError::NoReader;
+        assert_eq!(
+            no_reader.localized(Lang::En),
+            "No card reader found. Plug in a USB IC card reader and try again."
+        );
+        assert!(no_reader
+            .localized(Lang::Ja)
+            .starts_with("カードリーダーが見つかりません。USB の IC カードリーダーを接続"));
+        assert_eq!(no_reader.to_string(), no_reader.localized(Lang::En));
+
+        let busy = ReaderError::SharingViolation {
+            reader: "Sony RC-S380/P 00 00".into(),
+        };
+        assert!(busy
+            .localized(Lang::En)
+            .contains("\"Sony RC-S380/P 00 00\""));
+        assert!(busy.localized(Lang::En).contains("Close it and try again"));
+        assert!(busy
+            .localized(Lang::Ja)
+            .contains("「Sony RC-S380/P 00 00」"));
+
+        let unknown = ReaderError::UnknownReader {
+            given: "acs".into(),
+            available: vec!["Virtual PCD 00 00".into(), "Virtual PCD 00 01".into()],
+        };
+        assert!(unknown
+            .localized(Lang::En)
+            .contains("0: \"Virtual PCD 00 00\", 1: \"Virtual PCD 00 01\""));
+        assert!(unknown
+            .localized(Lang::Ja)
+            .contains("0: 「Virtual PCD 00 00」、1: 「Virtual PCD 00 01」"));
+
+        let short = ReaderError::Transport(TransportError::ShortResponse { len: 0 });
+        assert!(short.localized(Lang::En).starts_with("Transport error"));
+        assert!(short.localized(Lang::Ja).starts_with("通信エラー"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn no_service_on_linux_says_how_to_start_pcscd() {
+        for lang in [Lang::En, Lang::Ja] {
+            assert!(ReaderError::NoService
+                .localized(lang)
+                .contains("`sudo systemctl start pcscd`"));
+        }
+    }
+
+    #[test]
+    fn missing_reader_or_card_is_exit_code_6_material() {
+        assert!(ReaderError::NoReader.is_no_card_or_reader());
+        assert!(ReaderError::NoCard { reader: None }.is_no_card_or_reader());
+        assert!(!ReaderError::NoService.is_no_card_or_reader());
+        assert!(!ReaderError::SharingViolation { reader: "A".into() }.is_no_card_or_reader());
+        assert!(!ReaderError::SeveralCards { readers: vec![] }.is_no_card_or_reader());
+    }
+}

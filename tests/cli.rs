@@ -1,0 +1,340 @@
+//! The command line against the demo card: exit codes, both languages, the JSON contract,
+//! `--pin-stdin`, the walk from 3 tries to the refusal, and that no argument takes a PIN.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+struct Demo {
+    dir: tempfile::TempDir,
+}
+
+impl Demo {
+    fn new() -> Self {
+        Demo { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn state(&self) -> PathBuf {
+        self.dir.path().join("state.json")
+    }
+
+    fn apdu_log(&self) -> PathBuf {
+        self.dir.path().join("apdus.log")
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("mynapin").unwrap();
+        cmd.env("MYNAPIN_DEMO_STATE", self.state())
+            .env("MYNAPIN_DEMO_APDU_LOG", self.apdu_log())
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
+            .env_remove("RUST_LOG")
+            .arg("--demo")
+            .args(args);
+        cmd
+    }
+
+    fn verify(&self, pin_kind: &str, pin: &str, json: bool) -> (i32, String) {
+        let mut args = vec!["verify", "--pin", pin_kind, "--pin-stdin"];
+        if json {
+            args.push("--json");
+        }
+        let output = self.cmd(&args).write_stdin(format!("{pin}\n")).output().unwrap();
+        (output.status.code().unwrap(), String::from_utf8(output.stdout).unwrap())
+    }
+
+    fn verify_json(&self, pin_kind: &str, pin: &str) -> (i32, Value) {
+        let (code, stdout) = self.verify(pin_kind, pin, true);
+        (code, serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}")))
+    }
+
+    fn status_json(&self) -> Value {
+        let output = self.cmd(&["status", "--json"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+
+    fn tries(&self, pin: &str) -> Value {
+        let status = self.status_json();
+        status["pins"].as_array().unwrap().iter().find(|p| p["pin"] == pin).unwrap()["tries_left"].clone()
+    }
+
+    fn log_lines(&self) -> Vec<String> {
+        read_lines(&self.apdu_log())
+    }
+
+    fn set_tries(&self, pin: &str, tries: u8) {
+        // Start from a saved state, then change the one counter.
+        self.cmd(&["reset-demo"]).assert().success();
+        let mut state: Value = serde_json::from_str(&std::fs::read_to_string(self.state()).unwrap()).unwrap();
+        let key = pin.replace('-', "_");
+        state[key.as_str()]["tries_left"] = tries.into();
+        std::fs::write(self.state(), serde_json::to_string(&state).unwrap()).unwrap();
+    }
+}
+
+fn read_lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path).unwrap_or_default().lines().map(str::to_string).collect()
+}
+
+fn keys(value: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn status_json_has_the_documented_shape() {
+    let demo = Demo::new();
+    let status = demo.status_json();
+    assert_eq!(keys(&status), ["card", "pins", "reader"]);
+    assert_eq!(status["reader"], "mynapin demo card");
+    assert_eq!(status["card"]["type"], "my-number-card");
+    assert_eq!(status["card"]["token_label"], "JPKIAPICCTOKEN2");
+    assert_eq!(status["card"]["atr"], "3be000ff8131fe4514");
+    let pins = status["pins"].as_array().unwrap();
+    let summary: Vec<(String, u64, u64, String)> = pins
+        .iter()
+        .map(|p| {
+            assert_eq!(keys(p), ["max_tries", "pin", "state", "tries_left"]);
+            (
+                p["pin"].as_str().unwrap().to_string(),
+                p["tries_left"].as_u64().unwrap(),
+                p["max_tries"].as_u64().unwrap(),
+                p["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("auth".to_string(), 3, 3, "ok".to_string()),
+            ("sign".to_string(), 5, 5, "ok".to_string()),
+            ("card-info".to_string(), 3, 3, "ok".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn status_text_in_english_and_japanese() {
+    let demo = Demo::new();
+    let english = demo.cmd(&["status"]).assert().success().get_output().stdout.clone();
+    let english = String::from_utf8(english).unwrap();
+    assert!(english.contains("Reader:   mynapin demo card"), "{english}");
+    assert!(english.contains("My Number card (JPKIAPICCTOKEN2)"), "{english}");
+    assert!(english.lines().any(|l| l.starts_with("auth") && l.ends_with("3 of 3 tries left")), "{english}");
+    assert!(english.lines().any(|l| l.starts_with("sign") && l.ends_with("5 of 5 tries left")), "{english}");
+
+    let japanese = demo.cmd(&["status", "--lang", "ja"]).assert().success().get_output().stdout.clone();
+    let japanese = String::from_utf8(japanese).unwrap();
+    assert!(japanese.contains("マイナンバーカード"), "{japanese}");
+    assert!(japanese.contains("利用者証明用電子証明書の暗証番号"), "{japanese}");
+    assert!(japanese.lines().any(|l| l.starts_with("auth") && l.ends_with("残り 3 回（最大 3 回）")), "{japanese}");
+
+    // LANG=ja_JP.UTF-8 picks Japanese when --lang is not given.
+    let from_env = demo.cmd(&["status"]).env("LANG", "ja_JP.UTF-8").output().unwrap();
+    assert!(String::from_utf8(from_env.stdout).unwrap().contains("マイナンバーカード"));
+}
+
+#[test]
+fn status_reads_counters_without_spending_a_try() {
+    let demo = Demo::new();
+    demo.status_json();
+    demo.status_json();
+    assert_eq!(demo.tries("auth"), 3);
+    let lines = demo.log_lines();
+    assert!(lines.iter().all(|l| !l.starts_with("0020008004")), "no VERIFY with data: {lines:?}");
+    assert_eq!(lines.iter().filter(|l| l.starts_with("00200080 ")).count(), 6);
+}
+
+#[test]
+fn the_demo_walk_from_three_tries_to_the_refusal() {
+    let demo = Demo::new();
+    let (code, json) = demo.verify_json("auth", "0000");
+    assert_eq!((code, json["result"].clone(), json["tries_left"].clone()), (3, "wrong-pin".into(), 2.into()));
+    assert_eq!(keys(&json), ["pin", "reader", "result", "tries_left"]);
+    let (code, json) = demo.verify_json("auth", "1111");
+    assert_eq!((code, json["result"].clone(), json["tries_left"].clone()), (3, "wrong-pin".into(), 1.into()));
+    assert_eq!(demo.tries("auth"), 1);
+    std::fs::remove_file(demo.apdu_log()).unwrap();
+
+    // One try left: refused before the PIN is read, and no VERIFY with data reaches the card.
+    let (code, json) = demo.verify_json("auth", "1234");
+    assert_eq!(code, 4);
+    assert_eq!(json["result"], "refused");
+    assert_eq!(json["reason"], "last-try");
+    assert_eq!(json["tries_left"], 1);
+    assert_eq!(
+        demo.log_lines(),
+        ["[", "00A4040C0AD392F000260100000001 -> 9000", "00A4020C020018 -> 9000", "00200080 -> 63C1", "] Leave"]
+    );
+    assert_eq!(demo.tries("auth"), 1);
+
+    let (code, text) = demo.verify("auth", "1234", false);
+    assert_eq!(code, 4);
+    assert!(text.contains("Only one try is left"), "{text}");
+    assert!(text.contains("city office"), "{text}");
+
+    demo.cmd(&["reset-demo"]).assert().success();
+    assert_eq!(demo.tries("auth"), 3);
+}
+
+#[test]
+fn right_pin_is_verified_and_restores_the_counter() {
+    let demo = Demo::new();
+    assert_eq!(demo.verify_json("auth", "0000").0, 3);
+    std::fs::remove_file(demo.apdu_log()).unwrap();
+    let (code, json) = demo.verify_json("auth", "1234");
+    assert_eq!((code, json["result"].clone(), json["tries_left"].clone()), (0, "verified".into(), 3.into()));
+    assert_eq!(
+        demo.log_lines(),
+        [
+            "[",
+            "00A4040C0AD392F000260100000001 -> 9000",
+            "00A4020C020018 -> 9000",
+            "00200080 -> 63C2",
+            "] Leave",
+            "[",
+            "00A4040C0AD392F000260100000001 -> 9000",
+            "00A4020C020018 -> 9000",
+            "00200080 -> 63C2",
+            "0020008004******** -> 9000",
+            "] Unpower",
+        ]
+    );
+    for (kind, pin, max) in [("sign", "abc123", 5), ("card-info", "5678", 3)] {
+        let (code, json) = demo.verify_json(kind, pin);
+        assert_eq!((code, json["result"].clone(), json["tries_left"].clone()), (0, "verified".into(), max.into()));
+    }
+}
+
+#[test]
+fn blocked_pin_exits_5_without_asking() {
+    let demo = Demo::new();
+    demo.set_tries("card-info", 0);
+    let (code, json) = demo.verify_json("card-info", "5678");
+    assert_eq!((code, json["result"].clone(), json["tries_left"].clone()), (5, "blocked".into(), 0.into()));
+    let status = demo.status_json();
+    assert_eq!(status["pins"][2]["state"], "blocked");
+    assert_eq!(status["pins"][2]["sw"], "63C0");
+}
+
+#[test]
+fn last_wrong_try_of_the_signature_password_is_never_sent() {
+    let demo = Demo::new();
+    demo.set_tries("sign", 2);
+    let (code, json) = demo.verify_json("sign", "WRONG1");
+    assert_eq!((code, json["tries_left"].clone()), (3, 1.into()));
+    let (code, json) = demo.verify_json("sign", "WRONG1");
+    assert_eq!((code, json["result"].clone()), (4, "refused".into()));
+    assert_eq!(demo.tries("sign"), 1);
+}
+
+#[test]
+fn malformed_pins_exit_2_and_nothing_follows() {
+    let demo = Demo::new();
+    for (kind, pin) in [("auth", "123"), ("auth", "12345"), ("auth", "abcd"), ("card-info", ""), ("sign", "AB12"), ("sign", "ABC-123")] {
+        let _ = std::fs::remove_file(demo.apdu_log());
+        let output = demo.cmd(&["verify", "--pin", kind, "--pin-stdin"]).write_stdin(format!("{pin}\n")).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{kind} {pin:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains("Nothing was sent"), "{stderr}");
+        assert!(pin.is_empty() || !stderr.contains(pin), "the PIN is not echoed: {stderr}");
+        let lines = demo.log_lines();
+        assert!(lines.iter().all(|l| !l.starts_with("002000800")), "{lines:?}");
+        assert_eq!(lines.last().map(String::as_str), Some("] Leave"), "only the counter read: {lines:?}");
+    }
+    assert_eq!(demo.tries("auth"), 3);
+}
+
+#[test]
+fn without_a_terminal_or_pin_stdin_nothing_is_sent() {
+    let demo = Demo::new();
+    let output = demo.cmd(&["verify", "--json"]).write_stdin("1234\n").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "no-terminal");
+    assert!(json["error"]["message"].as_str().unwrap().contains("--pin-stdin"));
+    assert!(demo.log_lines().is_empty());
+}
+
+#[test]
+fn no_argument_takes_a_pin() {
+    let demo = Demo::new();
+    for args in [&["verify", "1234"][..], &["verify", "--pin", "1234"], &["verify", "--pin-stdin=1234"], &["status", "1234"]] {
+        let output = demo.cmd(args).write_stdin("").output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+    }
+    // Every option that takes a value is one of these, and none of them is a PIN: `--pin` names
+    // which PIN, from a fixed list.
+    let allowed = ["reader", "lang", "pin", "shell", "vpcd", "state", "atr", "which", "format", "out"];
+    let command = <mynapin::cli::Cli as clap::CommandFactory>::command();
+    for sub in command.get_subcommands().chain(std::iter::once(&command)) {
+        for arg in sub.get_arguments().filter(|arg| arg.get_action().takes_values()) {
+            let id = arg.get_id().as_str();
+            assert!(allowed.contains(&id), "{} takes a value through {id}: is it a PIN?", sub.get_name());
+            if id == "pin" {
+                let values: Vec<String> = arg.get_possible_values().iter().map(|v| v.get_name().to_string()).collect();
+                assert!(!values.is_empty(), "--pin of {} takes a free value", sub.get_name());
+                assert!(values.iter().all(|v| ["auth", "sign", "card-info", "all"].contains(&v.as_str())), "{values:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_and_json_errors_have_the_documented_shape() {
+    let demo = Demo::new();
+    let output = demo.cmd(&["status", "--pin", "everything", "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(keys(&json), ["error"]);
+    assert_eq!(keys(&json["error"]), ["code", "message"]);
+    assert_eq!(json["error"]["code"], "usage");
+}
+
+#[test]
+fn a_corrupt_demo_state_exits_1_with_a_clear_error() {
+    let demo = Demo::new();
+    std::fs::write(demo.state(), "not json").unwrap();
+    let output = demo.cmd(&["status", "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "demo-state");
+}
+
+#[test]
+fn no_pcsc_service_exits_6() {
+    let mut cmd = Command::cargo_bin("mynapin").unwrap();
+    // libpcsclite finds pcscd through this socket; pointing it nowhere is "service not running".
+    cmd.env("PCSCLITE_CSOCK_NAME", "/nonexistent/mynapin-test/pcscd.comm").env("LANG", "C").args(["status", "--json"]);
+    let output = cmd.output().unwrap();
+    assert_eq!(output.status.code(), Some(6), "{output:?}");
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "no-service");
+}
+
+#[test]
+fn readers_on_the_demo_card() {
+    let demo = Demo::new();
+    let output = demo.cmd(&["readers", "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"readers": [{"index": 0, "name": "mynapin demo card", "card_present": true,
+            "atr": "3be000ff8131fe4514", "card_type": "my-number-card"}]})
+    );
+}
+
+#[test]
+fn help_shows_the_demo_pins_and_completions_work() {
+    let demo = Demo::new();
+    let help = demo.cmd(&["--help"]).output().unwrap();
+    assert!(String::from_utf8(help.stdout).unwrap().contains("auth 1234, sign ABC123, card-info 5678"));
+    let completions = demo.cmd(&["completions", "bash"]).output().unwrap();
+    assert_eq!(completions.status.code(), Some(0));
+    assert!(String::from_utf8(completions.stdout).unwrap().contains("mynapin"));
+}
