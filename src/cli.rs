@@ -122,7 +122,11 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
-            let code = if error.use_stderr() { ExitCode::Usage } else { ExitCode::Success };
+            let code = if error.use_stderr() {
+                ExitCode::Usage
+            } else {
+                ExitCode::Success
+            };
             let json = std::env::args().any(|arg| arg == "--json");
             if json && code == ExitCode::Usage {
                 let out = Output::new(true, Lang::from_env());
@@ -140,7 +144,10 @@ pub fn main() -> i32 {
         None => Lang::from_env(),
     };
     let out = Output::new(cli.json, lang);
-    let backend = backend::Options { reader: cli.reader.clone(), demo: cli.demo };
+    let backend = backend::Options {
+        reader: cli.reader.clone(),
+        demo: cli.demo,
+    };
     let result = match cli.command {
         Command::Readers => readers::run(&backend, &out),
         Command::Status { pin } => status::run(&backend, &out, pin),
@@ -167,5 +174,7 @@ fn init_logging(verbose: u8) {
         _ => "debug",
     };
     let env = env_logger::Env::default().default_filter_or(level);
-    let _ = env_logger::Builder::from_env(env).format_timestamp(None).try_init();
+    let _ = env_logger::Builder::from_env(env)
+        .format_timestamp(None)
+        .try_init();
 }

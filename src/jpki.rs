@@ -12,9 +12,9 @@ mod guard;
 mod pin;
 
 pub use cert::{
-    certificate_length, parse_expiry, read_certificate, read_status_with_expiry, CardCertificate, CertificateError,
-    CertificateExpiry, CertificateFile, CertificateInfo, ExpiryState, StatusWithExpiry, EXPIRY_WARNING_DAYS,
-    MAX_CERTIFICATE_LEN, READ_CHUNK,
+    certificate_length, parse_expiry, read_certificate, read_status_with_expiry, CardCertificate,
+    CertificateError, CertificateExpiry, CertificateFile, CertificateInfo, ExpiryState,
+    StatusWithExpiry, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_LEN, READ_CHUNK,
 };
 pub use commands::Application;
 pub use detect::{identify, CardIdentity, CardType};

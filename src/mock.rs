@@ -61,6 +61,29 @@ pub enum LogEntry {
     Removed,
 }
 
+impl LogEntry {
+    /// One line for log files (the demo's `MYNAPIN_DEMO_APDU_LOG`, the virtual card's `--log`):
+    /// `COMMAND -> ANSWER` in hex with PIN data as `**`, `[` and `] Disposition` around
+    /// transactions, and `power-on`, `power-off`, `reset`, `removed`.
+    pub fn line(&self) -> String {
+        match self {
+            LogEntry::Command { command, response } => format!(
+                "{} -> {}",
+                masked_hex(command).replace(' ', ""),
+                response
+                    .as_deref()
+                    .map_or_else(|| "(none)".to_string(), hex::encode_upper)
+            ),
+            LogEntry::TransactionBegin => "[".into(),
+            LogEntry::TransactionEnd(end) => format!("] {end:?}"),
+            LogEntry::PowerOn => "power-on".into(),
+            LogEntry::PowerOff => "power-off".into(),
+            LogEntry::Reset => "reset".into(),
+            LogEntry::Removed => "removed".into(),
+        }
+    }
+}
+
 impl fmt::Debug for LogEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -12,7 +12,9 @@ struct Demo {
 
 impl Demo {
     fn new() -> Self {
-        Demo { dir: tempfile::tempdir().unwrap() }
+        Demo {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn state(&self) -> PathBuf {
@@ -41,13 +43,23 @@ impl Demo {
         if json {
             args.push("--json");
         }
-        let output = self.cmd(&args).write_stdin(format!("{pin}\n")).output().unwrap();
-        (output.status.code().unwrap(), String::from_utf8(output.stdout).unwrap())
+        let output = self
+            .cmd(&args)
+            .write_stdin(format!("{pin}\n"))
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
     }
 
     fn verify_json(&self, pin_kind: &str, pin: &str) -> (i32, Value) {
         let (code, stdout) = self.verify(pin_kind, pin, true);
-        (code, serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}")))
+        (
+            code,
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}")),
+        )
     }
 
     fn status_json(&self) -> Value {
@@ -58,7 +70,13 @@ impl Demo {
 
     fn tries(&self, pin: &str) -> Value {
         let status = self.status_json();
-        status["pins"].as_array().unwrap().iter().find(|p| p["pin"] == pin).unwrap()["tries_left"].clone()
+        status["pins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["pin"] == pin)
+            .unwrap()["tries_left"]
+            .clone()
     }
 
     fn log_lines(&self) -> Vec<String> {
@@ -68,7 +86,8 @@ impl Demo {
     fn set_tries(&self, pin: &str, tries: u8) {
         // Start from a saved state, then change the one counter.
         self.cmd(&["reset-demo"]).assert().success();
-        let mut state: Value = serde_json::from_str(&std::fs::read_to_string(self.state()).unwrap()).unwrap();
+        let mut state: Value =
+            serde_json::from_str(&std::fs::read_to_string(self.state()).unwrap()).unwrap();
         let key = pin.replace('-', "_");
         state[key.as_str()]["tries_left"] = tries.into();
         std::fs::write(self.state(), serde_json::to_string(&state).unwrap()).unwrap();
@@ -76,11 +95,20 @@ impl Demo {
 }
 
 fn read_lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path).unwrap_or_default().lines().map(str::to_string).collect()
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn keys(value: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     keys.sort();
     keys
 }
@@ -120,22 +148,61 @@ fn status_json_has_the_documented_shape() {
 #[test]
 fn status_text_in_english_and_japanese() {
     let demo = Demo::new();
-    let english = demo.cmd(&["status"]).assert().success().get_output().stdout.clone();
+    let english = demo
+        .cmd(&["status"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let english = String::from_utf8(english).unwrap();
     assert!(english.contains("Reader:   mynapin demo card"), "{english}");
-    assert!(english.contains("My Number card (JPKIAPICCTOKEN2)"), "{english}");
-    assert!(english.lines().any(|l| l.starts_with("auth") && l.ends_with("3 of 3 tries left")), "{english}");
-    assert!(english.lines().any(|l| l.starts_with("sign") && l.ends_with("5 of 5 tries left")), "{english}");
+    assert!(
+        english.contains("My Number card (JPKIAPICCTOKEN2)"),
+        "{english}"
+    );
+    assert!(
+        english
+            .lines()
+            .any(|l| l.starts_with("auth") && l.ends_with("3 of 3 tries left")),
+        "{english}"
+    );
+    assert!(
+        english
+            .lines()
+            .any(|l| l.starts_with("sign") && l.ends_with("5 of 5 tries left")),
+        "{english}"
+    );
 
-    let japanese = demo.cmd(&["status", "--lang", "ja"]).assert().success().get_output().stdout.clone();
+    let japanese = demo
+        .cmd(&["status", "--lang", "ja"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let japanese = String::from_utf8(japanese).unwrap();
     assert!(japanese.contains("マイナンバーカード"), "{japanese}");
-    assert!(japanese.contains("利用者証明用電子証明書の暗証番号"), "{japanese}");
-    assert!(japanese.lines().any(|l| l.starts_with("auth") && l.ends_with("残り 3 回（最大 3 回）")), "{japanese}");
+    assert!(
+        japanese.contains("利用者証明用電子証明書の暗証番号"),
+        "{japanese}"
+    );
+    assert!(
+        japanese
+            .lines()
+            .any(|l| l.starts_with("auth") && l.ends_with("残り 3 回（最大 3 回）")),
+        "{japanese}"
+    );
 
     // LANG=ja_JP.UTF-8 picks Japanese when --lang is not given.
-    let from_env = demo.cmd(&["status"]).env("LANG", "ja_JP.UTF-8").output().unwrap();
-    assert!(String::from_utf8(from_env.stdout).unwrap().contains("マイナンバーカード"));
+    let from_env = demo
+        .cmd(&["status"])
+        .env("LANG", "ja_JP.UTF-8")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(from_env.stdout)
+        .unwrap()
+        .contains("マイナンバーカード"));
 }
 
 #[test]
@@ -143,20 +210,32 @@ fn status_reads_counters_without_spending_a_try() {
     let demo = Demo::new();
     demo.status_json();
     demo.status_json();
-    assert_eq!(demo.tries("auth"), 3);
     let lines = demo.log_lines();
-    assert!(lines.iter().all(|l| !l.starts_with("0020008004")), "no VERIFY with data: {lines:?}");
-    assert_eq!(lines.iter().filter(|l| l.starts_with("00200080 ")).count(), 6);
+    assert!(
+        lines.iter().all(|l| !l.starts_with("0020008004")),
+        "no VERIFY with data: {lines:?}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("00200080 ")).count(),
+        6
+    );
+    assert_eq!(demo.tries("auth"), 3);
 }
 
 #[test]
 fn the_demo_walk_from_three_tries_to_the_refusal() {
     let demo = Demo::new();
     let (code, json) = demo.verify_json("auth", "0000");
-    assert_eq!((code, json["result"].clone(), json["tries_left"].clone()), (3, "wrong-pin".into(), 2.into()));
+    assert_eq!(
+        (code, json["result"].clone(), json["tries_left"].clone()),
+        (3, "wrong-pin".into(), 2.into())
+    );
     assert_eq!(keys(&json), ["pin", "reader", "result", "tries_left"]);
     let (code, json) = demo.verify_json("auth", "1111");
-    assert_eq!((code, json["result"].clone(), json["tries_left"].clone()), (3, "wrong-pin".into(), 1.into()));
+    assert_eq!(
+        (code, json["result"].clone(), json["tries_left"].clone()),
+        (3, "wrong-pin".into(), 1.into())
+    );
     assert_eq!(demo.tries("auth"), 1);
     std::fs::remove_file(demo.apdu_log()).unwrap();
 
@@ -168,7 +247,13 @@ fn the_demo_walk_from_three_tries_to_the_refusal() {
     assert_eq!(json["tries_left"], 1);
     assert_eq!(
         demo.log_lines(),
-        ["[", "00A4040C0AD392F000260100000001 -> 9000", "00A4020C020018 -> 9000", "00200080 -> 63C1", "] Leave"]
+        [
+            "[",
+            "00A4040C0AD392F000260100000001 -> 9000",
+            "00A4020C020018 -> 9000",
+            "00200080 -> 63C1",
+            "] Leave"
+        ]
     );
     assert_eq!(demo.tries("auth"), 1);
 
@@ -187,7 +272,10 @@ fn right_pin_is_verified_and_restores_the_counter() {
     assert_eq!(demo.verify_json("auth", "0000").0, 3);
     std::fs::remove_file(demo.apdu_log()).unwrap();
     let (code, json) = demo.verify_json("auth", "1234");
-    assert_eq!((code, json["result"].clone(), json["tries_left"].clone()), (0, "verified".into(), 3.into()));
+    assert_eq!(
+        (code, json["result"].clone(), json["tries_left"].clone()),
+        (0, "verified".into(), 3.into())
+    );
     assert_eq!(
         demo.log_lines(),
         [
@@ -206,7 +294,10 @@ fn right_pin_is_verified_and_restores_the_counter() {
     );
     for (kind, pin, max) in [("sign", "abc123", 5), ("card-info", "5678", 3)] {
         let (code, json) = demo.verify_json(kind, pin);
-        assert_eq!((code, json["result"].clone(), json["tries_left"].clone()), (0, "verified".into(), max.into()));
+        assert_eq!(
+            (code, json["result"].clone(), json["tries_left"].clone()),
+            (0, "verified".into(), max.into())
+        );
     }
 }
 
@@ -215,7 +306,10 @@ fn blocked_pin_exits_5_without_asking() {
     let demo = Demo::new();
     demo.set_tries("card-info", 0);
     let (code, json) = demo.verify_json("card-info", "5678");
-    assert_eq!((code, json["result"].clone(), json["tries_left"].clone()), (5, "blocked".into(), 0.into()));
+    assert_eq!(
+        (code, json["result"].clone(), json["tries_left"].clone()),
+        (5, "blocked".into(), 0.into())
+    );
     let status = demo.status_json();
     assert_eq!(status["pins"][2]["state"], "blocked");
     assert_eq!(status["pins"][2]["sw"], "63C0");
@@ -235,16 +329,37 @@ fn last_wrong_try_of_the_signature_password_is_never_sent() {
 #[test]
 fn malformed_pins_exit_2_and_nothing_follows() {
     let demo = Demo::new();
-    for (kind, pin) in [("auth", "123"), ("auth", "12345"), ("auth", "abcd"), ("card-info", ""), ("sign", "AB12"), ("sign", "ABC-123")] {
+    for (kind, pin) in [
+        ("auth", "123"),
+        ("auth", "12345"),
+        ("auth", "abcd"),
+        ("card-info", ""),
+        ("sign", "AB12"),
+        ("sign", "ABC-123"),
+    ] {
         let _ = std::fs::remove_file(demo.apdu_log());
-        let output = demo.cmd(&["verify", "--pin", kind, "--pin-stdin"]).write_stdin(format!("{pin}\n")).output().unwrap();
+        let output = demo
+            .cmd(&["verify", "--pin", kind, "--pin-stdin"])
+            .write_stdin(format!("{pin}\n"))
+            .output()
+            .unwrap();
         assert_eq!(output.status.code(), Some(2), "{kind} {pin:?}");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(stderr.contains("Nothing was sent"), "{stderr}");
-        assert!(pin.is_empty() || !stderr.contains(pin), "the PIN is not echoed: {stderr}");
+        assert!(
+            pin.is_empty() || !stderr.contains(pin),
+            "the PIN is not echoed: {stderr}"
+        );
         let lines = demo.log_lines();
-        assert!(lines.iter().all(|l| !l.starts_with("002000800")), "{lines:?}");
-        assert_eq!(lines.last().map(String::as_str), Some("] Leave"), "only the counter read: {lines:?}");
+        assert!(
+            lines.iter().all(|l| !l.starts_with("002000800")),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("] Leave"),
+            "only the counter read: {lines:?}"
+        );
     }
     assert_eq!(demo.tries("auth"), 3);
 }
@@ -252,33 +367,67 @@ fn malformed_pins_exit_2_and_nothing_follows() {
 #[test]
 fn without_a_terminal_or_pin_stdin_nothing_is_sent() {
     let demo = Demo::new();
-    let output = demo.cmd(&["verify", "--json"]).write_stdin("1234\n").output().unwrap();
+    let output = demo
+        .cmd(&["verify", "--json"])
+        .write_stdin("1234\n")
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["error"]["code"], "no-terminal");
-    assert!(json["error"]["message"].as_str().unwrap().contains("--pin-stdin"));
+    assert!(json["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("--pin-stdin"));
     assert!(demo.log_lines().is_empty());
 }
 
 #[test]
 fn no_argument_takes_a_pin() {
     let demo = Demo::new();
-    for args in [&["verify", "1234"][..], &["verify", "--pin", "1234"], &["verify", "--pin-stdin=1234"], &["status", "1234"]] {
+    for args in [
+        &["verify", "1234"][..],
+        &["verify", "--pin", "1234"],
+        &["verify", "--pin-stdin=1234"],
+        &["status", "1234"],
+    ] {
         let output = demo.cmd(args).write_stdin("").output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");
     }
     // Every option that takes a value is one of these, and none of them is a PIN: `--pin` names
     // which PIN, from a fixed list.
-    let allowed = ["reader", "lang", "pin", "shell", "vpcd", "state", "atr", "which", "format", "out"];
+    let allowed = [
+        "reader", "lang", "pin", "shell", "vpcd", "state", "atr", "which", "format", "out",
+    ];
     let command = <mynapin::cli::Cli as clap::CommandFactory>::command();
     for sub in command.get_subcommands().chain(std::iter::once(&command)) {
-        for arg in sub.get_arguments().filter(|arg| arg.get_action().takes_values()) {
+        for arg in sub
+            .get_arguments()
+            .filter(|arg| arg.get_action().takes_values())
+        {
             let id = arg.get_id().as_str();
-            assert!(allowed.contains(&id), "{} takes a value through {id}: is it a PIN?", sub.get_name());
+            assert!(
+                allowed.contains(&id),
+                "{} takes a value through {id}: is it a PIN?",
+                sub.get_name()
+            );
             if id == "pin" {
-                let values: Vec<String> = arg.get_possible_values().iter().map(|v| v.get_name().to_string()).collect();
-                assert!(!values.is_empty(), "--pin of {} takes a free value", sub.get_name());
-                assert!(values.iter().all(|v| ["auth", "sign", "card-info", "all"].contains(&v.as_str())), "{values:?}");
+                let values: Vec<String> = arg
+                    .get_possible_values()
+                    .iter()
+                    .map(|v| v.get_name().to_string())
+                    .collect();
+                assert!(
+                    !values.is_empty(),
+                    "--pin of {} takes a free value",
+                    sub.get_name()
+                );
+                assert!(
+                    values
+                        .iter()
+                        .all(|v| ["auth", "sign", "card-info", "all"].contains(&v.as_str())),
+                    "{values:?}"
+                );
             }
         }
     }
@@ -287,7 +436,10 @@ fn no_argument_takes_a_pin() {
 #[test]
 fn usage_errors_exit_2_and_json_errors_have_the_documented_shape() {
     let demo = Demo::new();
-    let output = demo.cmd(&["status", "--pin", "everything", "--json"]).output().unwrap();
+    let output = demo
+        .cmd(&["status", "--pin", "everything", "--json"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(keys(&json), ["error"]);
@@ -309,7 +461,12 @@ fn a_corrupt_demo_state_exits_1_with_a_clear_error() {
 fn no_pcsc_service_exits_6() {
     let mut cmd = Command::cargo_bin("mynapin").unwrap();
     // libpcsclite finds pcscd through this socket; pointing it nowhere is "service not running".
-    cmd.env("PCSCLITE_CSOCK_NAME", "/nonexistent/mynapin-test/pcscd.comm").env("LANG", "C").args(["status", "--json"]);
+    cmd.env(
+        "PCSCLITE_CSOCK_NAME",
+        "/nonexistent/mynapin-test/pcscd.comm",
+    )
+    .env("LANG", "C")
+    .args(["status", "--json"]);
     let output = cmd.output().unwrap();
     assert_eq!(output.status.code(), Some(6), "{output:?}");
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -333,8 +490,12 @@ fn readers_on_the_demo_card() {
 fn help_shows_the_demo_pins_and_completions_work() {
     let demo = Demo::new();
     let help = demo.cmd(&["--help"]).output().unwrap();
-    assert!(String::from_utf8(help.stdout).unwrap().contains("auth 1234, sign ABC123, card-info 5678"));
+    assert!(String::from_utf8(help.stdout)
+        .unwrap()
+        .contains("auth 1234, sign ABC123, card-info 5678"));
     let completions = demo.cmd(&["completions", "bash"]).output().unwrap();
     assert_eq!(completions.status.code(), Some(0));
-    assert!(String::from_utf8(completions.stdout).unwrap().contains("mynapin"));
+    assert!(String::from_utf8(completions.stdout)
+        .unwrap()
+        .contains("mynapin"));
 }

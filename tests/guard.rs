@@ -2,9 +2,10 @@
 
 use apdu::{Disposition, StatusWord};
 use mynapin::jpki::{
-    guarded_verify, read_counter, read_status, Counter, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome,
+    guarded_verify, read_counter, read_status, Counter, Pin, PinKind, Refusal, UnknownOutcome,
+    VerifyOutcome,
 };
-use mynapin::mock::{CardState, LogEntry, MockCard, Removal, RemovalTiming, StatusOverride};
+use mynapin::mock::{CardState, LogEntry, MockCard, Removal, StatusOverride};
 use proptest::prelude::*;
 
 const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
@@ -64,7 +65,9 @@ fn log_lines(card: &MockCard) -> Vec<String> {
             LogEntry::Command { command, response } => Some(format!(
                 "{} -> {}",
                 hex::encode_upper(command),
-                response.as_deref().map_or("(none)".to_string(), hex::encode_upper)
+                response
+                    .as_deref()
+                    .map_or("(none)".to_string(), hex::encode_upper)
             )),
             LogEntry::TransactionBegin => Some("[".into()),
             LogEntry::TransactionEnd(disposition) => Some(format!("] {disposition:?}")),
@@ -84,7 +87,11 @@ fn every_starting_counter_every_kind_right_and_wrong_pin() {
         for start in 0..=max {
             for correct in [true, false] {
                 let mut card = card_with(kind, start);
-                let typed = if correct { right_pin(kind) } else { wrong_pin(kind) };
+                let typed = if correct {
+                    right_pin(kind)
+                } else {
+                    wrong_pin(kind)
+                };
                 let pin = Pin::new(kind, typed).unwrap();
                 let outcome = guarded_verify(&mut card, &pin).unwrap();
                 let counter_sw = sw(0x63C0 | start as u16);
@@ -96,11 +103,17 @@ fn every_starting_counter_every_kind_right_and_wrong_pin() {
                 ];
                 let context = format!("{kind} from {start}, correct {correct}");
                 if start >= 2 {
-                    let answer = if correct { sw(0x9000) } else { sw(0x63C0 | (start - 1) as u16) };
+                    let answer = if correct {
+                        sw(0x9000)
+                    } else {
+                        sw(0x63C0 | (start - 1) as u16)
+                    };
                     expected.push(format!("{} -> {answer}", verify_apdu(typed)));
                     match (&outcome, correct) {
                         (VerifyOutcome::Verified, true) => {}
-                        (VerifyOutcome::WrongPin { tries_left }, false) => assert_eq!(*tries_left, start - 1, "{context}"),
+                        (VerifyOutcome::WrongPin { tries_left }, false) => {
+                            assert_eq!(*tries_left, start - 1, "{context}")
+                        }
                         other => panic!("{context}: {other:?}"),
                     }
                     let after = if correct { max } else { start - 1 };
@@ -116,7 +129,11 @@ fn every_starting_counter_every_kind_right_and_wrong_pin() {
                         matches!(outcome, VerifyOutcome::Refused(refusal) if refusal == expected_refusal),
                         "{context}: {outcome:?}"
                     );
-                    assert_eq!(*tries_mut(&mut card, kind), start, "{context}: no try spent");
+                    assert_eq!(
+                        *tries_mut(&mut card, kind),
+                        start,
+                        "{context}: no try spent"
+                    );
                 }
                 expected.push("] Unpower".to_string());
                 assert_eq!(log_lines(&card), expected, "{context}");
@@ -129,11 +146,20 @@ fn every_starting_counter_every_kind_right_and_wrong_pin() {
 fn wrong_pin_at_two_leaves_one_and_the_next_verify_is_refused() {
     let mut card = card_with(PinKind::Auth, 2);
     let wrong = Pin::new(PinKind::Auth, "9999").unwrap();
-    assert!(matches!(guarded_verify(&mut card, &wrong).unwrap(), VerifyOutcome::WrongPin { tries_left: 1 }));
+    assert!(matches!(
+        guarded_verify(&mut card, &wrong).unwrap(),
+        VerifyOutcome::WrongPin { tries_left: 1 }
+    ));
     card.clear_log();
     let right = Pin::new(PinKind::Auth, "1234").unwrap();
-    assert!(matches!(guarded_verify(&mut card, &right).unwrap(), VerifyOutcome::Refused(Refusal::LastTry)));
-    assert!(card.commands().iter().all(|c| c.len() <= 4 || c[1] != 0x20), "no VERIFY with data");
+    assert!(matches!(
+        guarded_verify(&mut card, &right).unwrap(),
+        VerifyOutcome::Refused(Refusal::LastTry)
+    ));
+    assert!(
+        card.commands().iter().all(|c| c.len() <= 4 || c[1] != 0x20),
+        "no VERIFY with data"
+    );
     assert_eq!(card.state().auth.tries_left, 1);
 }
 
@@ -143,7 +169,13 @@ fn a_card_answering_9000_to_the_empty_verify_is_refused() {
     card.faults_mut().empty_verify_answers_9000 = true;
     let pin = Pin::new(PinKind::Auth, "1234").unwrap();
     let outcome = guarded_verify(&mut card, &pin).unwrap();
-    assert!(matches!(outcome, VerifyOutcome::Refused(Refusal::CounterUnknown(StatusWord(0x9000)))), "{outcome:?}");
+    assert!(
+        matches!(
+            outcome,
+            VerifyOutcome::Refused(Refusal::CounterUnknown(StatusWord(0x9000)))
+        ),
+        "{outcome:?}"
+    );
     assert_eq!(outcome.tries_left(PinKind::Auth), None);
     assert_eq!(
         log_lines(&card),
@@ -155,7 +187,10 @@ fn a_card_answering_9000_to_the_empty_verify_is_refused() {
             "] Unpower".into()
         ]
     );
-    assert_eq!(read_counter(&mut card, PinKind::Auth).unwrap(), Counter::Unknown(StatusWord(0x9000)));
+    assert_eq!(
+        read_counter(&mut card, PinKind::Auth).unwrap(),
+        Counter::Unknown(StatusWord(0x9000))
+    );
 }
 
 #[test]
@@ -169,15 +204,20 @@ fn other_counter_answers_are_unknown_or_blocked_and_refused() {
         (0x6F00, Refusal::CounterUnknown(StatusWord(0x6F00))),
     ] {
         let mut card = MockCard::new(CardState::demo());
-        card.faults_mut().status_overrides.push(StatusOverride {
-            prefix: Some(vec![0x00, 0x20, 0x00, 0x80]),
-            index: None,
-            sw: code,
-        });
+        card.faults_mut()
+            .status_overrides
+            .push(StatusOverride::prefix(&[0x00, 0x20, 0x00, 0x80], code));
         let pin = Pin::new(PinKind::Auth, "1234").unwrap();
         let outcome = guarded_verify(&mut card, &pin).unwrap();
-        assert!(matches!(outcome, VerifyOutcome::Refused(refusal) if refusal == expected), "{code:04X}: {outcome:?}");
-        assert_eq!(card.commands().len(), 3, "{code:04X}: SELECT, SELECT EF, counter, nothing more");
+        assert!(
+            matches!(outcome, VerifyOutcome::Refused(refusal) if refusal == expected),
+            "{code:04X}: {outcome:?}"
+        );
+        assert_eq!(
+            card.commands().len(),
+            3,
+            "{code:04X}: SELECT, SELECT EF, counter, nothing more"
+        );
     }
 }
 
@@ -185,12 +225,19 @@ fn other_counter_answers_are_unknown_or_blocked_and_refused() {
 fn removal_after_the_verify_executes_is_unknown_with_exactly_one_verify() {
     let mut card = MockCard::new(CardState::demo());
     // Commands: SELECT JPKI, SELECT EF, counter, VERIFY (4th): removed after the card ran it.
-    card.faults_mut().remove = Some(Removal { command: 4, timing: RemovalTiming::AfterExecuting });
+    card.faults_mut().remove = Some(Removal::AfterCommand(4));
     let pin = Pin::new(PinKind::Auth, "0000").unwrap();
     let outcome = guarded_verify(&mut card, &pin).unwrap();
-    assert!(matches!(outcome, VerifyOutcome::Unknown(UnknownOutcome::Exchange(_))), "{outcome:?}");
+    assert!(
+        matches!(outcome, VerifyOutcome::Unknown(UnknownOutcome::Exchange(_))),
+        "{outcome:?}"
+    );
     assert_eq!(outcome.tries_left(PinKind::Auth), None);
-    let verifies = card.commands().iter().filter(|c| c[1] == 0x20 && c.len() > 4).count();
+    let verifies = card
+        .commands()
+        .iter()
+        .filter(|c| c[1] == 0x20 && c.len() > 4)
+        .count();
     assert_eq!(verifies, 1);
     assert_eq!(card.state().auth.tries_left, 2, "the card ran the VERIFY");
 }
@@ -198,7 +245,7 @@ fn removal_after_the_verify_executes_is_unknown_with_exactly_one_verify() {
 #[test]
 fn removal_before_the_verify_executes_is_unknown_and_spends_nothing() {
     let mut card = MockCard::new(CardState::demo());
-    card.faults_mut().remove = Some(Removal { command: 4, timing: RemovalTiming::BeforeExecuting });
+    card.faults_mut().remove = Some(Removal::BeforeCommand(4));
     let pin = Pin::new(PinKind::Auth, "0000").unwrap();
     let outcome = guarded_verify(&mut card, &pin).unwrap();
     assert!(matches!(outcome, VerifyOutcome::Unknown(_)), "{outcome:?}");
@@ -209,10 +256,13 @@ fn removal_before_the_verify_executes_is_unknown_and_spends_nothing() {
 fn removal_before_the_counter_read_is_an_error_and_no_verify_is_sent() {
     for command in 1..=3 {
         let mut card = MockCard::new(CardState::demo());
-        card.faults_mut().remove = Some(Removal { command, timing: RemovalTiming::AfterExecuting });
+        card.faults_mut().remove = Some(Removal::AfterCommand(command));
         let pin = Pin::new(PinKind::Auth, "1234").unwrap();
         let error = guarded_verify(&mut card, &pin).unwrap_err();
-        assert_eq!(error.transport_error().map(|e| e.to_string()), Some("the card was removed".to_string()));
+        assert_eq!(
+            error.transport_error().map(|e| e.to_string()),
+            Some("the card was removed".to_string())
+        );
         assert!(card.commands().iter().all(|c| c.len() <= 4 || c[1] != 0x20));
     }
 }
@@ -265,28 +315,46 @@ fn status_of_the_auth_pin_alone_takes_five_apdus_and_spends_nothing() {
 #[test]
 fn a_card_without_jpki_is_not_a_my_number_card() {
     let mut card = MockCard::new(CardState::demo());
-    card.faults_mut().status_overrides.push(StatusOverride {
-        prefix: Some(hex::decode(SELECT_JPKI).unwrap()),
-        index: None,
-        sw: 0x6A82,
-    });
-    assert!(matches!(read_status(&mut card, &PinKind::ALL), Err(mynapin::jpki::JpkiError::NotMyNumberCard)));
+    card.faults_mut()
+        .status_overrides
+        .push(StatusOverride::prefix(
+            &hex::decode(SELECT_JPKI).unwrap(),
+            0x6A82,
+        ));
+    assert!(matches!(
+        read_status(&mut card, &PinKind::ALL),
+        Err(mynapin::jpki::JpkiError::NotMyNumberCard)
+    ));
     let pin = Pin::new(PinKind::Auth, "1234").unwrap();
-    assert!(matches!(guarded_verify(&mut card, &pin), Err(mynapin::jpki::JpkiError::NotMyNumberCard)));
-    assert!(card.commands().iter().all(|c| c[1] != 0x20), "nothing after the failed SELECT");
+    assert!(matches!(
+        guarded_verify(&mut card, &pin),
+        Err(mynapin::jpki::JpkiError::NotMyNumberCard)
+    ));
+    assert!(
+        card.commands().iter().all(|c| c[1] != 0x20),
+        "nothing after the failed SELECT"
+    );
 }
 
 #[test]
 fn verified_state_does_not_outlive_the_verify_transaction() {
     let mut card = MockCard::new(CardState::demo());
     let pin = Pin::new(PinKind::Sign, "ABC123").unwrap();
-    assert!(matches!(guarded_verify(&mut card, &pin).unwrap(), VerifyOutcome::Verified));
+    assert!(matches!(
+        guarded_verify(&mut card, &pin).unwrap(),
+        VerifyOutcome::Verified
+    ));
     // EF 0001 (signature certificate) is readable only while the signature password is verified.
     let readable = apdu::Connection::transaction(&mut card, Disposition::Leave, |tx, _| {
-        let select = |c: &str| apdu::Command::new(0, 0xA4, if c.len() > 4 { 4 } else { 2 }, 0x0C).with_data(&hex::decode(c).unwrap());
+        let select = |c: &str| {
+            apdu::Command::new(0, 0xA4, if c.len() > 4 { 4 } else { 2 }, 0x0C)
+                .with_data(&hex::decode(c).unwrap())
+        };
         apdu::exchange(tx, &select("D392F000260100000001")).unwrap();
         apdu::exchange(tx, &select("0001")).unwrap();
-        apdu::exchange(tx, &apdu::Command::new(0, 0xB0, 0, 0).with_le(4)).unwrap().sw()
+        apdu::exchange(tx, &apdu::Command::new(0, 0xB0, 0, 0).with_le(4))
+            .unwrap()
+            .sw()
     })
     .unwrap();
     assert_eq!(readable, StatusWord(0x6982));
@@ -306,7 +374,11 @@ enum Op {
 }
 
 fn kind_strategy() -> impl Strategy<Value = PinKind> {
-    prop_oneof![Just(PinKind::Auth), Just(PinKind::Sign), Just(PinKind::CardInfo)]
+    prop_oneof![
+        Just(PinKind::Auth),
+        Just(PinKind::Sign),
+        Just(PinKind::CardInfo)
+    ]
 }
 
 fn sw_strategy() -> impl Strategy<Value = u16> {
@@ -347,12 +419,18 @@ fn check_invariant(log: &[LogEntry]) -> Result<(), String> {
                 if command.len() > 4 && command[1] == 0x20 {
                     let n = transaction.len();
                     if n < 3 {
-                        return Err(format!("VERIFY {} without a counter read before it", hex::encode(command)));
+                        return Err(format!(
+                            "VERIFY {} without a counter read before it",
+                            hex::encode(command)
+                        ));
                     }
                     let (counter, counter_answer) = transaction[n - 1];
                     let (select, select_answer) = transaction[n - 2];
                     if counter != [0x00, 0x20, 0x00, 0x80] {
-                        return Err(format!("the command before a VERIFY was {}", hex::encode(counter)));
+                        return Err(format!(
+                            "the command before a VERIFY was {}",
+                            hex::encode(counter)
+                        ));
                     }
                     match counter_answer {
                         Some([0x63, x]) if x & 0xF0 == 0xC0 && x & 0x0F >= 2 => {}
@@ -361,14 +439,24 @@ fn check_invariant(log: &[LogEntry]) -> Result<(), String> {
                     let kind = PinKind::ALL
                         .into_iter()
                         .find(|kind| select == hex::decode(select_ef(*kind)).unwrap().as_slice())
-                        .ok_or_else(|| format!("the command before the counter read was {}", hex::encode(select)))?;
+                        .ok_or_else(|| {
+                            format!(
+                                "the command before the counter read was {}",
+                                hex::encode(select)
+                            )
+                        })?;
                     if select_answer != Some(&[0x90, 0x00][..]) {
                         return Err(format!("SELECT EF answered {select_answer:?}"));
                     }
                     let app = hex::decode(select_app(kind)).unwrap();
-                    let last_app = transaction.iter().rev().find(|(c, _)| c.starts_with(&[0x00, 0xA4, 0x04]));
+                    let last_app = transaction
+                        .iter()
+                        .rev()
+                        .find(|(c, _)| c.starts_with(&[0x00, 0xA4, 0x04]));
                     if last_app.map(|(c, _)| *c) != Some(app.as_slice()) {
-                        return Err("the PIN's application was not selected in this transaction".into());
+                        return Err(
+                            "the PIN's application was not selected in this transaction".into()
+                        );
                     }
                     if transaction.iter().any(|(c, _)| c.len() > 4 && c[1] == 0x20) {
                         return Err("two VERIFY commands with data in one transaction".into());
@@ -406,12 +494,15 @@ proptest! {
                 Op::Override { index, sw } => {
                     lying = true;
                     let base = card.commands().len();
-                    card.faults_mut().status_overrides.push(StatusOverride { prefix: None, index: Some(base + index), sw });
+                    card.faults_mut().status_overrides.push(StatusOverride::index(base + index, sw));
                 }
                 Op::Remove { command, after } => {
                     let base = card.commands().len();
-                    let timing = if after { RemovalTiming::AfterExecuting } else { RemovalTiming::BeforeExecuting };
-                    card.faults_mut().remove = Some(Removal { command: base + command, timing });
+                    card.faults_mut().remove = Some(if after {
+                        Removal::AfterCommand(base + command)
+                    } else {
+                        Removal::BeforeCommand(base + command)
+                    });
                 }
                 Op::ResetNext => card.faults_mut().reset_before_next_transaction = true,
             }
@@ -438,10 +529,19 @@ proptest! {
 fn the_invariant_checker_catches_a_verify_without_a_counter_read() {
     let mut card = MockCard::new(CardState::demo());
     apdu::Connection::transaction(&mut card, Disposition::Leave, |tx, _| {
-        let select = apdu::Command::new(0, 0xA4, 4, 0x0C).with_data(&hex::decode("D392F000260100000001").unwrap());
+        let select = apdu::Command::new(0, 0xA4, 4, 0x0C)
+            .with_data(&hex::decode("D392F000260100000001").unwrap());
         apdu::exchange(tx, &select).unwrap();
-        apdu::exchange(tx, &apdu::Command::new(0, 0xA4, 2, 0x0C).with_data(&[0, 0x18])).unwrap();
-        apdu::exchange(tx, &apdu::Command::new(0, 0x20, 0, 0x80).with_secret_data(b"1234")).unwrap();
+        apdu::exchange(
+            tx,
+            &apdu::Command::new(0, 0xA4, 2, 0x0C).with_data(&[0, 0x18]),
+        )
+        .unwrap();
+        apdu::exchange(
+            tx,
+            &apdu::Command::new(0, 0x20, 0, 0x80).with_secret_data(b"1234"),
+        )
+        .unwrap();
     })
     .unwrap();
     assert!(check_invariant(card.log()).is_err());

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use apdu::{Connection, Disposition, Transport, TransactionStart, TransportError};
+use apdu::{Connection, Disposition, TransactionStart, Transport, TransportError};
 
 use super::{demo, CliError};
 use crate::mock::MockCard;
@@ -43,9 +43,14 @@ impl Backend {
             }
             let path = demo::state_path()?;
             let card = MockCard::new(demo::load_state(&path)?);
-            return Ok(Backend::Demo { card: Box::new(card), path });
+            return Ok(Backend::Demo {
+                card: Box::new(card),
+                path,
+            });
         }
-        Ok(Backend::Pcsc(PcscConnection::open(options.reader.as_deref())?))
+        Ok(Backend::Pcsc(PcscConnection::open(
+            options.reader.as_deref(),
+        )?))
     }
 
     /// The reader's name.

@@ -14,7 +14,8 @@ use super::output::{pad, Output};
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{
-    read_certificate, CardCertificate, CertificateError, CertificateExpiry, CertificateFile, ExpiryState,
+    read_certificate, CardCertificate, CertificateError, CertificateExpiry, CertificateFile,
+    ExpiryState,
 };
 
 /// Options of `cert`.
@@ -97,13 +98,19 @@ pub fn run(options: &Options, out: &Output, args: &Args) -> Result<ExitCode, Cli
     let written = match args.format {
         FormatArg::Text => None,
         FormatArg::Der => Some(write_bytes(args.out.as_ref(), &certificate.der)?),
-        FormatArg::Pem => Some(write_bytes(args.out.as_ref(), pem(&certificate.der)?.as_bytes())?),
+        FormatArg::Pem => Some(write_bytes(
+            args.out.as_ref(),
+            pem(&certificate.der)?.as_bytes(),
+        )?),
     };
     if out.json {
         out.print_json(&CertJson {
             reader,
             certificate: CertificateJson::new(&certificate, now),
-            written: written.flatten().map(|path| WrittenJson { path, format: args.format.name() }),
+            written: written.flatten().map(|path| WrittenJson {
+                path,
+                format: args.format.name(),
+            }),
         });
     } else if args.format == FormatArg::Text {
         for line in text_lines(&certificate, now, out.lang) {
@@ -155,9 +162,11 @@ fn check_args(out: &Output, args: &Args) -> Result<(), CliError> {
 
 /// PEM with LF line endings.
 fn pem(der: &[u8]) -> Result<String, CliError> {
-    x509_cert::der::pem::encode_string("CERTIFICATE", LineEnding::LF, der).map_err(|error| CliError::Io {
-        what: "PEM encoding".into(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, error.to_string()),
+    x509_cert::der::pem::encode_string("CERTIFICATE", LineEnding::LF, der).map_err(|error| {
+        CliError::Io {
+            what: "PEM encoding".into(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, error.to_string()),
+        }
     })
 }
 
@@ -173,10 +182,13 @@ fn write_bytes(path: Option<&PathBuf>, bytes: &[u8]) -> Result<Option<PathBuf>, 
         }
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(bytes).and_then(|()| stdout.flush()).map_err(|source| CliError::Io {
-                what: "writing to stdout".into(),
-                source,
-            })?;
+            stdout
+                .write_all(bytes)
+                .and_then(|()| stdout.flush())
+                .map_err(|source| CliError::Io {
+                    what: "writing to stdout".into(),
+                    source,
+                })?;
             Ok(None)
         }
     }
@@ -199,9 +211,21 @@ fn text_lines(certificate: &CardCertificate, now: SystemTime, lang: Lang) -> Vec
         format!("{} {}", label("Subject:", "主体者:"), info.subject),
         format!("{} {}", label("Issuer:", "発行者:"), info.issuer),
         format!("{} {}", label("Serial:", "シリアル:"), info.serial),
-        format!("{} {}", label("Not before:", "有効期間開始:"), validity.not_before),
-        format!("{} {}", label("Not after:", "有効期間終了:"), validity.not_after),
-        format!("{} {}", label("Days left:", "残り日数:"), days_left_text(validity, now, lang)),
+        format!(
+            "{} {}",
+            label("Not before:", "有効期間開始:"),
+            validity.not_before
+        ),
+        format!(
+            "{} {}",
+            label("Not after:", "有効期間終了:"),
+            validity.not_after
+        ),
+        format!(
+            "{} {}",
+            label("Days left:", "残り日数:"),
+            days_left_text(validity, now, lang)
+        ),
     ]
 }
 
@@ -210,11 +234,21 @@ fn days_left_text(validity: &CertificateExpiry, now: SystemTime, lang: Lang) -> 
     match (validity.state(now), lang) {
         (ExpiryState::Valid, Lang::En) => format!("{days}"),
         (ExpiryState::Valid, Lang::Ja) => format!("{days} 日"),
-        (ExpiryState::Expiring, Lang::En) => format!("{days} (expires soon: renew it at your city office)"),
-        (ExpiryState::Expiring, Lang::Ja) => format!("{days} 日（まもなく期限切れ: 市区町村の窓口で更新してください）"),
-        (ExpiryState::Expired, Lang::En) => format!("{days} (expired: renew it at your city office)"),
-        (ExpiryState::Expired, Lang::Ja) => format!("{days} 日（期限切れ: 市区町村の窓口で更新してください）"),
-        (ExpiryState::NotYetValid, Lang::En) => format!("{days} (not valid yet: check this computer's clock)"),
+        (ExpiryState::Expiring, Lang::En) => {
+            format!("{days} (expires soon: renew it at your city office)")
+        }
+        (ExpiryState::Expiring, Lang::Ja) => {
+            format!("{days} 日（まもなく期限切れ: 市区町村の窓口で更新してください）")
+        }
+        (ExpiryState::Expired, Lang::En) => {
+            format!("{days} (expired: renew it at your city office)")
+        }
+        (ExpiryState::Expired, Lang::Ja) => {
+            format!("{days} 日（期限切れ: 市区町村の窓口で更新してください）")
+        }
+        (ExpiryState::NotYetValid, Lang::En) => {
+            format!("{days} (not valid yet: check this computer's clock)")
+        }
         (ExpiryState::NotYetValid, Lang::Ja) => {
             format!("{days} 日（まだ有効期間前です: このコンピューターの時計を確認してください）")
         }
@@ -228,14 +262,21 @@ fn date(time: &DateTime) -> String {
 
 /// `status`: the auth certificate line, and a warning line when it expires within 90 days, has
 /// expired, or is not valid yet.
-pub fn status_lines(certificate: &Result<CertificateExpiry, CertificateError>, now: SystemTime, lang: Lang) -> Vec<String> {
+pub fn status_lines(
+    certificate: &Result<CertificateExpiry, CertificateError>,
+    now: SystemTime,
+    lang: Lang,
+) -> Vec<String> {
     let label = pad(lang.pick("Cert:", "証明書:"), 9);
     let title = CertificateFile::Auth.title(lang);
     let expiry = match certificate {
         Ok(expiry) => expiry,
         Err(error) => {
             return vec![match lang {
-                Lang::En => format!("{label} the {title} could not be read: {}", error.localized(lang)),
+                Lang::En => format!(
+                    "{label} the {title} could not be read: {}",
+                    error.localized(lang)
+                ),
                 Lang::Ja => format!("{label} {title}を読み取れません: {}", error.localized(lang)),
             }]
         }
@@ -244,10 +285,16 @@ pub fn status_lines(certificate: &Result<CertificateExpiry, CertificateError>, n
     let until = date(&expiry.not_after);
     let mut lines = vec![match (expiry.state(now), lang) {
         (ExpiryState::Expired, Lang::En) => {
-            format!("{label} {title} expired on {until} ({} days ago)", days.unsigned_abs())
+            format!(
+                "{label} {title} expired on {until} ({} days ago)",
+                days.unsigned_abs()
+            )
         }
         (ExpiryState::Expired, Lang::Ja) => {
-            format!("{label} {title} は {until} に期限切れ（{} 日前）", days.unsigned_abs())
+            format!(
+                "{label} {title} は {until} に期限切れ（{} 日前）",
+                days.unsigned_abs()
+            )
         }
         (ExpiryState::NotYetValid, Lang::En) => {
             format!("{label} {title} not valid before {}", expiry.not_before)
@@ -314,7 +361,10 @@ pub struct CertificateErrorJson {
 impl CertificateErrorJson {
     /// The error's stable code and message.
     pub fn new(error: &CertificateError, lang: Lang) -> Self {
-        CertificateErrorJson { code: error.code(), message: error.localized(lang) }
+        CertificateErrorJson {
+            code: error.code(),
+            message: error.localized(lang),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::output::Output;
 use super::{CliError, ExitCode};
-use crate::mock::{CardState, LogEntry, MockCard};
+use crate::mock::{CardState, MockCard};
 
 /// Overrides where the demo card keeps its state (tests use it).
 pub const STATE_ENV: &str = "MYNAPIN_DEMO_STATE";
@@ -16,35 +16,22 @@ pub const STATE_ENV: &str = "MYNAPIN_DEMO_STATE";
 pub const APDU_LOG_ENV: &str = "MYNAPIN_DEMO_APDU_LOG";
 
 /// Appends the demo card's log to `$MYNAPIN_DEMO_APDU_LOG`: one line per command,
-/// `COMMAND -> RESPONSE`, and `[` / `] Disposition` around transactions.
+/// in the format of [`crate::mock::LogEntry::line`].
 pub fn append_apdu_log(card: &MockCard) -> Result<(), CliError> {
     let Some(path) = std::env::var_os(APDU_LOG_ENV).filter(|path| !path.is_empty()) else {
         return Ok(());
     };
-    let mut text = String::new();
-    for entry in card.log() {
-        match entry {
-            LogEntry::Command { command, response } => {
-                let response = response.as_deref().map_or_else(|| "(none)".to_string(), hex::encode_upper);
-                text.push_str(&format!("{} -> {response}\n", masked(command)));
-            }
-            LogEntry::TransactionBegin => text.push_str("[\n"),
-            LogEntry::TransactionEnd(disposition) => text.push_str(&format!("] {disposition:?}\n")),
-            _ => {}
-        }
-    }
-    let io_error = |source| CliError::Io { what: format!("writing {}", PathBuf::from(&path).display()), source };
-    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io_error)?;
+    let text: String = card.log().iter().map(|entry| entry.line() + "\n").collect();
+    let io_error = |source| CliError::Io {
+        what: format!("writing {}", PathBuf::from(&path).display()),
+        source,
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(io_error)?;
     std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io_error)
-}
-
-/// A command in hex with the data of a VERIFY (INS 20) shown as `**`.
-fn masked(command: &[u8]) -> String {
-    if command.len() > 5 && command[1] == 0x20 {
-        format!("{}{}", hex::encode_upper(&command[..5]), "**".repeat(command.len() - 5))
-    } else {
-        hex::encode_upper(command)
-    }
 }
 
 /// The demo card's state file: `$MYNAPIN_DEMO_STATE`, else `mynapin/demo-card.json` in the user's

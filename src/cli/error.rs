@@ -72,9 +72,9 @@ impl CliError {
             CliError::Usage(_) | CliError::PinFormat(_) | CliError::NoTerminal => ExitCode::Usage,
             CliError::Reader(error) if error.is_no_card_or_reader() => ExitCode::NoCard,
             CliError::Reader(ReaderError::NoService) => ExitCode::NoCard,
-            CliError::Reader(ReaderError::Transport(TransportError::CardRemoved | TransportError::ServiceStopped)) => {
-                ExitCode::NoCard
-            }
+            CliError::Reader(ReaderError::Transport(
+                TransportError::CardRemoved | TransportError::ServiceStopped,
+            )) => ExitCode::NoCard,
             CliError::Jpki(JpkiError::NotMyNumberCard) => ExitCode::NotMyNumberCard,
             CliError::Jpki(error) if is_card_gone(error) => ExitCode::NoCard,
             _ => ExitCode::Other,

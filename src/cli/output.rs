@@ -40,13 +40,6 @@ impl Output {
         }
     }
 
-    /// Prints a note on stderr (text mode only): things said before a prompt.
-    pub fn note(&self, line: impl AsRef<str>) {
-        if !self.json {
-            eprintln!("{}", line.as_ref());
-        }
-    }
-
     /// Prints an error: `{"error": {"code", "message"}}` on stdout in JSON mode, a line on stderr
     /// otherwise.
     pub fn error(&self, error: &CliError) {
@@ -67,8 +60,16 @@ pub fn pad(text: &str, width: usize) -> String {
 
 fn char_width(c: char) -> usize {
     match c as u32 {
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 => 2,
         _ => 1,
     }
 }

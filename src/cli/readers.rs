@@ -62,7 +62,14 @@ fn row(
         Some(Err(CliError::Jpki(JpkiError::NotMyNumberCard))) => (Some("other"), None),
         Some(Err(error)) => (Some("other"), Some(error.localized(lang))),
     };
-    ReaderJson { index, name, card_present: card_type.is_some(), atr: atr.map(hex::encode), card_type, error }
+    ReaderJson {
+        index,
+        name,
+        card_present: card_type.is_some(),
+        atr: atr.map(hex::encode),
+        card_type,
+        error,
+    }
 }
 
 fn row_text(reader: &ReaderJson, out: &Output) -> String {
@@ -72,7 +79,12 @@ fn row_text(reader: &ReaderJson, out: &Output) -> String {
         Some("juki-card") => out.pick("Juki card (住基カード)", "住基カード").to_string(),
         Some(_) => out.pick("other card", "その他のカード").to_string(),
     };
-    let mut line = format!("{:<3}{}  {}", reader.index, pad(&reader.name, 28), pad(&card, 20));
+    let mut line = format!(
+        "{:<3}{}  {}",
+        reader.index,
+        pad(&reader.name, 28),
+        pad(&card, 20)
+    );
     if let Some(atr) = &reader.atr {
         line.push_str(&format!("  ATR {atr}"));
     }

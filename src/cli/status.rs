@@ -32,11 +32,20 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
             reader,
             card: CardJson::new(&status.identity, &atr),
             pins: status.pins.iter().map(PinJson::from).collect(),
-            certificate: certificate.as_ref().ok().map(|expiry| CertificateStatusJson::new(expiry, now)),
-            certificate_error: certificate.as_ref().err().map(|error| CertificateErrorJson::new(error, out.lang)),
+            certificate: certificate
+                .as_ref()
+                .ok()
+                .map(|expiry| CertificateStatusJson::new(expiry, now)),
+            certificate_error: certificate
+                .as_ref()
+                .err()
+                .map(|error| CertificateErrorJson::new(error, out.lang)),
         });
     } else {
-        out.text(format!("{} {reader}", pad(out.pick("Reader:", "リーダー:"), 9)));
+        out.text(format!(
+            "{} {reader}",
+            pad(out.pick("Reader:", "リーダー:"), 9)
+        ));
         out.text(format!(
             "{} {} ({})",
             pad(out.pick("Card:", "カード:"), 9),
@@ -57,7 +66,12 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
 pub fn pin_line(pin: &PinStatus, lang: Lang) -> String {
     let kind = pin.kind;
     let title = format!("{} ({})", kind.title(lang), kind.format_hint(lang));
-    format!("{} {} {}", pad(kind.name(), 10), pad(&title, 48), counter_text(kind, pin.counter, lang))
+    format!(
+        "{} {} {}",
+        pad(kind.name(), 10),
+        pad(&title, 48),
+        counter_text(kind, pin.counter, lang)
+    )
 }
 
 /// The counter in words, with what it means for `verify`.
@@ -75,7 +89,9 @@ pub fn counter_text(kind: PinKind, counter: Counter, lang: Lang) -> String {
         (Counter::Blocked(sw), Lang::En) => {
             format!("blocked ({sw}): unlock it at your city office")
         }
-        (Counter::Blocked(sw), Lang::Ja) => format!("ロック中 ({sw}): 市区町村の窓口で解除してください"),
+        (Counter::Blocked(sw), Lang::Ja) => {
+            format!("ロック中 ({sw}): 市区町村の窓口で解除してください")
+        }
         (Counter::Unknown(sw), Lang::En) => format!("unknown (the card answered {sw})"),
         (Counter::Unknown(sw), Lang::Ja) => format!("不明（カードの応答 {sw}）"),
     }

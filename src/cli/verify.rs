@@ -11,13 +11,20 @@ use super::output::Output;
 use super::status::counter_text;
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
-use crate::jpki::{guarded_verify, read_counter, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome};
+use crate::jpki::{
+    guarded_verify, read_counter, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome,
+};
 
 /// Longest line read from stdin for a PIN; anything longer is not a PIN.
 const MAX_PIN_LINE: u64 = 64;
 
 /// Runs the guarded verify and prints the result.
-pub fn run(options: &Options, out: &Output, kind: PinKind, pin_stdin: bool) -> Result<ExitCode, CliError> {
+pub fn run(
+    options: &Options,
+    out: &Output,
+    kind: PinKind,
+    pin_stdin: bool,
+) -> Result<ExitCode, CliError> {
     if !pin_stdin && !std::io::stdin().is_terminal() {
         return Err(CliError::NoTerminal);
     }
@@ -49,9 +56,18 @@ pub fn run(options: &Options, out: &Output, kind: PinKind, pin_stdin: bool) -> R
 }
 
 /// Reads the counter, asks for the PIN with no transaction open, then the guarded VERIFY.
-fn attempt(backend: &mut Backend, out: &Output, kind: PinKind, pin_stdin: bool) -> Result<VerifyOutcome, CliError> {
+fn attempt(
+    backend: &mut Backend,
+    out: &Output,
+    kind: PinKind,
+    pin_stdin: bool,
+) -> Result<VerifyOutcome, CliError> {
     let counter = read_counter(backend, kind)?;
-    out.text(format!("{}: {}", kind.title(out.lang), counter_text(kind, counter, out.lang)));
+    out.text(format!(
+        "{}: {}",
+        kind.title(out.lang),
+        counter_text(kind, counter, out.lang)
+    ));
     if let Some(refusal) = counter.refusal() {
         return Ok(VerifyOutcome::Refused(refusal));
     }
@@ -82,7 +98,9 @@ fn classify(outcome: &VerifyOutcome) -> (&'static str, ExitCode) {
     match outcome {
         VerifyOutcome::Verified => ("verified", ExitCode::Success),
         VerifyOutcome::WrongPin { .. } => ("wrong-pin", ExitCode::WrongPin),
-        VerifyOutcome::Blocked { .. } | VerifyOutcome::Refused(Refusal::Blocked(_)) => ("blocked", ExitCode::Blocked),
+        VerifyOutcome::Blocked { .. } | VerifyOutcome::Refused(Refusal::Blocked(_)) => {
+            ("blocked", ExitCode::Blocked)
+        }
         VerifyOutcome::Refused(_) => ("refused", ExitCode::Refused),
         VerifyOutcome::Unknown(_) => ("unknown", ExitCode::Other),
     }

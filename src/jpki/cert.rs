@@ -39,7 +39,11 @@ pub enum CertificateFile {
 
 impl CertificateFile {
     /// All of them, in `--which` order.
-    pub const ALL: [CertificateFile; 3] = [CertificateFile::Auth, CertificateFile::AuthCa, CertificateFile::SignCa];
+    pub const ALL: [CertificateFile; 3] = [
+        CertificateFile::Auth,
+        CertificateFile::AuthCa,
+        CertificateFile::SignCa,
+    ];
 
     /// The elementary file in the JPKI application.
     pub fn ef(self) -> [u8; 2] {
@@ -64,7 +68,9 @@ impl CertificateFile {
         match (self, lang) {
             (CertificateFile::Auth, Lang::En) => "user-authentication certificate",
             (CertificateFile::Auth, Lang::Ja) => "利用者証明用電子証明書",
-            (CertificateFile::AuthCa, Lang::En) => "CA certificate of the user-authentication certificate",
+            (CertificateFile::AuthCa, Lang::En) => {
+                "CA certificate of the user-authentication certificate"
+            }
             (CertificateFile::AuthCa, Lang::Ja) => "利用者証明用電子証明書の認証局（CA）証明書",
             (CertificateFile::SignCa, Lang::En) => "CA certificate of the signature certificate",
             (CertificateFile::SignCa, Lang::Ja) => "署名用電子証明書の認証局（CA）証明書",
@@ -251,7 +257,11 @@ impl Localized for CertificateError {
 }
 
 fn spaced_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" ")
+    bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether a certificate can be used now.
@@ -318,7 +328,8 @@ impl CertificateExpiry {
     }
 
     fn days_left_from(&self, now_nanos: i128) -> i128 {
-        (nanos(self.not_after.unix_duration()) - now_nanos).div_euclid(SECONDS_PER_DAY * 1_000_000_000)
+        (nanos(self.not_after.unix_duration()) - now_nanos)
+            .div_euclid(SECONDS_PER_DAY * 1_000_000_000)
     }
 }
 
@@ -376,7 +387,10 @@ pub struct CardCertificate {
 /// Reads and parses one certificate in a read-only transaction: SELECT JPKI, SELECT EF, then
 /// READ BINARY of 256 bytes at offset 0, whose header gives the length L, then the rest in chunks
 /// of 256 (the last one exactly the remainder): 2 + ceil(L / 256) APDUs in all.
-pub fn read_certificate(conn: &mut impl Connection, file: CertificateFile) -> Result<CardCertificate, CertificateError> {
+pub fn read_certificate(
+    conn: &mut impl Connection,
+    file: CertificateFile,
+) -> Result<CardCertificate, CertificateError> {
     let der = conn
         .transaction(Disposition::Leave, |tx, _| {
             select(tx, Application::Jpki)?;
@@ -401,7 +415,10 @@ pub struct StatusWithExpiry {
 /// [`super::read_status`] plus the auth certificate's validity, in the same read-only transaction:
 /// right after the token label (JPKI is still selected), SELECT EF 000A and one READ BINARY of 256
 /// bytes: 2 APDUs more than `read_status`.
-pub fn read_status_with_expiry(conn: &mut impl Connection, kinds: &[PinKind]) -> Result<StatusWithExpiry, JpkiError> {
+pub fn read_status_with_expiry(
+    conn: &mut impl Connection,
+    kinds: &[PinKind],
+) -> Result<StatusWithExpiry, JpkiError> {
     conn.transaction(Disposition::Leave, |tx, _| {
         let identity = detect(tx)?;
         let auth_certificate = match read_auth_expiry(tx) {
@@ -409,7 +426,10 @@ pub fn read_status_with_expiry(conn: &mut impl Connection, kinds: &[PinKind]) ->
             other => other,
         };
         let pins = read_pin_counters(tx, kinds)?;
-        Ok(StatusWithExpiry { status: CardStatus { identity, pins }, auth_certificate })
+        Ok(StatusWithExpiry {
+            status: CardStatus { identity, pins },
+            auth_certificate,
+        })
     })?
 }
 
@@ -422,17 +442,26 @@ fn read_auth_expiry(tx: &mut dyn Transport) -> Result<CertificateExpiry, Certifi
     parse_expiry(file, &start)
 }
 
-fn select_certificate_file(tx: &mut dyn Transport, file: CertificateFile) -> Result<(), CertificateError> {
+fn select_certificate_file(
+    tx: &mut dyn Transport,
+    file: CertificateFile,
+) -> Result<(), CertificateError> {
     let response = exchange(tx, &select_ef(file.ef())).map_err(JpkiError::from)?;
     if response.is_success() {
         Ok(())
     } else {
-        Err(CertificateError::Select { file, sw: response.sw() })
+        Err(CertificateError::Select {
+            file,
+            sw: response.sw(),
+        })
     }
 }
 
 /// Reads the certificate in the selected EF: first 256 bytes, then exactly the rest.
-fn read_selected_certificate(tx: &mut dyn Transport, file: CertificateFile) -> Result<Vec<u8>, CertificateError> {
+fn read_selected_certificate(
+    tx: &mut dyn Transport,
+    file: CertificateFile,
+) -> Result<Vec<u8>, CertificateError> {
     let mut der = read_chunk(tx, file, 0, READ_CHUNK, None)?;
     let total = certificate_length(file, &der)?;
     if der.len() >= total {
@@ -441,14 +470,26 @@ fn read_selected_certificate(tx: &mut dyn Transport, file: CertificateFile) -> R
         return Ok(der);
     }
     if der.len() < READ_CHUNK {
-        return Err(CertificateError::ShortRead { file, offset: 0, asked: READ_CHUNK, got: der.len(), total });
+        return Err(CertificateError::ShortRead {
+            file,
+            offset: 0,
+            asked: READ_CHUNK,
+            got: der.len(),
+            total,
+        });
     }
     while der.len() < total {
         let offset = der.len();
         let asked = (total - offset).min(READ_CHUNK);
         let chunk = read_chunk(tx, file, offset, asked, Some(total))?;
         if chunk.len() != asked {
-            return Err(CertificateError::ShortRead { file, offset, asked, got: chunk.len(), total });
+            return Err(CertificateError::ShortRead {
+                file,
+                offset,
+                asked,
+                got: chunk.len(),
+                total,
+            });
         }
         der.extend_from_slice(&chunk);
     }
@@ -467,16 +508,33 @@ fn read_chunk(
     let offset_p1p2 = u16::try_from(offset)
         .ok()
         .filter(|&o| usize::from(o) < MAX_CERTIFICATE_LEN)
-        .ok_or(CertificateError::TooLarge { file, total: total.unwrap_or(offset) })?;
+        .ok_or(CertificateError::TooLarge {
+            file,
+            total: total.unwrap_or(offset),
+        })?;
     let response = exchange(tx, &read_binary(offset_p1p2, len)).map_err(JpkiError::from)?;
     match response.sw().status() {
         Status::Success => Ok(response.into_data()),
         _ if response.sw() == StatusWord(0x6282) => Ok(response.into_data()),
         Status::BeyondEndOfFile => Err(match total {
-            Some(total) => CertificateError::BeyondEndOfFile { file, offset, total },
-            None => CertificateError::ShortRead { file, offset, asked: len, got: 0, total: 0 },
+            Some(total) => CertificateError::BeyondEndOfFile {
+                file,
+                offset,
+                total,
+            },
+            None => CertificateError::ShortRead {
+                file,
+                offset,
+                asked: len,
+                got: 0,
+                total: 0,
+            },
         }),
-        _ => Err(CertificateError::Read { file, offset, sw: response.sw() }),
+        _ => Err(CertificateError::Read {
+            file,
+            offset,
+            sw: response.sw(),
+        }),
     }
 }
 
@@ -513,13 +571,21 @@ fn der_header(bytes: &[u8], at: usize) -> Option<Header> {
         // Indefinite (0x80) is not DER; three or more length bytes exceed any card file.
         _ => return None,
     };
-    Some(Header { tag, start: at, content_start: at + 2 + length_bytes, content_len })
+    Some(Header {
+        tag,
+        start: at,
+        content_start: at + 2 + length_bytes,
+        content_len,
+    })
 }
 
 /// The certificate's total length (header included) from its first bytes: `30 82 LL LL` gives
 /// LL + 4. The shorter DER forms `30 81 LL` (LL + 3) and `30 LL` (LL + 2) are accepted too.
 pub fn certificate_length(file: CertificateFile, start: &[u8]) -> Result<usize, CertificateError> {
-    let not_a_certificate = || CertificateError::NotACertificate { file, start: start[..start.len().min(4)].to_vec() };
+    let not_a_certificate = || CertificateError::NotACertificate {
+        file,
+        start: start[..start.len().min(4)].to_vec(),
+    };
     let header = der_header(start, 0).ok_or_else(not_a_certificate)?;
     if header.tag != 0x30 {
         return Err(not_a_certificate());
@@ -534,11 +600,15 @@ pub fn certificate_length(file: CertificateFile, start: &[u8]) -> Result<usize, 
 /// The validity from the start of a certificate (a truncated one is fine, as long as the validity
 /// is inside): Certificate SEQUENCE → tbsCertificate SEQUENCE → skip `[0]` version, serial,
 /// signature algorithm and issuer → Validity.
-pub fn parse_expiry(file: CertificateFile, start: &[u8]) -> Result<CertificateExpiry, CertificateError> {
+pub fn parse_expiry(
+    file: CertificateFile,
+    start: &[u8],
+) -> Result<CertificateExpiry, CertificateError> {
     certificate_length(file, start)?;
     let no_validity = |reason| CertificateError::NoValidity { file, reason };
     let certificate = der_header(start, 0).ok_or(no_validity("no certificate header"))?;
-    let tbs = der_header(start, certificate.content_start).ok_or(no_validity("no tbsCertificate header"))?;
+    let tbs = der_header(start, certificate.content_start)
+        .ok_or(no_validity("no tbsCertificate header"))?;
     if tbs.tag != 0x30 {
         return Err(no_validity("tbsCertificate is not a SEQUENCE"));
     }
@@ -547,13 +617,17 @@ pub fn parse_expiry(file: CertificateFile, start: &[u8]) -> Result<CertificateEx
         skip(start, &mut at, 0xA0).ok_or(no_validity("the version field is malformed"))?;
     }
     skip(start, &mut at, 0x02).ok_or(no_validity("the serial number is missing or malformed"))?;
-    skip(start, &mut at, 0x30).ok_or(no_validity("the signature algorithm is missing or malformed"))?;
+    skip(start, &mut at, 0x30).ok_or(no_validity(
+        "the signature algorithm is missing or malformed",
+    ))?;
     skip(start, &mut at, 0x30).ok_or(no_validity("the issuer name is missing or malformed"))?;
-    let validity = skip(start, &mut at, 0x30).ok_or(no_validity("the validity is missing or malformed"))?;
+    let validity =
+        skip(start, &mut at, 0x30).ok_or(no_validity("the validity is missing or malformed"))?;
     let tlv = start
         .get(validity.start..validity.end())
         .ok_or(no_validity("the validity ends after the bytes read"))?;
-    let validity = Validity::from_der(tlv).map_err(|_| no_validity("the validity dates do not parse"))?;
+    let validity =
+        Validity::from_der(tlv).map_err(|_| no_validity("the validity dates do not parse"))?;
     Ok(CertificateExpiry::from_validity(&validity))
 }
 
@@ -563,4 +637,285 @@ fn skip(bytes: &[u8], at: &mut usize, tag: u8) -> Option<Header> {
     let header = der_header(bytes, *at).filter(|header| header.tag == tag)?;
     *at = header.end();
     Some(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const AUTH: &[u8] = include_bytes!("../../tests/fixtures/auth.der");
+    const SMALL: &[u8] = include_bytes!("../../tests/fixtures/small.der");
+    const EXACT512: &[u8] = include_bytes!("../../tests/fixtures/exact512.der");
+    const EXPIRED: &[u8] = include_bytes!("../../tests/fixtures/expired.der");
+    const FILE: CertificateFile = CertificateFile::Auth;
+
+    /// 2026-11-28T00:00:00Z.
+    fn nov_28_2026() -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(1_795_824_000)
+    }
+
+    fn auth_expiry() -> CertificateExpiry {
+        parse_expiry(FILE, &AUTH[..READ_CHUNK]).unwrap()
+    }
+
+    fn not_after(expiry: &CertificateExpiry) -> SystemTime {
+        UNIX_EPOCH + expiry.not_after.unix_duration()
+    }
+
+    #[test]
+    fn length_comes_from_the_header() {
+        for fixture in [AUTH, SMALL, EXACT512, EXPIRED] {
+            assert_eq!(
+                certificate_length(FILE, &fixture[..fixture.len().min(READ_CHUNK)]).unwrap(),
+                fixture.len()
+            );
+        }
+        assert_eq!(
+            certificate_length(FILE, &[0x30, 0x82, 0x04, 0xC6]).unwrap(),
+            1226
+        );
+        assert_eq!(certificate_length(FILE, &[0x30, 0x81, 0xD6]).unwrap(), 217);
+        assert_eq!(certificate_length(FILE, &[0x30, 0x05]).unwrap(), 7);
+    }
+
+    #[test]
+    fn headers_that_are_not_a_der_sequence_are_refused() {
+        let refused = [
+            &[0x31, 0x82, 0x04, 0xC6][..], // SET, not SEQUENCE
+            &[0x30, 0x81, 0x7F],           // long form for a short length: not DER
+            &[0x30, 0x82, 0x00, 0xFF],     // two length bytes for one
+            &[0x30, 0x80],                 // indefinite length
+            &[0x30, 0x83, 0x01, 0x00, 0x00],
+            &[0x30, 0x82, 0x04], // cut inside the length
+            &[0x30],
+            &[],
+            &[0xFF; 4],
+            &[0x00; 4],
+        ];
+        for start in refused {
+            match certificate_length(FILE, start) {
+                Err(CertificateError::NotACertificate { start: shown, .. }) => {
+                    assert_eq!(shown, &start[..start.len().min(4)])
+                }
+                other => panic!("{start:02X?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn lengths_beyond_a_card_file_are_refused() {
+        assert!(matches!(
+            certificate_length(FILE, &[0x30, 0x82, 0xFF, 0xFF]),
+            Err(CertificateError::TooLarge { total: 65_539, .. })
+        ));
+        assert_eq!(
+            certificate_length(FILE, &[0x30, 0x82, 0x7F, 0xFC]).unwrap(),
+            MAX_CERTIFICATE_LEN
+        );
+        assert!(certificate_length(FILE, &[0x30, 0x82, 0x7F, 0xFD]).is_err());
+    }
+
+    #[test]
+    fn validity_from_the_first_256_bytes_matches_the_full_parse() {
+        for fixture in [AUTH, SMALL, EXACT512, EXPIRED] {
+            let start = &fixture[..fixture.len().min(READ_CHUNK)];
+            let full = CertificateInfo::parse(FILE, fixture).unwrap();
+            assert_eq!(parse_expiry(FILE, start).unwrap(), full.validity);
+        }
+        let auth = auth_expiry();
+        assert_eq!(auth.not_before.to_string(), "2026-06-01T00:00:00Z");
+        assert_eq!(auth.not_after.to_string(), "2031-05-31T14:59:59Z");
+        assert_eq!(
+            parse_expiry(FILE, EXPIRED).unwrap().not_after.to_string(),
+            "2025-01-01T14:59:59Z"
+        );
+    }
+
+    #[test]
+    fn the_full_parse_gives_the_fields() {
+        let info = CertificateInfo::parse(FILE, AUTH).unwrap();
+        assert_eq!(
+            info.subject,
+            "CN=mynapin test user authentication,O=mynapin test,C=JP"
+        );
+        assert_eq!(
+            info.issuer,
+            "CN=mynapin test JPKI user authentication CA,O=mynapin test,C=JP"
+        );
+        assert_eq!(info.serial, "1234567890ABCDEF");
+    }
+
+    #[test]
+    fn garbage_and_cut_certificates_do_not_parse() {
+        assert!(matches!(
+            CertificateInfo::parse(FILE, &AUTH[..1000]),
+            Err(CertificateError::NotX509 { .. })
+        ));
+        let mut trailing = AUTH.to_vec();
+        trailing.push(0);
+        assert!(matches!(
+            CertificateInfo::parse(FILE, &trailing),
+            Err(CertificateError::NotX509 { .. })
+        ));
+        // A well-formed DER SEQUENCE that is no certificate.
+        let mut not_x509 = vec![0x30, 0x82, 0x01, 0x00];
+        not_x509.extend(std::iter::repeat(0x05).take(0x100));
+        assert!(matches!(
+            CertificateInfo::parse(FILE, &not_x509),
+            Err(CertificateError::NotX509 { .. })
+        ));
+        assert!(matches!(
+            parse_expiry(FILE, &not_x509),
+            Err(CertificateError::NoValidity { .. })
+        ));
+    }
+
+    #[test]
+    fn validity_beyond_the_bytes_read_is_reported() {
+        let needed = (0..=AUTH.len())
+            .find(|&n| parse_expiry(FILE, &AUTH[..n]).is_ok())
+            .unwrap();
+        assert!(needed <= READ_CHUNK, "the validity ends at {needed}");
+        assert!(matches!(
+            parse_expiry(FILE, &AUTH[..needed - 1]),
+            Err(CertificateError::NoValidity { .. })
+        ));
+    }
+
+    #[test]
+    fn days_left_are_floored_whole_days() {
+        let auth = auth_expiry();
+        assert_eq!(auth.days_left(nov_28_2026()), 1645);
+        assert_eq!(auth.state(nov_28_2026()), ExpiryState::Valid);
+        let end = not_after(&auth);
+        let day = Duration::from_secs(86_400);
+        assert_eq!(auth.days_left(end - day * 90), 90);
+        assert_eq!(auth.state(end - day * 90), ExpiryState::Valid);
+        assert_eq!(auth.days_left(end - day * 90 + Duration::from_nanos(1)), 89);
+        assert_eq!(
+            auth.state(end - day * 90 + Duration::from_nanos(1)),
+            ExpiryState::Expiring
+        );
+        assert_eq!(auth.days_left(end - Duration::from_secs(1)), 0);
+        assert_eq!(auth.state(end), ExpiryState::Expiring);
+        assert_eq!(auth.days_left(end), 0);
+        assert_eq!(
+            auth.state(end + Duration::from_nanos(1)),
+            ExpiryState::Expired
+        );
+        assert_eq!(auth.days_left(end + Duration::from_nanos(1)), -1);
+        assert_eq!(auth.days_left(end + day), -1);
+        assert_eq!(auth.days_left(end + day + Duration::from_secs(1)), -2);
+    }
+
+    #[test]
+    fn expired_and_not_yet_valid() {
+        let expired = parse_expiry(FILE, EXPIRED).unwrap();
+        assert_eq!(expired.state(nov_28_2026()), ExpiryState::Expired);
+        assert_eq!(expired.days_left(nov_28_2026()), -696);
+        let auth = auth_expiry();
+        let may_2026 = UNIX_EPOCH + auth.not_before.unix_duration() - Duration::from_secs(1);
+        assert_eq!(auth.state(may_2026), ExpiryState::NotYetValid);
+        assert_eq!(
+            auth.state(UNIX_EPOCH - Duration::from_secs(1)),
+            ExpiryState::NotYetValid
+        );
+    }
+
+    #[test]
+    fn names_are_stable() {
+        let names: Vec<_> = CertificateFile::ALL
+            .iter()
+            .map(|file| (file.name(), file.ef_hex()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("auth", "000A".to_string()),
+                ("auth-ca", "000B".into()),
+                ("sign-ca", "0002".into())
+            ]
+        );
+        let states = [
+            ExpiryState::Valid,
+            ExpiryState::Expiring,
+            ExpiryState::Expired,
+            ExpiryState::NotYetValid,
+        ];
+        let names: Vec<_> = states.iter().map(|state| state.name()).collect();
+        assert_eq!(names, ["valid", "expiring", "expired", "not-yet-valid"]);
+    }
+
+    #[test]
+    fn every_error_explains_itself_in_both_languages() {
+        let errors = [
+            CertificateError::Card(JpkiError::NotMyNumberCard),
+            CertificateError::Select {
+                file: FILE,
+                sw: StatusWord(0x6A82),
+            },
+            CertificateError::Read {
+                file: FILE,
+                offset: 256,
+                sw: StatusWord(0x6982),
+            },
+            CertificateError::NotACertificate {
+                file: FILE,
+                start: vec![0x31, 0x82, 0x04, 0xC6],
+            },
+            CertificateError::TooLarge {
+                file: FILE,
+                total: 65_539,
+            },
+            CertificateError::BeyondEndOfFile {
+                file: FILE,
+                offset: 512,
+                total: 1226,
+            },
+            CertificateError::ShortRead {
+                file: FILE,
+                offset: 512,
+                asked: 256,
+                got: 88,
+                total: 1226,
+            },
+            CertificateError::NotX509 {
+                file: FILE,
+                source: der::Error::from(der::ErrorKind::Failed),
+            },
+            CertificateError::NoValidity {
+                file: FILE,
+                reason: "the issuer name is missing or malformed",
+            },
+        ];
+        for error in &errors {
+            let en = error.localized(Lang::En);
+            let ja = error.localized(Lang::Ja);
+            assert!(en.ends_with('.'), "{en}");
+            assert!(ja.ends_with('。'), "{ja}");
+            assert_ne!(en, ja);
+        }
+        assert!(errors[3].localized(Lang::En).contains("31 82 04 C6"));
+        assert!(errors[5].localized(Lang::Ja).contains("6B00"));
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_never_panics(data in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let _ = certificate_length(FILE, &data);
+            let _ = parse_expiry(FILE, &data);
+            let _ = CertificateInfo::parse(FILE, &data);
+        }
+
+        #[test]
+        fn corrupted_certificates_never_panic(index in 0..READ_CHUNK, byte in any::<u8>()) {
+            let mut start = AUTH[..READ_CHUNK].to_vec();
+            start[index] = byte;
+            let _ = parse_expiry(FILE, &start);
+            let mut whole = AUTH.to_vec();
+            whole[index] = byte;
+            let _ = CertificateInfo::parse(FILE, &whole);
+        }
+    }
 }

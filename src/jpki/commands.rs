@@ -65,8 +65,14 @@ mod tests {
 
     #[test]
     fn commands_are_byte_exact() {
-        assert_eq!(hex(&select_application(Application::Jpki)), "00A4040C0AD392F000260100000001");
-        assert_eq!(hex(&select_application(Application::CardInfo)), "00A4040C0AD3921000310001010408");
+        assert_eq!(
+            hex(&select_application(Application::Jpki)),
+            "00A4040C0AD392F000260100000001"
+        );
+        assert_eq!(
+            hex(&select_application(Application::CardInfo)),
+            "00A4040C0AD3921000310001010408"
+        );
         assert_eq!(hex(&select_ef([0x00, 0x18])), "00A4020C020018");
         assert_eq!(hex(&read_counter()), "00200080");
         let pin = Pin::new(PinKind::Auth, "1234").unwrap();

@@ -54,7 +54,10 @@ pub(super) fn detect(tx: &mut dyn Transport) -> Result<CardIdentity, JpkiError> 
         "JPKIAPICCTOKEN" => CardType::JukiCard,
         _ => CardType::OtherJpki,
     };
-    Ok(CardIdentity { card_type, token_label })
+    Ok(CardIdentity {
+        card_type,
+        token_label,
+    })
 }
 
 /// Selects an application; `6A82` becomes the error that names what is missing.
@@ -83,17 +86,25 @@ pub(super) fn expect_success(
     if response.is_success() {
         Ok(response.into_data())
     } else {
-        Err(JpkiError::UnexpectedStatus { step, sw: response.sw() })
+        Err(JpkiError::UnexpectedStatus {
+            step,
+            sw: response.sw(),
+        })
     }
 }
 
 /// The label: printable ASCII padded with spaces (or NULs) to 32 bytes.
 pub(super) fn parse_token_label(data: &[u8]) -> Result<String, JpkiError> {
     let field = &data[..data.len().min(TOKEN_LABEL_LEN)];
-    let end = field.iter().rposition(|&b| b != b' ' && b != 0).map_or(0, |i| i + 1);
+    let end = field
+        .iter()
+        .rposition(|&b| b != b' ' && b != 0)
+        .map_or(0, |i| i + 1);
     let label = &field[..end];
     if label.is_empty() || !label.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
-        return Err(JpkiError::BadTokenLabel { bytes: field.to_vec() });
+        return Err(JpkiError::BadTokenLabel {
+            bytes: field.to_vec(),
+        });
     }
     Ok(String::from_utf8_lossy(label).into_owned())
 }
@@ -108,7 +119,10 @@ mod tests {
         let mut padded = b"JPKIAPICCTOKEN2".to_vec();
         padded.resize(32, b' ');
         assert_eq!(parse_token_label(&padded).unwrap(), "JPKIAPICCTOKEN2");
-        assert_eq!(parse_token_label(b"JPKIAPICCTOKEN\0\0").unwrap(), "JPKIAPICCTOKEN");
+        assert_eq!(
+            parse_token_label(b"JPKIAPICCTOKEN\0\0").unwrap(),
+            "JPKIAPICCTOKEN"
+        );
         assert!(parse_token_label(b"").is_err());
         assert!(parse_token_label(&[b' '; 32]).is_err());
         assert!(parse_token_label(b"JPKI\xff").is_err());

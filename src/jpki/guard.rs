@@ -1,7 +1,9 @@
 //! The guard: the retry counter is read before every VERIFY, in the same transaction, and a PIN is
 //! sent only when at least two tries remain. mynapin must never be the cause of a lockout.
 
-use apdu::{exchange, Connection, Disposition, ExchangeError, Status, StatusWord, Transport, TransportError};
+use apdu::{
+    exchange, Connection, Disposition, ExchangeError, Status, StatusWord, Transport, TransportError,
+};
 
 use super::commands::{read_counter as counter_command, select_ef, verify};
 use super::detect::{detect, select};
@@ -140,7 +142,10 @@ pub fn read_status(conn: &mut impl Connection, kinds: &[PinKind]) -> Result<Card
 
 /// With JPKI selected: per PIN of `kinds`, SELECT EF and the empty VERIFY, selecting another
 /// application once when needed. Shared with `read_status_with_expiry`.
-pub(super) fn read_pin_counters(tx: &mut dyn Transport, kinds: &[PinKind]) -> Result<Vec<PinStatus>, JpkiError> {
+pub(super) fn read_pin_counters(
+    tx: &mut dyn Transport,
+    kinds: &[PinKind],
+) -> Result<Vec<PinStatus>, JpkiError> {
     let mut selected = Some(Application::Jpki);
     let mut pins = Vec::new();
     for kind in PinKind::ALL.into_iter().filter(|kind| kinds.contains(kind)) {
@@ -151,7 +156,10 @@ pub(super) fn read_pin_counters(tx: &mut dyn Transport, kinds: &[PinKind]) -> Re
                 // The application is missing (a 住基カード has no card-info AP): its PINs stay
                 // unknown; nothing else may be read from it.
                 selected = None;
-                pins.push(PinStatus { kind, counter: Counter::Unknown(sw) });
+                pins.push(PinStatus {
+                    kind,
+                    counter: Counter::Unknown(sw),
+                });
                 continue;
             }
         }
@@ -164,7 +172,9 @@ pub(super) fn read_pin_counters(tx: &mut dyn Transport, kinds: &[PinKind]) -> Re
 /// Reads one PIN's counter in its own read-only transaction: SELECT the application, SELECT the
 /// PIN EF, empty VERIFY (3 APDUs). Used before prompting for a PIN.
 pub fn read_counter(conn: &mut impl Connection, kind: PinKind) -> Result<Counter, JpkiError> {
-    conn.transaction(Disposition::Leave, |tx, _| select_and_read_counter(tx, kind))?
+    conn.transaction(Disposition::Leave, |tx, _| {
+        select_and_read_counter(tx, kind)
+    })?
 }
 
 /// The guarded VERIFY, in one transaction that ends by cutting the card's power (no verified state
@@ -228,7 +238,10 @@ fn select_and_read_counter(tx: &mut dyn Transport, kind: PinKind) -> Result<Coun
 }
 
 /// Selects an application other than JPKI; `Some(sw)` when the card does not have it.
-fn select_other_application(tx: &mut dyn Transport, app: Application) -> Result<Option<StatusWord>, JpkiError> {
+fn select_other_application(
+    tx: &mut dyn Transport,
+    app: Application,
+) -> Result<Option<StatusWord>, JpkiError> {
     match select(tx, app) {
         Ok(()) => Ok(None),
         Err(JpkiError::UnexpectedStatus { sw, .. }) => Ok(Some(sw)),
@@ -237,7 +250,10 @@ fn select_other_application(tx: &mut dyn Transport, app: Application) -> Result<
 }
 
 /// SELECT the PIN EF, then the empty VERIFY. A failed select leaves the counter unknown.
-fn read_counter_of_selected_application(tx: &mut dyn Transport, kind: PinKind) -> Result<Counter, JpkiError> {
+fn read_counter_of_selected_application(
+    tx: &mut dyn Transport,
+    kind: PinKind,
+) -> Result<Counter, JpkiError> {
     let selected = exchange(tx, &select_ef(kind.ef()))?;
     if !selected.is_success() {
         return Ok(Counter::Unknown(selected.sw()));

@@ -143,7 +143,8 @@ impl Pin {
         if kind == PinKind::Sign {
             bytes.make_ascii_uppercase();
         }
-        let valid_char = |b: &u8| b.is_ascii_digit() || (!kind.is_digits() && b.is_ascii_uppercase());
+        let valid_char =
+            |b: &u8| b.is_ascii_digit() || (!kind.is_digits() && b.is_ascii_uppercase());
         if bytes.len() < min || bytes.len() > max || !bytes.iter().all(valid_char) {
             return Err(PinFormatError { kind });
         }
@@ -175,17 +176,45 @@ mod tests {
     fn auth_and_card_info_take_exactly_four_digits() {
         for kind in [PinKind::Auth, PinKind::CardInfo] {
             assert_eq!(Pin::new(kind, "0123").unwrap().expose(), b"0123");
-            for bad in ["", "123", "12345", "12a4", "１２３４", "12 4", "123\n", "-123"] {
-                assert_eq!(Pin::new(kind, bad).unwrap_err(), PinFormatError { kind }, "{bad:?}");
+            for bad in [
+                "",
+                "123",
+                "12345",
+                "12a4",
+                "１２３４",
+                "12 4",
+                "123\n",
+                "-123",
+            ] {
+                assert_eq!(
+                    Pin::new(kind, bad).unwrap_err(),
+                    PinFormatError { kind },
+                    "{bad:?}"
+                );
             }
         }
     }
 
     #[test]
     fn sign_takes_6_to_16_upper_case_letters_and_digits_and_upper_cases_input() {
-        assert_eq!(Pin::new(PinKind::Sign, "abc123").unwrap().expose(), b"ABC123");
-        assert_eq!(Pin::new(PinKind::Sign, "A1B2C3D4E5F6G7H8").unwrap().expose(), b"A1B2C3D4E5F6G7H8");
-        for bad in ["ABC12", "A1B2C3D4E5F6G7H8I", "ABC-123", "ABC 123", "ÄBC123", "abc12"] {
+        assert_eq!(
+            Pin::new(PinKind::Sign, "abc123").unwrap().expose(),
+            b"ABC123"
+        );
+        assert_eq!(
+            Pin::new(PinKind::Sign, "A1B2C3D4E5F6G7H8")
+                .unwrap()
+                .expose(),
+            b"A1B2C3D4E5F6G7H8"
+        );
+        for bad in [
+            "ABC12",
+            "A1B2C3D4E5F6G7H8I",
+            "ABC-123",
+            "ABC 123",
+            "ÄBC123",
+            "abc12",
+        ] {
             assert!(Pin::new(PinKind::Sign, bad).is_err(), "{bad:?}");
         }
     }
@@ -195,7 +224,12 @@ mod tests {
         let pin = Pin::new(PinKind::Auth, "9876").unwrap();
         assert_eq!(format!("{pin:?}"), "Pin(auth, ****)");
         let error = Pin::new(PinKind::Auth, "98765").unwrap_err();
-        for text in [error.to_string(), error.localized(Lang::En), error.localized(Lang::Ja), format!("{error:?}")] {
+        for text in [
+            error.to_string(),
+            error.localized(Lang::En),
+            error.localized(Lang::Ja),
+            format!("{error:?}"),
+        ] {
             assert!(!text.contains("9876"), "{text}");
         }
     }
