@@ -117,7 +117,7 @@ pub fn run(options: &Options, out: &Output, args: &Args) -> Result<ExitCode, Cli
             out.text(line);
         }
     } else if let Some(Some(path)) = written {
-        out.note(match out.lang {
+        out.text(match out.lang {
             Lang::En => format!(
                 "Wrote the {} ({} bytes of DER, as {}) to {}.",
                 file.title(out.lang),
@@ -412,4 +412,104 @@ impl CertificateJson {
 struct WrittenJson {
     path: PathBuf,
     format: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use apdu::{StatusWord, TransportError};
+
+    use super::*;
+    use crate::jpki::{parse_expiry, JpkiError};
+
+    const AUTH: &[u8] = include_bytes!("../../tests/fixtures/auth.der");
+
+    fn auth() -> CertificateExpiry {
+        parse_expiry(CertificateFile::Auth, AUTH).unwrap()
+    }
+
+    fn days_before_end(days: u64) -> SystemTime {
+        UNIX_EPOCH + auth().not_after.unix_duration() - Duration::from_secs(days * 86_400)
+    }
+
+    #[test]
+    fn status_line_when_valid() {
+        let now = days_before_end(1646);
+        assert_eq!(
+            status_lines(&Ok(auth()), now, Lang::En),
+            ["Cert:     user-authentication certificate valid until 2031-05-31, 1646 days left"]
+        );
+        assert_eq!(
+            status_lines(&Ok(auth()), now, Lang::Ja),
+            ["証明書:   利用者証明用電子証明書 2031-05-31 まで有効（残り 1646 日）"]
+        );
+    }
+
+    #[test]
+    fn status_warns_within_90_days() {
+        assert_eq!(
+            status_lines(&Ok(auth()), days_before_end(90), Lang::En).len(),
+            1
+        );
+        let lines = status_lines(&Ok(auth()), days_before_end(89), Lang::En);
+        assert_eq!(lines.len(), 2);
+        assert!(
+            lines[0].ends_with("valid until 2031-05-31, 89 days left"),
+            "{lines:?}"
+        );
+        assert!(lines[1]
+            .starts_with("Warning: the user-authentication certificate expires in 89 days."));
+        assert!(lines[1].contains("市区町村の窓口で更新"));
+        let ja = status_lines(&Ok(auth()), days_before_end(89), Lang::Ja);
+        assert!(
+            ja[1].starts_with("警告:") && ja[1].contains("市区町村の窓口で更新"),
+            "{ja:?}"
+        );
+    }
+
+    #[test]
+    fn status_warns_when_expired() {
+        let after = UNIX_EPOCH + auth().not_after.unix_duration() + Duration::from_secs(3 * 86_400);
+        let lines = status_lines(&Ok(auth()), after, Lang::En);
+        assert_eq!(
+            lines[0],
+            "Cert:     user-authentication certificate expired on 2031-05-31 (3 days ago)"
+        );
+        assert!(lines[1].contains("has expired") && lines[1].contains("city office"));
+        let ja = status_lines(&Ok(auth()), after, Lang::Ja);
+        assert!(
+            ja[0].contains("期限切れ") && ja[1].contains("市区町村の窓口で更新"),
+            "{ja:?}"
+        );
+    }
+
+    #[test]
+    fn status_says_why_the_certificate_is_missing() {
+        let error = Err(CertificateError::Select {
+            file: CertificateFile::Auth,
+            sw: StatusWord(0x6A82),
+        });
+        let lines = status_lines(&error, SystemTime::now(), Lang::En);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0]
+            .starts_with("Cert:     the user-authentication certificate could not be read:"));
+        assert!(lines[0].contains("6A82"));
+    }
+
+    #[test]
+    fn card_errors_keep_their_exit_codes() {
+        let not_mnc = CliError::from(CertificateError::Card(JpkiError::NotMyNumberCard));
+        assert_eq!(not_mnc.exit_code(), ExitCode::NotMyNumberCard);
+        let removed = CliError::from(CertificateError::Card(JpkiError::Transport(
+            TransportError::CardRemoved,
+        )));
+        assert_eq!(removed.exit_code(), ExitCode::NoCard);
+        let bad = CliError::from(CertificateError::TooLarge {
+            file: CertificateFile::Auth,
+            total: 70_000,
+        });
+        assert_eq!(bad.exit_code(), ExitCode::Other);
+        assert_eq!(bad.code(), "too-large");
+    }
 }
