@@ -197,7 +197,11 @@ fn write_bytes(path: Option<&PathBuf>, bytes: &[u8]) -> Result<Option<PathBuf>, 
 fn text_lines(certificate: &CardCertificate, now: SystemTime, lang: Lang) -> Vec<String> {
     let info = &certificate.info;
     let validity = &info.validity;
-    let label = |en: &str, ja: &str| pad(lang.pick(en, ja), 12);
+    let width = match lang {
+        Lang::En => 12,
+        Lang::Ja => 14,
+    };
+    let label = |en: &str, ja: &str| pad(lang.pick(en, ja), width);
     let file = certificate.file;
     vec![
         format!(
