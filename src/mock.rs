@@ -16,10 +16,12 @@ use std::fmt;
 use apdu::{Connection, Disposition, TransactionStart, Transport, TransportError};
 use zeroize::Zeroize;
 
+use crate::jpki::PinKind;
+
 pub use faults::{Faults, Removal, StatusOverride};
 pub use model::{CARD_FACE_AID, CARD_INFO_AID, JPKI_AID};
 pub use state::{
-    CardState, Certificates, PinKind, PinState, StateError, StateProblem, MAX_STATE_FILE_BYTES,
+    CardState, Certificates, PinState, StateError, StateProblem, MAX_STATE_FILE_BYTES,
 };
 
 use model::{sw, Answer, Model, Quirks};

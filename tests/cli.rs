@@ -499,3 +499,37 @@ fn help_shows_the_demo_pins_and_completions_work() {
         .unwrap()
         .contains("mynapin"));
 }
+
+#[test]
+fn the_pin_appears_nowhere_in_the_output_even_with_the_full_trace() {
+    let demo = Demo::new();
+    for (kind, pin) in [
+        ("auth", "8642"),
+        ("sign", "QZX987"),
+        ("card-info", "7531"),
+        ("auth", "1234"),
+        ("sign", "ABC123"),
+    ] {
+        for verbosity in ["-vv", "-v"] {
+            let output = demo
+                .cmd(&["verify", "--pin", kind, "--pin-stdin", verbosity])
+                .env("RUST_LOG", "trace")
+                .write_stdin(format!("{pin}\n"))
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains("00 20 00 80"), "the trace is on: {stderr}");
+            let hex_pin = hex::encode_upper(pin);
+            for text in [&stdout, &stderr] {
+                let upper = text.to_uppercase();
+                assert!(!upper.contains(pin), "{kind} PIN in the output: {text}");
+                assert!(
+                    !upper.replace(' ', "").contains(&hex_pin),
+                    "{kind} PIN as hex in the output: {text}"
+                );
+            }
+        }
+        demo.cmd(&["reset-demo"]).assert().success();
+    }
+}

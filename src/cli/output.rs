@@ -53,9 +53,13 @@ impl Output {
 }
 
 /// Pads `text` with spaces to `width` terminal columns (CJK characters take two).
-pub fn pad(text: &str, width: usize) -> String {
-    let used: usize = text.chars().map(char_width).sum();
-    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
+pub fn pad(text: &str, columns: usize) -> String {
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width(text))))
+}
+
+/// Terminal columns `text` takes.
+pub fn width(text: &str) -> usize {
+    text.chars().map(char_width).sum()
 }
 
 fn char_width(c: char) -> usize {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::backend::{Backend, Options};
 use super::cert::{status_lines, CertificateErrorJson, CertificateStatusJson};
-use super::output::{pad, Output};
+use super::output::{pad, width, Output};
 use super::{CliError, ExitCode, PinChoice};
 use crate::i18n::Lang;
 use crate::jpki::{read_status_with_expiry, CardIdentity, CardType, Counter, PinKind, PinStatus};
@@ -52,8 +52,14 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
             card_type_text(&status.identity.card_type, out.lang),
             status.identity.token_label
         ));
+        let title_width = status
+            .pins
+            .iter()
+            .map(|pin| width(&pin_title(pin.kind, out.lang)))
+            .max()
+            .unwrap_or(0);
         for pin in &status.pins {
-            out.text(pin_line(pin, out.lang));
+            out.text(pin_line(pin, title_width + 1, out.lang));
         }
         for line in status_lines(&certificate, now, out.lang) {
             out.text(line);
@@ -62,16 +68,19 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
     Ok(ExitCode::Success)
 }
 
-/// One line per PIN: name, title and format, counter.
-pub fn pin_line(pin: &PinStatus, lang: Lang) -> String {
+/// One line per PIN: name, title and format (padded to `title_width` columns), counter.
+pub fn pin_line(pin: &PinStatus, title_width: usize, lang: Lang) -> String {
     let kind = pin.kind;
-    let title = format!("{} ({})", kind.title(lang), kind.format_hint(lang));
     format!(
         "{} {} {}",
         pad(kind.name(), 10),
-        pad(&title, 48),
+        pad(&pin_title(kind, lang), title_width),
         counter_text(kind, pin.counter, lang)
     )
+}
+
+fn pin_title(kind: PinKind, lang: Lang) -> String {
+    format!("{} ({})", kind.title(lang), kind.format_hint(lang))
 }
 
 /// The counter in words, with what it means for `verify`.

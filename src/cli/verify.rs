@@ -112,10 +112,10 @@ fn outcome_text(outcome: &VerifyOutcome, kind: PinKind, lang: Lang) -> String {
         (VerifyOutcome::Verified, Lang::En) => format!("The PIN is correct. The counter is back at {max} of {max} tries."),
         (VerifyOutcome::Verified, Lang::Ja) => format!("暗証番号は正しいです。残り回数は {max} 回に戻りました。"),
         (VerifyOutcome::WrongPin { tries_left: 1 }, Lang::En) => format!(
-            "Wrong PIN. 1 of {max} tries left. One more wrong try locks it and unlocking needs a visit to the city office, so mynapin will not send this PIN again. A correct PIN entered elsewhere (the clinic, the official software) restores all tries."
+            "Wrong PIN. 1 of {max} tries left. One more wrong try locks it and unlocking needs a visit to the city office, so mynapin will not send another PIN for it while only one try is left. A correct PIN entered elsewhere (the clinic, the official software) restores all tries."
         ),
         (VerifyOutcome::WrongPin { tries_left: 1 }, Lang::Ja) => format!(
-            "暗証番号が違います。残り 1 回（最大 {max} 回）です。あと1回間違えるとロックされ、解除には市区町村の窓口へ行く必要があるため、mynapin はこの暗証番号をもう送りません。別の場所（医療機関、公式ソフト）で正しい暗証番号を入力すると回数は元に戻ります。"
+            "暗証番号が違います。残り 1 回（最大 {max} 回）です。あと1回間違えるとロックされ、解除には市区町村の窓口へ行く必要があるため、残り 1 回の間、mynapin は暗証番号を送りません。別の場所（医療機関、公式ソフト）で正しい暗証番号を入力すると回数は元に戻ります。"
         ),
         (VerifyOutcome::WrongPin { tries_left }, Lang::En) => format!("Wrong PIN. {tries_left} of {max} tries left."),
         (VerifyOutcome::WrongPin { tries_left }, Lang::Ja) => format!("暗証番号が違います。残り {tries_left} 回（最大 {max} 回）です。"),

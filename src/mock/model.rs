@@ -2,7 +2,8 @@
 //! verified PINs). Faults are applied around it, in `mock.rs`. Sources: the JPKI reference
 //! (`docs/jpki-reference.md` of the project notes) and ISO 7816-4; see `docs/card-model.md`.
 
-use super::state::{CardState, PinKind};
+use super::state::CardState;
+use crate::jpki::PinKind;
 
 /// JPKI application (公的個人認証AP).
 pub const JPKI_AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::i18n::{Lang, Localized};
+use crate::jpki::{Pin, PinKind};
 
 /// Largest state file [`CardState::load`] reads; four hex certificates take about 10 KiB.
 pub const MAX_STATE_FILE_BYTES: u64 = 1024 * 1024;
@@ -89,55 +90,19 @@ pub struct Certificates {
     pub sign_ca: Vec<u8>,
 }
 
-/// Which of the three modelled PINs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PinKind {
-    /// Auth PIN (利用者証明用電子証明書 暗証番号).
-    Auth,
-    /// Signature password (署名用電子証明書 パスワード).
-    Sign,
-    /// Card-info input support PIN (券面事項入力補助用 暗証番号).
-    CardInfo,
+/// The PIN's key in the state file.
+fn field(kind: PinKind) -> &'static str {
+    match kind {
+        PinKind::Auth => "auth",
+        PinKind::Sign => "sign",
+        PinKind::CardInfo => "card_info",
+    }
 }
 
-impl PinKind {
-    /// All three, in state-file order.
-    pub const ALL: [PinKind; 3] = [PinKind::Auth, PinKind::Sign, PinKind::CardInfo];
-
-    /// The field name in the state file.
-    pub fn field(self) -> &'static str {
-        match self {
-            PinKind::Auth => "auth",
-            PinKind::Sign => "sign",
-            PinKind::CardInfo => "card_info",
-        }
-    }
-
-    fn name(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (PinKind::Auth, Lang::En) => "auth PIN",
-            (PinKind::Auth, Lang::Ja) => "利用者証明用電子証明書の暗証番号",
-            (PinKind::Sign, Lang::En) => "signature password",
-            (PinKind::Sign, Lang::Ja) => "署名用電子証明書のパスワード",
-            (PinKind::CardInfo, Lang::En) => "card-info input support PIN",
-            (PinKind::CardInfo, Lang::Ja) => "券面事項入力補助用の暗証番号",
-        }
-    }
-
-    /// Whether `value` has the format the real card accepts for this PIN.
-    fn accepts(self, value: &str) -> bool {
-        match self {
-            PinKind::Auth | PinKind::CardInfo => {
-                value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit())
-            }
-            PinKind::Sign => {
-                (6..=16).contains(&value.len())
-                    && value
-                        .bytes()
-                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-            }
-        }
-    }
+/// Whether `value` has the format the real card stores for this PIN (the signature password in
+/// upper case: the card compares bytes).
+fn accepts(kind: PinKind, value: &str) -> bool {
+    Pin::new(kind, value).is_ok() && !value.bytes().any(|b| b.is_ascii_lowercase())
 }
 
 impl CardState {
@@ -202,7 +167,7 @@ impl CardState {
                     max_tries: pin.max_tries,
                 });
             }
-            if !kind.accepts(&pin.value) {
+            if !accepts(kind, &pin.value) {
                 return Err(StateProblem::PinFormat { pin: kind });
             }
         }
@@ -317,7 +282,7 @@ pub enum StateProblem {
     #[error("the token label must be 1 to 32 printable ASCII characters")]
     Label,
     /// max_tries outside 1..=15.
-    #[error("{}: max_tries is {max_tries}; it must be 1 to 15", pin.field())]
+    #[error("{}: max_tries is {max_tries}; it must be 1 to 15", field(*pin))]
     MaxTries {
         /// Which PIN.
         pin: PinKind,
@@ -325,7 +290,7 @@ pub enum StateProblem {
         max_tries: u8,
     },
     /// tries_left above max_tries.
-    #[error("{}: tries_left {tries_left} is above max_tries {max_tries}", pin.field())]
+    #[error("{}: tries_left {tries_left} is above max_tries {max_tries}", field(*pin))]
     TriesAboveMax {
         /// Which PIN.
         pin: PinKind,
@@ -335,7 +300,7 @@ pub enum StateProblem {
         max_tries: u8,
     },
     /// The PIN value does not have the card's format (the value itself is not repeated).
-    #[error("{}: the value does not have the card's format ({})", pin.field(), format_rule(*pin))]
+    #[error("{}: the value does not have the card's format ({})", field(*pin), format_rule(*pin))]
     PinFormat {
         /// Which PIN.
         pin: PinKind,
@@ -466,8 +431,8 @@ fn problem_text(problem: &StateProblem, lang: Lang) -> String {
             }
             StateProblem::MaxTries { pin, max_tries } => format!(
                 "{} ({}) の max_tries が {max_tries} です。1〜15 にしてください",
-                pin.name(Lang::Ja),
-                pin.field()
+                pin.title(Lang::Ja),
+                field(*pin)
             ),
             StateProblem::TriesAboveMax {
                 pin,
@@ -475,13 +440,13 @@ fn problem_text(problem: &StateProblem, lang: Lang) -> String {
                 max_tries,
             } => format!(
                 "{} ({}) の tries_left {tries_left} が max_tries {max_tries} を超えています",
-                pin.name(Lang::Ja),
-                pin.field()
+                pin.title(Lang::Ja),
+                field(*pin)
             ),
             StateProblem::PinFormat { pin } => format!(
                 "{} ({}) の value がカードの形式 ({}) ではありません",
-                pin.name(Lang::Ja),
-                pin.field(),
+                pin.title(Lang::Ja),
+                field(*pin),
                 match pin {
                     PinKind::Auth | PinKind::CardInfo => "数字 4 桁",
                     PinKind::Sign => "英大文字と数字で 6〜16 文字",
