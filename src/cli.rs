@@ -2,6 +2,7 @@
 //! JSON, and exit codes. The only layer that prints. The contract is in `docs/cli.md`.
 
 mod backend;
+mod cert;
 mod completions;
 mod demo;
 mod error;
@@ -103,6 +104,8 @@ enum Command {
         #[arg(long)]
         pin_stdin: bool,
     },
+    /// Read a certificate from the card: fields, PEM or DER. Read-only; needs no PIN.
+    Cert(cert::Args),
     /// Restore the demo card to its first state (all tries left).
     ResetDemo,
     /// Be a virtual My Number card on the real PC/SC stack through vsmartcard-vpcd.
@@ -149,6 +152,7 @@ pub fn main() -> i32 {
         Command::Readers => readers::run(&backend, &out),
         Command::Status { pin } => status::run(&backend, &out, pin),
         Command::Verify { pin, pin_stdin } => verify::run(&backend, &out, pin.into(), pin_stdin),
+        Command::Cert(args) => cert::run(&backend, &out, &args),
         Command::ResetDemo => demo::reset(&out),
         Command::VirtualCard(args) => virtual_card::run(&args, &out),
         Command::Completions { shell } => completions::run(shell),
