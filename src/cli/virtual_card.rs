@@ -21,5 +21,8 @@ pub struct Args {
 
 /// Runs the virtual card until it is stopped.
 pub fn run(_args: &Args, _out: &Output) -> Result<ExitCode, CliError> {
-    Err(CliError::Usage("virtual-card is not built yet".into()))
+    Err(CliError::usage(
+        "virtual-card is not built yet",
+        "virtual-card はまだありません",
+    ))
 }
