@@ -117,7 +117,13 @@ fn reader_code(error: &ReaderError) -> &'static str {
 fn is_card_gone(error: &JpkiError) -> bool {
     matches!(
         error.transport_error(),
-        Some(TransportError::CardRemoved | TransportError::ServiceStopped)
+        // Not a single byte: the card left in the middle of the command (PC/SC reports success
+        // with an empty answer; observed with pcscd + vpcd).
+        Some(
+            TransportError::CardRemoved
+                | TransportError::ServiceStopped
+                | TransportError::ShortResponse { len: 0 }
+        )
     )
 }
 
