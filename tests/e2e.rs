@@ -498,6 +498,35 @@ fn a_card_reinserted_after_an_unknown_verify_shows_the_spent_try() {
     assert_eq!(verifies, 1, "{:#?}", card.log());
 }
 
+#[test]
+fn a_verify_the_card_never_answers_waits_and_is_unknown_once_the_card_is_gone() {
+    let Some(_serial) =
+        e2e("a_verify_the_card_never_answers_waits_and_is_unknown_once_the_card_is_gone")
+    else {
+        return;
+    };
+    let fault = format!("hang-at={}", IDENTIFY_APDUS + 3 + 3 + 1);
+    let mut card = VirtualCard::insert(SLOT0, &CardState::demo(), &["--fault", &fault]);
+    assert_identified_once(&card);
+    let mark = card.log().len();
+    let verify = std::thread::spawn(|| verify("auth", "1234"));
+    // PC/SC has no time-out: mynapin waits as long as the card is in the reader.
+    card.wait_for_line(|line| line == verify_4("(none)"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        !verify.is_finished(),
+        "mynapin gave up on a card still in the reader"
+    );
+    card.kill();
+    let result = verify.join().expect("the verify thread");
+    assert_verify(&result, 1, "unknown", Value::Null);
+    let mut expected = lines(&["power-on"]);
+    expected.extend(read_counter_lines(SELECT_AUTH_PIN, 3));
+    expected.extend(read_counter_lines(SELECT_AUTH_PIN, 3));
+    expected.push(verify_4("(none)"));
+    assert_eq!(card.log_since(mark), expected);
+}
+
 // ---------------------------------------------------------------------------------------------
 // PC/SC errors
 

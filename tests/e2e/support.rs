@@ -296,6 +296,25 @@ impl VirtualCard {
         std::fs::read_to_string(self.dir.path().join("stderr")).unwrap_or_default()
     }
 
+    /// Takes the card out: kills the process and waits for it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Waits until the log has a line that `pred` accepts; fails after 5 s.
+    pub fn wait_for_line(&self, pred: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        while !self.log().iter().any(|line| pred(line)) {
+            assert!(
+                start.elapsed() < PRESENCE_TIMEOUT,
+                "the awaited line did not come; log: {:#?}",
+                self.log()
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
     /// Waits for the process to exit by itself (after a removal fault); fails after 5 s.
     pub fn wait_exit(&mut self) -> std::process::ExitStatus {
         let start = Instant::now();
