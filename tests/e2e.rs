@@ -240,6 +240,43 @@ fn status_reports_every_pin_at_3_2_1_and_0_tries() {
     }
 }
 
+#[test]
+fn status_reads_a_chunked_answer_and_an_odd_counter_status() {
+    let Some(_serial) = e2e("status_reads_a_chunked_answer_and_an_odd_counter_status") else {
+        return;
+    };
+    // Answers of at most 12 bytes (the rest through 61xx and GET RESPONSE, which pcscd passes
+    // through as they are), and the auth PIN's empty VERIFY answering 6983 (blocked).
+    let card = VirtualCard::insert(
+        SLOT0,
+        &CardState::demo(),
+        &["--fault", "chunk=12", "--fault", "sw=00200080:6983"],
+    );
+    let mark = card.log().len();
+    let result = run(&["status", "--pin", "auth", "--json"], None);
+    assert_eq!(result.code, 0, "{result:?}");
+    let status = result.json();
+    assert_eq!(status["card"]["token_label"], "JPKIAPICCTOKEN2");
+    let auth = pin(&status, "auth");
+    assert_eq!(auth["state"], "blocked", "{auth}");
+    assert_eq!(auth["sw"], "6983", "{auth}");
+    card.settle();
+    assert_eq!(
+        card.log_since(mark),
+        lines(&[
+            "power-on",
+            SELECT_JPKI,
+            SELECT_TOKEN_INFO,
+            "00B0000020 -> 4A504B494150494343544F4B6114",
+            "00C0000014 -> 454E322020202020202020206108",
+            "00C0000008 -> 20202020202020209000",
+            SELECT_AUTH_PIN,
+            "00200080 -> 6983",
+            "power-off",
+        ])
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // verify
 
