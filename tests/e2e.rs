@@ -352,6 +352,69 @@ fn verify_right_signature_password() {
 }
 
 #[test]
+fn no_verified_state_outlives_verify_even_on_a_card_that_keeps_it_across_resets() {
+    let Some(_serial) =
+        e2e("no_verified_state_outlives_verify_even_on_a_card_that_keeps_it_across_resets")
+    else {
+        return;
+    };
+    let card = VirtualCard::insert(
+        SLOT0,
+        &CardState::demo(),
+        &["--fault", "verified-survives-reset"],
+    );
+    let mark = card.log().len();
+    let result = verify("sign", "ABC123");
+    assert_verify(&result, 0, "verified", 5.into());
+
+    // Another program then tries to read the signature certificate, which needs the signature
+    // password verified in this power cycle: 6982.
+    let context = pcsc::Context::establish(pcsc::Scope::User).expect("pcscd");
+    let reader = std::ffi::CString::new(SLOT0.reader).unwrap();
+    let other = context
+        .connect(&reader, pcsc::ShareMode::Shared, pcsc::Protocols::ANY)
+        .expect("a shared connection");
+    let mut buffer = [0u8; 300];
+    for (command, answer) in [
+        (&hex("00A4040C0AD392F000260100000001")[..], "9000"),
+        (&hex("00A4020C020001"), "9000"),
+        (&hex("00B0000004"), "6982"),
+    ] {
+        let response = other.transmit(command, &mut buffer).expect("transmit");
+        assert_eq!(hex_upper(response), answer);
+    }
+    other
+        .disconnect(pcsc::Disposition::LeaveCard)
+        .map_err(|(_, error)| error)
+        .expect("disconnect");
+    // The power cycle that cleared it is mynapin's (pcscd's idle power-down did not come
+    // in between).
+    let mut expected = lines(&["power-on"]);
+    expected.extend(read_counter_lines(SELECT_SIGN_PIN, 5));
+    expected.extend(read_counter_lines(SELECT_SIGN_PIN, 5));
+    expected.extend(lines(&[
+        "0020008006************ -> 9000",
+        "power-off",
+        "power-on",
+        SELECT_JPKI,
+        "00A4020C020001 -> 9000",
+        "00B0000004 -> 6982",
+    ]));
+    assert_eq!(card.log_since(mark), expected);
+}
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+fn hex_upper(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+#[test]
 fn verify_wrong_pin_spends_one_try() {
     let Some(_serial) = e2e("verify_wrong_pin_spends_one_try") else {
         return;
