@@ -414,7 +414,8 @@ fn no_argument_takes_a_pin() {
     // Every option that takes a value is one of these, and none of them is a PIN: `--pin` names
     // which PIN, from a fixed list.
     let allowed = [
-        "reader", "lang", "pin", "shell", "vpcd", "state", "atr", "which", "format", "out",
+        "reader", "lang", "pin", "shell", "vpcd", "state", "atr", "log", "faults", "which",
+        "format", "out",
     ];
     let command = <mynapin::cli::Cli as clap::CommandFactory>::command();
     for sub in command.get_subcommands().chain(std::iter::once(&command)) {

@@ -118,7 +118,7 @@ impl CliError {
 
 fn transport_code(error: &TransportError) -> &'static str {
     match error {
-        TransportError::CardRemoved => "card-removed",
+        TransportError::CardRemoved | TransportError::ShortResponse { len: 0 } => "card-removed",
         TransportError::ServiceStopped => "no-service",
         TransportError::Busy => "reader-busy",
         _ => "card-error",
@@ -144,7 +144,13 @@ fn reader_code(error: &ReaderError) -> &'static str {
 fn is_card_gone(error: &JpkiError) -> bool {
     matches!(
         error.transport_error(),
-        Some(TransportError::CardRemoved | TransportError::ServiceStopped)
+        // Not a single byte: the card left in the middle of the command (PC/SC reports success
+        // with an empty answer; observed with pcscd + vpcd).
+        Some(
+            TransportError::CardRemoved
+                | TransportError::ServiceStopped
+                | TransportError::ShortResponse { len: 0 }
+        )
     )
 }
 
