@@ -110,6 +110,7 @@ fn reader_code(error: &ReaderError) -> &'static str {
         ReaderError::Transport(TransportError::ServiceStopped) => "no-service",
         ReaderError::Transport(TransportError::Busy) => "reader-busy",
         ReaderError::Transport(_) => "card-error",
+        ReaderError::Cancelled => "cancelled",
         _ => "reader-error",
     }
 }
