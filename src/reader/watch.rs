@@ -50,7 +50,10 @@ impl From<pcsc::Error> for WaitStop {
     fn from(error: pcsc::Error) -> Self {
         match error {
             pcsc::Error::Cancelled => WaitStop::Cancelled,
-            pcsc::Error::NoService | pcsc::Error::ServiceStopped => WaitStop::ServiceLost,
+            // pcsc-lite answers a blocked call with SCARD_F_COMM_ERROR when pcscd goes away.
+            pcsc::Error::NoService | pcsc::Error::ServiceStopped | pcsc::Error::CommError => {
+                WaitStop::ServiceLost
+            }
             pcsc::Error::Timeout => WaitStop::Timeout,
             other => WaitStop::Failed(other),
         }
@@ -258,8 +261,9 @@ impl Watcher {
         self.canceller.set_context(None);
         self.context = None;
         self.service_down = true;
-        self.pending.extend(self.tracker.update(&[]));
+        // The cause first, then what it took away.
         self.pending.push_back(WatchEvent::ServiceStopped);
+        self.pending.extend(self.tracker.update(&[]));
     }
 
     fn finish(&mut self) {

@@ -46,7 +46,7 @@ pub enum WatchEvent {
         reader: String,
     },
     /// The PC/SC service stopped (or was not running when watching began). Every reader it
-    /// showed was reported removed just before.
+    /// showed is reported removed just after.
     ServiceStopped,
     /// The PC/SC service is back after [`WatchEvent::ServiceStopped`]; its readers follow as
     /// added.
