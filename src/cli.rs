@@ -2,6 +2,7 @@
 //! JSON, and exit codes. The only layer that prints. The contract is in `docs/cli.md`.
 
 mod backend;
+mod cert;
 mod completions;
 mod demo;
 mod error;
@@ -108,6 +109,8 @@ enum Command {
         #[command(flatten)]
         wait: watch::WaitArgs,
     },
+    /// Read a certificate from the card: fields, PEM or DER. Read-only; needs no PIN.
+    Cert(cert::Args),
     /// Show readers and cards as they come and go, with each card's counters, until Ctrl-C.
     Watch,
     /// Restore the demo card to its first state (all tries left).
@@ -163,6 +166,7 @@ pub fn main() -> i32 {
         Command::Verify { pin, pin_stdin, .. } => {
             verify::run(&backend, &out, pin.into(), pin_stdin)
         }
+        Command::Cert(args) => cert::run(&backend, &out, &args),
         Command::Watch => watch::run(&backend, &out),
         Command::ResetDemo => demo::reset(&out),
         Command::VirtualCard(args) => virtual_card::run(&args, &out),

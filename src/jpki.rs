@@ -4,12 +4,18 @@
 //! Everything here talks to the card through [`apdu::Connection`] and [`apdu::exchange`]; it knows
 //! nothing of PC/SC and prints nothing.
 
+mod cert;
 mod commands;
 mod detect;
 mod error;
 mod guard;
 mod pin;
 
+pub use cert::{
+    certificate_length, parse_expiry, read_certificate, read_status_with_expiry, CardCertificate,
+    CertificateError, CertificateExpiry, CertificateFile, CertificateInfo, ExpiryState,
+    StatusWithExpiry, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_LEN, READ_CHUNK,
+};
 pub use commands::Application;
 pub use detect::{identify, CardIdentity, CardType};
 pub use error::JpkiError;

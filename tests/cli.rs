@@ -117,7 +117,7 @@ fn keys(value: &Value) -> Vec<&str> {
 fn status_json_has_the_documented_shape() {
     let demo = Demo::new();
     let status = demo.status_json();
-    assert_eq!(keys(&status), ["card", "pins", "reader"]);
+    assert_eq!(keys(&status), ["card", "certificate", "pins", "reader"]);
     assert_eq!(status["reader"], "mynapin demo card");
     assert_eq!(status["card"]["type"], "my-number-card");
     assert_eq!(status["card"]["token_label"], "JPKIAPICCTOKEN2");

@@ -1,7 +1,7 @@
 //! CLI errors, their exit codes and JSON codes.
 
 use crate::i18n::{Lang, Localized};
-use crate::jpki::{JpkiError, PinFormatError};
+use crate::jpki::{CertificateError, JpkiError, PinFormatError};
 use crate::mock::StateError;
 use crate::reader::ReaderError;
 use apdu::TransportError;
@@ -48,6 +48,9 @@ pub enum CliError {
     /// The JPKI layer.
     #[error(transparent)]
     Jpki(#[from] JpkiError),
+    /// Certificate data that cannot be read or parsed (card-level failures are `Jpki`).
+    #[error(transparent)]
+    Certificate(CertificateError),
     /// The demo card's state file.
     #[error(transparent)]
     DemoState(#[from] StateError),
@@ -89,6 +92,7 @@ impl CliError {
             CliError::Jpki(JpkiError::NotMyNumberCard) => "not-my-number-card",
             CliError::Jpki(error) if is_card_gone(error) => "card-removed",
             CliError::Jpki(_) => "card-error",
+            CliError::Certificate(error) => error.code(),
             CliError::DemoState(_) => "demo-state",
             CliError::Io { .. } => "io",
         }
@@ -141,6 +145,7 @@ impl Localized for CliError {
             }
             (CliError::Reader(error), _) => error.localized(lang),
             (CliError::Jpki(error), _) => error.localized(lang),
+            (CliError::Certificate(error), _) => error.localized(lang),
             (CliError::DemoState(error), _) => error.localized(lang),
             (CliError::Io { what, source }, Lang::En) => format!("{what} failed: {source}."),
             (CliError::Io { what, source }, Lang::Ja) => format!("{what} に失敗しました: {source}"),

@@ -1,12 +1,15 @@
 //! `mynapin status`: the counters, spending nothing.
 
+use std::time::SystemTime;
+
 use serde::Serialize;
 
 use super::backend::{Backend, Options};
+use super::cert::{status_lines, CertificateErrorJson, CertificateStatusJson};
 use super::output::{pad, width, Output};
 use super::{CliError, ExitCode, PinChoice};
 use crate::i18n::Lang;
-use crate::jpki::{read_status, CardIdentity, CardType, Counter, PinKind, PinStatus};
+use crate::jpki::{read_status_with_expiry, CardIdentity, CardType, Counter, PinKind, PinStatus};
 
 /// Reads and prints the counters of the chosen PINs.
 pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCode, CliError> {
@@ -18,16 +21,26 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
     };
     super::watch::wait_if_asked(options, out)?;
     let mut backend = Backend::open(options)?;
-    let status = read_status(&mut backend, &kinds);
+    let status = read_status_with_expiry(&mut backend, &kinds);
     let reader = backend.reader_name();
     let atr = backend.atr();
     backend.finish()?;
     let status = status?;
+    let (certificate, status) = (status.auth_certificate, status.status);
+    let now = SystemTime::now();
     if out.json {
         out.print_json(&StatusJson {
             reader,
             card: CardJson::new(&status.identity, &atr),
             pins: status.pins.iter().map(PinJson::from).collect(),
+            certificate: certificate
+                .as_ref()
+                .ok()
+                .map(|expiry| CertificateStatusJson::new(expiry, now)),
+            certificate_error: certificate
+                .as_ref()
+                .err()
+                .map(|error| CertificateErrorJson::new(error, out.lang)),
         });
     } else {
         out.text(format!(
@@ -48,6 +61,9 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
             .unwrap_or(0);
         for pin in &status.pins {
             out.text(pin_line(pin, title_width + 1, out.lang));
+        }
+        for line in status_lines(&certificate, now, out.lang) {
+            out.text(line);
         }
     }
     Ok(ExitCode::Success)
@@ -117,6 +133,9 @@ struct StatusJson {
     reader: String,
     card: CardJson,
     pins: Vec<PinJson>,
+    certificate: Option<CertificateStatusJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate_error: Option<CertificateErrorJson>,
 }
 
 #[derive(Serialize)]

@@ -7,11 +7,12 @@ use apdu::Disposition;
 use serde::Serialize;
 
 use super::backend::Options;
+use super::cert::{status_lines, CertificateErrorJson, CertificateStatusJson};
 use super::output::Output;
 use super::status::{counter_text, CardJson, PinJson};
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
-use crate::jpki::{read_status, CardStatus, PinKind};
+use crate::jpki::{read_status_with_expiry, PinKind, StatusWithExpiry};
 use crate::reader::watch::{wait_for_card_with, CANCEL_PATIENCE};
 use crate::reader::{Canceller, PcscConnection, ReaderError, WatchEvent, Watcher};
 
@@ -114,23 +115,20 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
     while let Some(event) = watcher.next_event()? {
         print_event(
             out,
-            &event_json(&event, now()),
+            &event_json(&event, SystemTime::now()),
             event_text(&event, out.lang),
         );
         if let WatchEvent::CardInserted { reader, .. } = &event {
             let report = card_report(reader);
+            let now = SystemTime::now();
             print_event(
                 out,
-                &status_json(reader, &report, now(), out.lang),
-                status_text(reader, &report, out.lang),
+                &status_json(reader, &report, now, out.lang),
+                status_text(reader, &report, now, out.lang),
             );
         }
     }
     Ok(ExitCode::Success)
-}
-
-fn now() -> String {
-    rfc3339_utc(SystemTime::now())
 }
 
 fn print_event(out: &Output, json: &EventJson, text: String) {
@@ -145,14 +143,14 @@ fn print_event(out: &Output, json: &EventJson, text: String) {
     }
 }
 
-/// What `watch` learns from a card just inserted: its counters (and ATR), read-only, on the
-/// reader named exactly.
+/// What `watch` learns from a card just inserted, read-only, on the reader named exactly: what
+/// `status` shows (counters of all PINs, the auth certificate's validity) and the ATR. More facts
+/// about the card belong in the same transaction (`read_status_with_expiry`) or at least on this
+/// connection, then in `StatusFields` and `status_text`.
 fn card_report(reader: &str) -> Result<CardReport, CliError> {
     let mut connection = PcscConnection::open(Some(reader))?;
-    let status = read_status(&mut connection, &PinKind::ALL);
+    let status = read_status_with_expiry(&mut connection, &PinKind::ALL);
     let atr = connection.reader().atr.clone().unwrap_or_default();
-    // Hook for the certificate expiry: read it here, on the same connection and before it
-    // closes, keep it in `CardReport`, and add it to `StatusFields` and `status_text`.
     let closed = connection.close(Disposition::Leave);
     let status = status?;
     if let Err(error) = closed {
@@ -162,7 +160,7 @@ fn card_report(reader: &str) -> Result<CardReport, CliError> {
 }
 
 struct CardReport {
-    status: CardStatus,
+    status: StatusWithExpiry,
     atr: Vec<u8>,
 }
 
@@ -184,10 +182,14 @@ struct EventJson<'a> {
     error: Option<ErrorJson>,
 }
 
+/// The fields of `status --json` other than `reader`.
 #[derive(Serialize)]
 struct StatusFields {
     card: CardJson,
     pins: Vec<PinJson>,
+    certificate: Option<CertificateStatusJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate_error: Option<CertificateErrorJson>,
 }
 
 #[derive(Serialize)]
@@ -196,7 +198,7 @@ struct ErrorJson {
     message: String,
 }
 
-fn event_json(event: &WatchEvent, timestamp: String) -> EventJson<'_> {
+fn event_json(event: &WatchEvent, at: SystemTime) -> EventJson<'_> {
     let (name, reader, atr) = match event {
         WatchEvent::ReaderAdded { reader } => ("reader-added", Some(reader.as_str()), None),
         WatchEvent::ReaderRemoved { reader } => ("reader-removed", Some(reader.as_str()), None),
@@ -211,7 +213,7 @@ fn event_json(event: &WatchEvent, timestamp: String) -> EventJson<'_> {
     };
     EventJson {
         event: name,
-        timestamp,
+        timestamp: rfc3339_utc(at),
         reader,
         atr,
         status: None,
@@ -222,14 +224,32 @@ fn event_json(event: &WatchEvent, timestamp: String) -> EventJson<'_> {
 fn status_json<'a>(
     reader: &'a str,
     report: &Result<CardReport, CliError>,
-    timestamp: String,
+    at: SystemTime,
     lang: Lang,
 ) -> EventJson<'a> {
     let (status, error) = match report {
         Ok(report) => (
             Some(StatusFields {
-                card: CardJson::new(&report.status.identity, &report.atr),
-                pins: report.status.pins.iter().map(PinJson::from).collect(),
+                card: CardJson::new(&report.status.status.identity, &report.atr),
+                pins: report
+                    .status
+                    .status
+                    .pins
+                    .iter()
+                    .map(PinJson::from)
+                    .collect(),
+                certificate: report
+                    .status
+                    .auth_certificate
+                    .as_ref()
+                    .ok()
+                    .map(|expiry| CertificateStatusJson::new(expiry, at)),
+                certificate_error: report
+                    .status
+                    .auth_certificate
+                    .as_ref()
+                    .err()
+                    .map(|error| CertificateErrorJson::new(error, lang)),
             }),
             None,
         ),
@@ -243,7 +263,7 @@ fn status_json<'a>(
     };
     EventJson {
         event: "status",
-        timestamp,
+        timestamp: rfc3339_utc(at),
         reader: Some(reader),
         atr: None,
         status,
@@ -284,8 +304,13 @@ fn event_text(event: &WatchEvent, lang: Lang) -> String {
     }
 }
 
-/// One line: the reader, the card type, then every PIN's counter.
-fn status_text(reader: &str, report: &Result<CardReport, CliError>, lang: Lang) -> String {
+/// One line: the reader, the card type, every PIN's counter, the certificate's validity.
+fn status_text(
+    reader: &str,
+    report: &Result<CardReport, CliError>,
+    now: SystemTime,
+    lang: Lang,
+) -> String {
     let quoted = match lang {
         Lang::En => format!("\"{reader}\""),
         Lang::Ja => format!("「{reader}」"),
@@ -293,6 +318,7 @@ fn status_text(reader: &str, report: &Result<CardReport, CliError>, lang: Lang) 
     match report {
         Ok(report) => {
             let pins: Vec<String> = report
+                .status
                 .status
                 .pins
                 .iter()
@@ -304,10 +330,16 @@ fn status_text(reader: &str, report: &Result<CardReport, CliError>, lang: Lang) 
                     )
                 })
                 .collect();
+            // `status`'s certificate lines, on this line: their column padding squeezed out.
+            let certificate: Vec<String> = status_lines(&report.status.auth_certificate, now, lang)
+                .iter()
+                .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect();
             format!(
-                "{quoted}: {}; {}",
-                super::status::card_type_text(&report.status.identity.card_type, lang),
-                pins.join(lang.pick("; ", "、"))
+                "{quoted}: {}; {}; {}",
+                super::status::card_type_text(&report.status.status.identity.card_type, lang),
+                pins.join(lang.pick("; ", "、")),
+                certificate.join(" ")
             )
         }
         Err(error) => format!("{quoted}: {}", error.localized(lang)),
@@ -353,7 +385,10 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jpki::{CardIdentity, CardType, Counter, JpkiError, PinStatus};
+    use crate::jpki::{
+        parse_expiry, CardIdentity, CardStatus, CardType, CertificateError, CertificateFile,
+        Counter, JpkiError, PinStatus,
+    };
 
     fn at(seconds: u64, millis: u64) -> SystemTime {
         UNIX_EPOCH + Duration::from_millis(seconds * 1000 + millis)
@@ -405,27 +440,39 @@ mod tests {
         }
     }
 
+    const AUTH_CERTIFICATE: &[u8] = include_bytes!("../../tests/fixtures/auth.der");
+
     fn report() -> Result<CardReport, CliError> {
-        Ok(CardReport {
-            status: CardStatus {
-                identity: CardIdentity {
-                    card_type: CardType::MyNumberCard,
-                    token_label: "JPKIAPICCTOKEN2".into(),
+        report_with(parse_expiry(CertificateFile::Auth, AUTH_CERTIFICATE))
+    }
+
+    fn report_with(
+        auth_certificate: Result<crate::jpki::CertificateExpiry, CertificateError>,
+    ) -> Result<CardReport, CliError> {
+        let status = CardStatus {
+            identity: CardIdentity {
+                card_type: CardType::MyNumberCard,
+                token_label: "JPKIAPICCTOKEN2".into(),
+            },
+            pins: vec![
+                PinStatus {
+                    kind: PinKind::Auth,
+                    counter: Counter::TriesLeft(3),
                 },
-                pins: vec![
-                    PinStatus {
-                        kind: PinKind::Auth,
-                        counter: Counter::TriesLeft(3),
-                    },
-                    PinStatus {
-                        kind: PinKind::Sign,
-                        counter: Counter::TriesLeft(1),
-                    },
-                    PinStatus {
-                        kind: PinKind::CardInfo,
-                        counter: Counter::Blocked(apdu::StatusWord(0x63C0)),
-                    },
-                ],
+                PinStatus {
+                    kind: PinKind::Sign,
+                    counter: Counter::TriesLeft(1),
+                },
+                PinStatus {
+                    kind: PinKind::CardInfo,
+                    counter: Counter::Blocked(apdu::StatusWord(0x63C0)),
+                },
+            ],
+        };
+        Ok(CardReport {
+            status: StatusWithExpiry {
+                status,
+                auth_certificate,
             },
             atr: vec![0x3B, 0xE0, 0x00, 0xFF, 0x81, 0x31, 0xFE, 0x45, 0x14],
         })
@@ -433,6 +480,10 @@ mod tests {
 
     const STAMP: &str = "2026-11-28T01:02:03.456Z";
     const READER: &str = "Virtual PCD 00 00";
+
+    fn stamp() -> SystemTime {
+        at(1_795_827_723, 456)
+    }
 
     fn line(json: &EventJson) -> String {
         serde_json::to_string(json).unwrap()
@@ -445,14 +496,14 @@ mod tests {
             atr: vec![0x3B, 0xE0, 0x00, 0xFF, 0x81, 0x31, 0xFE, 0x45, 0x14],
         };
         assert_eq!(
-            line(&event_json(&inserted, STAMP.into())),
+            line(&event_json(&inserted, stamp())),
             r#"{"event":"card-inserted","timestamp":"2026-11-28T01:02:03.456Z","reader":"Virtual PCD 00 00","atr":"3be000ff8131fe4514"}"#
         );
         let removed = WatchEvent::CardRemoved {
             reader: READER.into(),
         };
         assert_eq!(
-            line(&event_json(&removed, STAMP.into())),
+            line(&event_json(&removed, stamp())),
             r#"{"event":"card-removed","timestamp":"2026-11-28T01:02:03.456Z","reader":"Virtual PCD 00 00"}"#
         );
         for (event, name) in [
@@ -470,7 +521,7 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                line(&event_json(&event, STAMP.into())),
+                line(&event_json(&event, stamp())),
                 format!(r#"{{"event":"{name}","timestamp":"{STAMP}","reader":"{READER}"}}"#)
             );
         }
@@ -479,7 +530,7 @@ mod tests {
             (WatchEvent::ServiceStarted, "service-started"),
         ] {
             assert_eq!(
-                line(&event_json(&event, STAMP.into())),
+                line(&event_json(&event, stamp())),
                 format!(r#"{{"event":"{name}","timestamp":"{STAMP}"}}"#)
             );
         }
@@ -487,13 +538,9 @@ mod tests {
 
     #[test]
     fn a_status_line_carries_the_card_and_pins_of_status_json() {
-        let json: serde_json::Value = serde_json::from_str(&line(&status_json(
-            READER,
-            &report(),
-            STAMP.into(),
-            Lang::En,
-        )))
-        .unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&line(&status_json(READER, &report(), stamp(), Lang::En)))
+                .unwrap();
         assert_eq!(
             json,
             serde_json::json!({
@@ -505,17 +552,32 @@ mod tests {
                     { "pin": "auth", "tries_left": 3, "max_tries": 3, "state": "ok" },
                     { "pin": "sign", "tries_left": 1, "max_tries": 5, "state": "last-try" },
                     { "pin": "card-info", "tries_left": 0, "max_tries": 3, "state": "blocked", "sw": "63C0" }
-                ]
+                ],
+                "certificate": { "not_before": "2026-06-01T00:00:00Z", "not_after": "2031-05-31T14:59:59Z", "days_left": 1645, "state": "valid" }
             })
         );
+    }
+
+    #[test]
+    fn an_unreadable_certificate_is_null_with_its_error_as_in_status_json() {
+        let unreadable = Err(CertificateError::Select {
+            file: CertificateFile::Auth,
+            sw: apdu::StatusWord(0x6A82),
+        });
+        let report = report_with(unreadable);
+        let json: serde_json::Value =
+            serde_json::from_str(&line(&status_json(READER, &report, stamp(), Lang::En))).unwrap();
+        assert!(json["certificate"].is_null());
+        assert!(json.as_object().unwrap().contains_key("certificate"));
+        assert_eq!(json["certificate_error"]["code"], "file-not-selected");
+        assert_eq!(json["pins"][0]["tries_left"], 3);
     }
 
     #[test]
     fn a_card_that_is_not_a_my_number_card_gives_a_status_line_with_an_error() {
         let report = Err(CliError::Jpki(JpkiError::NotMyNumberCard));
         let json: serde_json::Value =
-            serde_json::from_str(&line(&status_json(READER, &report, STAMP.into(), Lang::Ja)))
-                .unwrap();
+            serde_json::from_str(&line(&status_json(READER, &report, stamp(), Lang::Ja))).unwrap();
         assert_eq!(json["event"], "status");
         assert_eq!(json["reader"], READER);
         assert_eq!(json["error"]["code"], "not-my-number-card");
@@ -528,12 +590,12 @@ mod tests {
 
     #[test]
     fn text_mode_is_one_line_per_event_in_both_languages() {
-        let en = status_text(READER, &report(), Lang::En);
+        let en = status_text(READER, &report(), stamp(), Lang::En);
         assert_eq!(
             en,
-            "\"Virtual PCD 00 00\": My Number card; auth 3 of 3 tries left; sign 1 of 5 tries left: one more wrong try locks it; verify will refuse; card-info blocked (63C0): unlock it at your city office"
+            "\"Virtual PCD 00 00\": My Number card; auth 3 of 3 tries left; sign 1 of 5 tries left: one more wrong try locks it; verify will refuse; card-info blocked (63C0): unlock it at your city office; Cert: user-authentication certificate valid until 2031-05-31, 1645 days left"
         );
-        let ja = status_text(READER, &report(), Lang::Ja);
+        let ja = status_text(READER, &report(), stamp(), Lang::Ja);
         assert!(ja.starts_with("「Virtual PCD 00 00」: マイナンバーカード; auth 残り 3 回"));
         for lang in [Lang::En, Lang::Ja] {
             for event in [
@@ -547,7 +609,7 @@ mod tests {
             ] {
                 assert!(!event_text(&event, lang).contains('\n'));
             }
-            assert!(!status_text(READER, &report(), lang).contains('\n'));
+            assert!(!status_text(READER, &report(), stamp(), lang).contains('\n'));
         }
         assert_eq!(
             event_text(

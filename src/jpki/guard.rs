@@ -135,28 +135,38 @@ pub struct CardStatus {
 pub fn read_status(conn: &mut impl Connection, kinds: &[PinKind]) -> Result<CardStatus, JpkiError> {
     conn.transaction(Disposition::Leave, |tx, _| {
         let identity = detect(tx)?;
-        let mut selected = Some(Application::Jpki);
-        let mut pins = Vec::new();
-        for kind in PinKind::ALL.into_iter().filter(|kind| kinds.contains(kind)) {
-            let app = kind.application();
-            if selected != Some(app) {
-                selected = Some(app);
-                if let Some(sw) = select_other_application(tx, app)? {
-                    // The application is missing (a 住基カード has no card-info AP): its PINs stay
-                    // unknown; nothing else may be read from it.
-                    selected = None;
-                    pins.push(PinStatus {
-                        kind,
-                        counter: Counter::Unknown(sw),
-                    });
-                    continue;
-                }
-            }
-            let counter = read_counter_of_selected_application(tx, kind)?;
-            pins.push(PinStatus { kind, counter });
-        }
+        let pins = read_pin_counters(tx, kinds)?;
         Ok(CardStatus { identity, pins })
     })?
+}
+
+/// With JPKI selected: per PIN of `kinds`, SELECT EF and the empty VERIFY, selecting another
+/// application once when needed. Shared with `read_status_with_expiry`.
+pub(super) fn read_pin_counters(
+    tx: &mut dyn Transport,
+    kinds: &[PinKind],
+) -> Result<Vec<PinStatus>, JpkiError> {
+    let mut selected = Some(Application::Jpki);
+    let mut pins = Vec::new();
+    for kind in PinKind::ALL.into_iter().filter(|kind| kinds.contains(kind)) {
+        let app = kind.application();
+        if selected != Some(app) {
+            selected = Some(app);
+            if let Some(sw) = select_other_application(tx, app)? {
+                // The application is missing (a 住基カード has no card-info AP): its PINs stay
+                // unknown; nothing else may be read from it.
+                selected = None;
+                pins.push(PinStatus {
+                    kind,
+                    counter: Counter::Unknown(sw),
+                });
+                continue;
+            }
+        }
+        let counter = read_counter_of_selected_application(tx, kind)?;
+        pins.push(PinStatus { kind, counter });
+    }
+    Ok(pins)
 }
 
 /// Reads one PIN's counter in its own read-only transaction: SELECT the application, SELECT the

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::Application;
 use crate::i18n::{Lang, Localized};
@@ -129,9 +129,11 @@ impl Localized for PinFormatError {
 
 /// A PIN of a known kind whose format was checked when it was made. The bytes are zeroized on
 /// drop and never appear in `Debug`.
+#[derive(Zeroize, ZeroizeOnDrop)]
 pub struct Pin {
+    #[zeroize(skip)]
     kind: PinKind,
-    bytes: Zeroizing<Vec<u8>>,
+    bytes: Vec<u8>,
 }
 
 impl Pin {
@@ -148,7 +150,10 @@ impl Pin {
         if bytes.len() < min || bytes.len() > max || !bytes.iter().all(valid_char) {
             return Err(PinFormatError { kind });
         }
-        Ok(Pin { kind, bytes })
+        Ok(Pin {
+            kind,
+            bytes: std::mem::take(&mut *bytes),
+        })
     }
 
     /// The kind of PIN.
@@ -232,6 +237,16 @@ mod tests {
         ] {
             assert!(!text.contains("9876"), "{text}");
         }
+    }
+
+    #[test]
+    fn pins_are_zeroized() {
+        fn zeroized_on_drop<T: ZeroizeOnDrop>() {}
+        zeroized_on_drop::<Pin>();
+        let mut pin = Pin::new(PinKind::Sign, "SECRET1").unwrap();
+        pin.zeroize();
+        assert!(pin.expose().is_empty());
+        assert_eq!(pin.kind(), PinKind::Sign);
     }
 
     #[test]
