@@ -112,7 +112,22 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
         );
     }
     let mut watcher = Watcher::new(canceller);
-    while let Some(event) = watcher.next_event()? {
+    loop {
+        let event = match watcher.next_event() {
+            Ok(Some(event)) => event,
+            Ok(None) => return Ok(ExitCode::Success),
+            Err(error) if out.json => {
+                // The last line, in the shape of the others, so the stream stays JSON Lines.
+                let error = CliError::from(error);
+                print_event(
+                    out,
+                    &error_json(&error, SystemTime::now(), out.lang),
+                    String::new(),
+                );
+                return Ok(error.exit_code());
+            }
+            Err(error) => return Err(error.into()),
+        };
         print_event(
             out,
             &event_json(&event, SystemTime::now()),
@@ -128,7 +143,6 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
             );
         }
     }
-    Ok(ExitCode::Success)
 }
 
 fn print_event(out: &Output, json: &EventJson, text: String) {
@@ -268,6 +282,20 @@ fn status_json<'a>(
         atr: None,
         status,
         error,
+    }
+}
+
+fn error_json(error: &CliError, at: SystemTime, lang: Lang) -> EventJson<'static> {
+    EventJson {
+        event: "error",
+        timestamp: rfc3339_utc(at),
+        reader: None,
+        atr: None,
+        status: None,
+        error: Some(ErrorJson {
+            code: error.code(),
+            message: error.localized(lang),
+        }),
     }
 }
 
@@ -534,6 +562,18 @@ mod tests {
                 format!(r#"{{"event":"{name}","timestamp":"{STAMP}"}}"#)
             );
         }
+    }
+
+    #[test]
+    fn an_error_that_ends_watch_is_a_last_line_of_the_same_shape() {
+        let error = CliError::Reader(ReaderError::NoService);
+        assert_eq!(
+            line(&error_json(&error, stamp(), Lang::En)),
+            format!(
+                r#"{{"event":"error","timestamp":"{STAMP}","error":{{"code":"no-service","message":{}}}}}"#,
+                serde_json::to_string(&error.localized(Lang::En)).unwrap()
+            )
+        );
     }
 
     #[test]
