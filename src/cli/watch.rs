@@ -1,6 +1,7 @@
 //! `mynapin watch`: readers and cards as they come and go, with each inserted card's counters; and
 //! `--wait` for `status` and `verify`. The waiting itself is in `crate::reader::watch`.
 
+use std::io::Write;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use apdu::Disposition;
@@ -119,42 +120,61 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
             Err(error) if out.json => {
                 // The last line, in the shape of the others, so the stream stays JSON Lines.
                 let error = CliError::from(error);
-                print_event(
-                    out,
-                    &error_json(&error, SystemTime::now(), out.lang),
-                    String::new(),
-                );
+                let line = error_json(&error, SystemTime::now(), out.lang);
+                // A closed pipe changes nothing: this was the last line anyway.
+                let _ = print_event(out, &line, String::new());
                 return Ok(error.exit_code());
             }
             Err(error) => return Err(error.into()),
         };
-        print_event(
+        let printed = print_event(
             out,
             &event_json(&event, SystemTime::now()),
             event_text(&event, out.lang),
-        );
-        if let WatchEvent::CardInserted { reader, .. } = &event {
+        )
+        .and_then(|()| {
+            let WatchEvent::CardInserted { reader, .. } = &event else {
+                return Ok(());
+            };
             let report = card_report(reader);
             let now = SystemTime::now();
             print_event(
                 out,
                 &status_json(reader, &report, now, out.lang),
                 status_text(reader, &report, now, out.lang),
-            );
+            )
+        });
+        if let Err(Closed) = printed {
+            // Whoever read the events has gone (`watch --json | head -3`): nothing left to do.
+            return Ok(ExitCode::Success);
         }
     }
 }
 
-fn print_event(out: &Output, json: &EventJson, text: String) {
-    if out.json {
-        // One object per line: consumers read line by line.
+/// Standard output can no longer be written (a closed pipe).
+struct Closed;
+
+/// Prints one event: a compact JSON object or a text line, flushed at the newline (stdout is line
+/// buffered). Unlike `println!`, a closed pipe is not a panic.
+fn print_event(out: &Output, json: &EventJson, text: String) -> Result<(), Closed> {
+    let line = if out.json {
         match serde_json::to_string(json) {
-            Ok(line) => println!("{line}"),
-            Err(error) => eprintln!("mynapin: cannot write JSON: {error}"),
+            Ok(line) => line,
+            Err(error) => {
+                eprintln!("mynapin: cannot write JSON: {error}");
+                return Ok(());
+            }
         }
     } else {
-        println!("{text}");
-    }
+        text
+    };
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")
+        .and_then(|()| stdout.flush())
+        .map_err(|error| {
+            log::debug!("stdout closed: {error}");
+            Closed
+        })
 }
 
 /// What `watch` learns from a card just inserted, read-only, on the reader named exactly: what
