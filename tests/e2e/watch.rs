@@ -272,6 +272,32 @@ fn status_wait_returns_when_the_card_comes() {
 }
 
 #[test]
+fn verify_wait_verifies_the_card_that_comes() {
+    let Some(_serial) = e2e("verify_wait_verifies_the_card_that_comes") else {
+        return;
+    };
+    let waiting = std::thread::spawn(|| {
+        run_cmd(
+            mynapin(&[
+                "verify",
+                "--wait",
+                "--timeout",
+                "10",
+                "--pin-stdin",
+                "--json",
+            ]),
+            Some("1234\n"),
+        )
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    let card = VirtualCard::start(SLOT0, &CardState::demo(), &[]);
+    let result = waiting.join().expect("the waiting thread");
+    assert_eq!(result.code, 0, "{result:?}");
+    assert_eq!(result.json()["result"], "verified", "{result:?}");
+    assert_eq!(card.state(), CardState::demo());
+}
+
+#[test]
 fn status_wait_times_out_as_no_card_and_ctrl_c_is_cancelled() {
     let Some(_serial) = e2e("status_wait_times_out_as_no_card_and_ctrl_c_is_cancelled") else {
         return;
