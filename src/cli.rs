@@ -92,16 +92,16 @@ enum Command {
     Readers,
     /// Show how many tries each PIN has left. Spends no try.
     Status {
-        /// Which PIN.
-        #[arg(long, value_enum, default_value = "all")]
+        /// Which PIN (never the PIN itself).
+        #[arg(long, value_enum, value_name = "KIND", default_value = "all")]
         pin: PinChoice,
         #[command(flatten)]
         wait: watch::WaitArgs,
     },
     /// Test a PIN, guarded: refused when only one try is left or the counter is unknown.
     Verify {
-        /// Which PIN.
-        #[arg(long, value_enum, default_value = "auth")]
+        /// Which PIN to test (never the PIN itself: it is asked for, or read with --pin-stdin).
+        #[arg(long, value_enum, value_name = "KIND", default_value = "auth")]
         pin: PinArg,
         /// Read the PIN as one line on stdin instead of a hidden prompt on the terminal.
         #[arg(long)]
@@ -128,20 +128,28 @@ enum Command {
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(error) if !error.use_stderr() => {
+            // --help and --version.
+            let _ = error.print();
+            return ExitCode::Success as i32;
+        }
         Err(error) => {
-            let code = if error.use_stderr() {
-                ExitCode::Usage
-            } else {
-                ExitCode::Success
-            };
-            let json = std::env::args().any(|arg| arg == "--json");
-            if json && code == ExitCode::Usage {
-                let out = Output::new(true, Lang::from_env());
-                out.error(&CliError::Usage(error.to_string().trim().to_string()));
-            } else {
+            // Arguments may be anything, even invalid UTF-8: look at them as OsStr only.
+            let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+            let json = args.iter().any(|arg| arg == "--json");
+            let ja = args
+                .windows(2)
+                .any(|pair| pair[0] == "--lang" && pair[1] == "ja")
+                || args.iter().any(|arg| arg == "--lang=ja");
+            let lang = if ja { Lang::Ja } else { Lang::from_env() };
+            if !json
+                && error.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            {
                 let _ = error.print();
+            } else {
+                Output::new(json, lang).error(&error::usage_error(&error));
             }
-            return code as i32;
+            return ExitCode::Usage as i32;
         }
     };
     init_logging(cli.verbose);

@@ -10,6 +10,7 @@
 mod faults;
 mod model;
 mod state;
+pub mod vpcd;
 
 use std::fmt;
 

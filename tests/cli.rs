@@ -365,6 +365,23 @@ fn malformed_pins_exit_2_and_nothing_follows() {
 }
 
 #[test]
+fn stdin_that_is_not_a_pin_line_exits_2() {
+    let demo = Demo::new();
+    let endless_line = vec![b'1'; 1 << 20];
+    for input in [&b"\xff\xfe12\n"[..], &endless_line, b"", b"\n"] {
+        let output = demo
+            .cmd(&["verify", "--pin-stdin", "--json"])
+            .write_stdin(input.to_vec())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(json["error"]["code"], "malformed-pin");
+    }
+    assert_eq!(demo.tries("auth"), 3);
+}
+
+#[test]
 fn without_a_terminal_or_pin_stdin_nothing_is_sent() {
     let demo = Demo::new();
     let output = demo
@@ -397,8 +414,8 @@ fn no_argument_takes_a_pin() {
     // Every option that takes a value is one of these, and none of them is a PIN: `--pin` names
     // which PIN, from a fixed list.
     let allowed = [
-        "reader", "lang", "pin", "shell", "vpcd", "state", "atr", "which", "format", "out",
-        "timeout",
+        "reader", "lang", "pin", "shell", "vpcd", "state", "atr", "log", "faults", "which",
+        "format", "out", "timeout",
     ];
     let command = <mynapin::cli::Cli as clap::CommandFactory>::command();
     for sub in command.get_subcommands().chain(std::iter::once(&command)) {
@@ -432,6 +449,28 @@ fn no_argument_takes_a_pin() {
             }
         }
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn arguments_that_are_not_utf8_are_a_usage_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let demo = Demo::new();
+    let output = demo
+        .cmd(&["status"])
+        .arg(std::ffi::OsStr::from_bytes(b"\xff\xfe"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let output = demo
+        .cmd(&["--json", "--reader"])
+        .arg(std::ffi::OsStr::from_bytes(b"\xff"))
+        .arg("status")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "usage");
 }
 
 #[test]

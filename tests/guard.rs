@@ -202,6 +202,9 @@ fn other_counter_answers_are_unknown_or_blocked_and_refused() {
         (0x6A82, Refusal::CounterUnknown(StatusWord(0x6A82))),
         (0x6300, Refusal::CounterUnknown(StatusWord(0x6300))),
         (0x6F00, Refusal::CounterUnknown(StatusWord(0x6F00))),
+        // More tries than the auth PIN's maximum of 3 is not an answer this card gives.
+        (0x63C4, Refusal::CounterUnknown(StatusWord(0x63C4))),
+        (0x63CF, Refusal::CounterUnknown(StatusWord(0x63CF))),
     ] {
         let mut card = MockCard::new(CardState::demo());
         card.faults_mut()
@@ -339,6 +342,8 @@ fn a_card_without_jpki_is_not_a_my_number_card() {
 #[test]
 fn verified_state_does_not_outlive_the_verify_transaction() {
     let mut card = MockCard::new(CardState::demo());
+    // Like the card reported to keep its verified state across a warm reset: only power-off helps.
+    card.faults_mut().verified_survives_reset = true;
     let pin = Pin::new(PinKind::Sign, "ABC123").unwrap();
     assert!(matches!(
         guarded_verify(&mut card, &pin).unwrap(),
@@ -414,7 +419,15 @@ fn check_invariant(log: &[LogEntry]) -> Result<(), String> {
     let mut transaction: Vec<(&[u8], Option<&[u8]>)> = Vec::new();
     for entry in log {
         match entry {
-            LogEntry::TransactionBegin | LogEntry::TransactionEnd(_) => transaction.clear(),
+            // A reset or a power cycle in between breaks the chain as much as a new transaction
+            // does. (`Removed` is logged before a command the card never saw: what mynapin sent
+            // still counts.)
+            LogEntry::TransactionBegin
+            | LogEntry::TransactionEnd(_)
+            | LogEntry::Reset
+            | LogEntry::PowerOn
+            | LogEntry::PowerOff => transaction.clear(),
+            LogEntry::Removed => {}
             LogEntry::Command { command, response } => {
                 if command.len() > 4 && command[1] == 0x20 {
                     let n = transaction.len();
@@ -464,7 +477,6 @@ fn check_invariant(log: &[LogEntry]) -> Result<(), String> {
                 }
                 transaction.push((command.as_slice(), response.as_deref()));
             }
-            _ => {}
         }
     }
     Ok(())

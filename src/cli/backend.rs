@@ -39,8 +39,9 @@ impl Backend {
     pub fn open(options: &Options) -> Result<Backend, CliError> {
         if options.demo {
             if options.reader.is_some() {
-                return Err(CliError::Usage(
-                    "--reader and --demo do not go together: the demo card has no reader".into(),
+                return Err(CliError::usage(
+                    "--reader and --demo do not go together: the demo card has no reader. Drop one of them.",
+                    "--reader と --demo は同時に使えません（デモカードにはリーダーがありません）。どちらかを外してください。",
                 ));
             }
             let path = demo::state_path()?;

@@ -140,21 +140,15 @@ pub fn run(options: &Options, out: &Output, args: &Args) -> Result<ExitCode, Cli
 /// Rejects combinations that cannot work, before anything is sent.
 fn check_args(out: &Output, args: &Args) -> Result<(), CliError> {
     if args.format == FormatArg::Text && args.out.is_some() {
-        return Err(CliError::Usage(
-            out.pick(
-                "--out writes der or pem output; add --format der or --format pem",
-                "--out は der か pem の出力先です。--format der か --format pem を付けてください",
-            )
-            .into(),
+        return Err(CliError::usage(
+            "--out writes der or pem output; add --format der or --format pem",
+            "--out は der か pem の出力先です。--format der か --format pem を付けてください",
         ));
     }
     if out.json && args.format != FormatArg::Text && args.out.is_none() {
-        return Err(CliError::Usage(
-            out.pick(
-                "--json prints a JSON document on stdout, so der or pem output needs --out FILE",
-                "--json は標準出力に JSON を出すため、der や pem の出力には --out FILE が必要です",
-            )
-            .into(),
+        return Err(CliError::usage(
+            "--json prints a JSON document on stdout, so der or pem output needs --out FILE",
+            "--json は標準出力に JSON を出すため、der や pem の出力には --out FILE が必要です",
         ));
     }
     Ok(())

@@ -42,9 +42,10 @@ pub fn state_path() -> Result<PathBuf, CliError> {
     }
     match dirs::cache_dir() {
         Some(dir) => Ok(dir.join("mynapin").join("demo-card.json")),
-        None => Err(CliError::Usage(format!(
-            "cannot find a cache directory for the demo card's state; set {STATE_ENV} to a file path"
-        ))),
+        None => Err(CliError::usage(
+            format!("There is no cache directory for the demo card's state. Set {STATE_ENV} to a file path."),
+            format!("デモカードの状態を置くキャッシュディレクトリがありません。{STATE_ENV} にファイルのパスを設定してください。"),
+        )),
     }
 }
 

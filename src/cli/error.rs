@@ -31,8 +31,13 @@ pub enum ExitCode {
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// Bad arguments.
-    #[error("{0}")]
-    Usage(String),
+    #[error("{en}")]
+    Usage {
+        /// The message in English.
+        en: String,
+        /// The message in Japanese.
+        ja: String,
+    },
     /// The PIN does not have its format.
     #[error(transparent)]
     PinFormat(#[from] PinFormatError),
@@ -66,10 +71,20 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// A usage error, in both languages.
+    pub fn usage(en: impl Into<String>, ja: impl Into<String>) -> Self {
+        CliError::Usage {
+            en: en.into(),
+            ja: ja.into(),
+        }
+    }
+
     /// The exit code.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            CliError::Usage(_) | CliError::PinFormat(_) | CliError::NoTerminal => ExitCode::Usage,
+            CliError::Usage { .. } | CliError::PinFormat(_) | CliError::NoTerminal => {
+                ExitCode::Usage
+            }
             CliError::Reader(error) if error.is_no_card_or_reader() => ExitCode::NoCard,
             CliError::Reader(ReaderError::NoService) => ExitCode::NoCard,
             CliError::Reader(ReaderError::Transport(
@@ -84,18 +99,29 @@ impl CliError {
     /// The stable code in JSON errors.
     pub fn code(&self) -> &'static str {
         match self {
-            CliError::Usage(_) => "usage",
+            CliError::Usage { .. } => "usage",
             CliError::PinFormat(_) => "malformed-pin",
             CliError::NoTerminal => "no-terminal",
             CliError::PinInput(_) => "pin-input",
             CliError::Reader(error) => reader_code(error),
             CliError::Jpki(JpkiError::NotMyNumberCard) => "not-my-number-card",
-            CliError::Jpki(error) if is_card_gone(error) => "card-removed",
-            CliError::Jpki(_) => "card-error",
+            CliError::Jpki(error) => match error.transport_error() {
+                Some(transport) => transport_code(transport),
+                None => "card-error",
+            },
             CliError::Certificate(error) => error.code(),
             CliError::DemoState(_) => "demo-state",
             CliError::Io { .. } => "io",
         }
+    }
+}
+
+fn transport_code(error: &TransportError) -> &'static str {
+    match error {
+        TransportError::CardRemoved | TransportError::ShortResponse { len: 0 } => "card-removed",
+        TransportError::ServiceStopped => "no-service",
+        TransportError::Busy => "reader-busy",
+        _ => "card-error",
     }
 }
 
@@ -110,10 +136,7 @@ fn reader_code(error: &ReaderError) -> &'static str {
         ReaderError::SharingViolation { .. } => "reader-busy",
         ReaderError::UnresponsiveCard { .. } => "unresponsive-card",
         ReaderError::CardRemoved => "card-removed",
-        ReaderError::Transport(TransportError::CardRemoved) => "card-removed",
-        ReaderError::Transport(TransportError::ServiceStopped) => "no-service",
-        ReaderError::Transport(TransportError::Busy) => "reader-busy",
-        ReaderError::Transport(_) => "card-error",
+        ReaderError::Transport(transport) => transport_code(transport),
         ReaderError::Cancelled => "cancelled",
         _ => "reader-error",
     }
@@ -122,14 +145,21 @@ fn reader_code(error: &ReaderError) -> &'static str {
 fn is_card_gone(error: &JpkiError) -> bool {
     matches!(
         error.transport_error(),
-        Some(TransportError::CardRemoved | TransportError::ServiceStopped)
+        // Not a single byte: the card left in the middle of the command (PC/SC reports success
+        // with an empty answer; observed with pcscd + vpcd).
+        Some(
+            TransportError::CardRemoved
+                | TransportError::ServiceStopped
+                | TransportError::ShortResponse { len: 0 }
+        )
     )
 }
 
 impl Localized for CliError {
     fn localized(&self, lang: Lang) -> String {
         match (self, lang) {
-            (CliError::Usage(message), _) => message.clone(),
+            (CliError::Usage { en, .. }, Lang::En) => en.clone(),
+            (CliError::Usage { ja, .. }, Lang::Ja) => ja.clone(),
             (CliError::PinFormat(error), _) => error.localized(lang),
             (CliError::NoTerminal, Lang::En) => {
                 "There is no terminal to ask for the PIN, so nothing was sent. Run mynapin in a terminal, or pass the PIN as one line on stdin with --pin-stdin.".into()
@@ -149,6 +179,40 @@ impl Localized for CliError {
             (CliError::DemoState(error), _) => error.localized(lang),
             (CliError::Io { what, source }, Lang::En) => format!("{what} failed: {source}."),
             (CliError::Io { what, source }, Lang::Ja) => format!("{what} に失敗しました: {source}"),
+        }
+    }
+}
+
+/// A usage error from clap that never repeats what was typed: a mistyped argument may be a PIN.
+pub fn usage_error(error: &clap::Error) -> CliError {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    const NO_PIN_EN: &str = "A PIN is never given on the command line: `verify` asks for it, or reads it from stdin with --pin-stdin.";
+    const NO_PIN_JA: &str = "暗証番号はコマンドラインでは指定しません。`verify` が入力を求めるか、--pin-stdin で標準入力から読みます。";
+    let context = |kind| match error.get(kind) {
+        Some(ContextValue::String(value)) => Some(value.clone()),
+        Some(ContextValue::Strings(values)) => Some(values.join(", ")),
+        _ => None,
+    };
+    match error.kind() {
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let arg = context(ContextKind::InvalidArg).unwrap_or_else(|| "an option".into());
+            let (valid_en, valid_ja) = match context(ContextKind::ValidValue) {
+                Some(values) => (format!(" (one of: {values})"), format!("（{values} のいずれか）")),
+                None => (String::new(), String::new()),
+            };
+            CliError::usage(
+                format!("Invalid value for {arg}{valid_en}; the value is not repeated here. {NO_PIN_EN} See `mynapin --help`."),
+                format!("{arg} の値が正しくありません{valid_ja}（値はここに表示しません）。{NO_PIN_JA} `mynapin --help` を参照してください。"),
+            )
+        }
+        ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand | ErrorKind::TooManyValues => CliError::usage(
+            format!("Unexpected argument; it is not repeated here. {NO_PIN_EN} See `mynapin --help`."),
+            format!("想定外の引数があります（ここには表示しません）。{NO_PIN_JA} `mynapin --help` を参照してください。"),
+        ),
+        _ => {
+            let message = error.render().to_string();
+            let message = message.trim().trim_start_matches("error: ").to_string();
+            CliError::usage(message.clone(), message)
         }
     }
 }

@@ -24,8 +24,10 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
     let status = read_status_with_expiry(&mut backend, &kinds);
     let reader = backend.reader_name();
     let atr = backend.atr();
-    backend.finish()?;
+    let finished = backend.finish();
+    // The read's own error comes first: a failed close must not hide it (or its exit code).
     let status = status?;
+    finished?;
     let (certificate, status) = (status.auth_certificate, status.status);
     let now = SystemTime::now();
     if out.json {

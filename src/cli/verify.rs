@@ -1,7 +1,7 @@
 //! `mynapin verify`: the guarded VERIFY. The counter is read and shown first; with one try left,
 //! blocked or unknown, mynapin refuses before asking for the PIN.
 
-use std::io::{BufRead, IsTerminal, Read};
+use std::io::{IsTerminal, Read};
 
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -12,11 +12,13 @@ use super::status::counter_text;
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
 use crate::jpki::{
-    guarded_verify, read_counter, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome,
+    guarded_verify, read_counter, Pin, PinFormatError, PinKind, Refusal, UnknownOutcome,
+    VerifyOutcome,
 };
+use crate::jpki::{localize_exchange, localize_transport};
 
 /// Longest line read from stdin for a PIN; anything longer is not a PIN.
-const MAX_PIN_LINE: u64 = 64;
+const MAX_PIN_LINE: usize = 64;
 
 /// Runs the guarded verify and prints the result.
 pub fn run(
@@ -79,19 +81,57 @@ fn attempt(
 /// Reads the PIN from the terminal (hidden) or one line of stdin, and checks its format at once.
 fn read_pin(kind: PinKind, pin_stdin: bool, lang: Lang) -> Result<Pin, CliError> {
     let line = if pin_stdin {
-        // Capacity up front so the buffer never reallocates and leaves a copy behind.
-        let mut line = Zeroizing::new(String::with_capacity(MAX_PIN_LINE as usize + 1));
-        std::io::stdin()
-            .lock()
-            .take(MAX_PIN_LINE)
-            .read_line(&mut line)
-            .map_err(CliError::PinInput)?;
-        line
+        read_stdin_line().map_err(CliError::PinInput)?
     } else {
         let prompt = format!("{} ({}): ", kind.title(lang), kind.format_hint(lang));
-        Zeroizing::new(rpassword::prompt_password(prompt).map_err(CliError::PinInput)?)
+        Zeroizing::new(
+            rpassword::prompt_password(prompt)
+                .map_err(CliError::PinInput)?
+                .into_bytes(),
+        )
     };
-    Ok(Pin::new(kind, line.trim_end_matches(['\r', '\n']))?)
+    let line = line.strip_suffix(b"\n").unwrap_or(&line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    // Not UTF-8 cannot be a PIN: a format error like any other, nothing is sent.
+    let text = std::str::from_utf8(line).map_err(|_| PinFormatError { kind })?;
+    Ok(Pin::new(kind, text)?)
+}
+
+/// Reads one line from stdin, byte by byte, past std's buffer (which would keep the PIN in
+/// memory nobody can clear), into a zeroized buffer of fixed size. At most
+/// [`MAX_PIN_LINE`] + 1 bytes are kept: anything longer is not a PIN and fails the format check.
+fn read_stdin_line() -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut input = stdin_unbuffered()?;
+    let mut line = Zeroizing::new(Vec::with_capacity(MAX_PIN_LINE + 1));
+    let mut byte = Zeroizing::new([0u8; 1]);
+    loop {
+        match input.read(&mut *byte) {
+            Ok(0) => break,
+            Ok(_) if byte[0] == b'\n' => break,
+            Ok(_) if line.len() <= MAX_PIN_LINE => line.push(byte[0]),
+            // Too long to be a PIN: stop reading (the input may never end).
+            Ok(_) => break,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(line)
+}
+
+#[cfg(unix)]
+fn stdin_unbuffered() -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    Ok(std::fs::File::from(
+        std::io::stdin().as_fd().try_clone_to_owned()?,
+    ))
+}
+
+#[cfg(windows)]
+fn stdin_unbuffered() -> std::io::Result<std::fs::File> {
+    use std::os::windows::io::AsHandle;
+    Ok(std::fs::File::from(
+        std::io::stdin().as_handle().try_clone_to_owned()?,
+    ))
 }
 
 /// JSON `result` and the exit code.
@@ -128,12 +168,12 @@ fn outcome_text(outcome: &VerifyOutcome, kind: PinKind, lang: Lang) -> String {
         ),
         (VerifyOutcome::Refused(refusal), _) => refusal_text(*refusal, lang),
         (VerifyOutcome::Unknown(cause), Lang::En) => format!(
-            "The VERIFY was sent but its result is unknown ({}). Whether a try was spent is not known; mynapin will not send the PIN again. Run `mynapin status` to see the counter.",
-            unknown_cause(cause)
+            "The PIN was sent, but its result is unknown: {} Whether a try was spent is not known, and mynapin will not send the PIN again. Run `mynapin status` to see the counter before anything else.",
+            unknown_cause(cause, lang)
         ),
         (VerifyOutcome::Unknown(cause), Lang::Ja) => format!(
-            "VERIFY を送りましたが、結果が分かりません（{}）。試行回数が減ったかどうかは不明です。mynapin は暗証番号を再送しません。`mynapin status` で残り回数を確認してください。",
-            unknown_cause(cause)
+            "暗証番号を送りましたが、結果が分かりません: {} 試行回数が減ったかどうかは不明で、mynapin は暗証番号を再送しません。まず `mynapin status` で残り回数を確認してください。",
+            unknown_cause(cause, lang)
         ),
     }
 }
@@ -149,11 +189,16 @@ fn refusal_text(refusal: Refusal, lang: Lang) -> String {
     }
 }
 
-fn unknown_cause(cause: &UnknownOutcome) -> String {
-    match cause {
-        UnknownOutcome::Exchange(error) => error.to_string(),
-        UnknownOutcome::Transport(error) => error.to_string(),
-        UnknownOutcome::UnexpectedStatus(sw) => format!("the card answered {sw}"),
+fn unknown_cause(cause: &UnknownOutcome, lang: Lang) -> String {
+    match (cause, lang) {
+        (UnknownOutcome::Exchange(error), _) => localize_exchange(error, lang),
+        (UnknownOutcome::Transport(error), _) => localize_transport(error, lang),
+        (UnknownOutcome::UnexpectedStatus(sw), Lang::En) => {
+            format!("the card answered {sw}, which a VERIFY does not answer.")
+        }
+        (UnknownOutcome::UnexpectedStatus(sw), Lang::Ja) => {
+            format!("カードが VERIFY には返さないはずの {sw} を返しました。")
+        }
     }
 }
 

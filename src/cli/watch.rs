@@ -93,13 +93,15 @@ pub fn wait_if_asked(options: &Options, out: &Output) -> Result<(), CliError> {
 /// Watches readers and cards until Ctrl-C (exit 0).
 pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
     if options.demo {
-        return Err(CliError::Usage(
-            "watch works with PC/SC readers only, not with --demo".into(),
+        return Err(CliError::usage(
+            "watch works with PC/SC readers only, not with --demo.",
+            "watch は PC/SC のカードリーダー専用です。--demo とは一緒に使えません。",
         ));
     }
     if options.reader.is_some() {
-        return Err(CliError::Usage(
-            "watch shows every reader; --reader does not apply to it".into(),
+        return Err(CliError::usage(
+            "watch shows every reader; --reader does not apply to it.",
+            "watch はすべてのカードリーダーを表示します。--reader は使えません。",
         ));
     }
     let canceller = interrupt_canceller()?;

@@ -77,8 +77,37 @@ pub fn localize_transport(error: &TransportError, lang: Lang) -> String {
         (TransportError::ServiceStopped, Lang::Ja) => {
             "スマートカードサービスが停止しました。起動し直して（Linux: sudo systemctl start pcscd）から、もう一度試してください。".into()
         }
+        (TransportError::ShortResponse { .. }, Lang::En) => {
+            "The card's answer was cut short (it may have left the reader mid-command). Reinsert it and retry.".into()
+        }
+        (TransportError::ShortResponse { .. }, Lang::Ja) => {
+            "カードの応答が途中で途切れました（処理中にカードが外れた可能性があります）。差し直してから、もう一度試してください。".into()
+        }
         (error, Lang::En) => format!("Communication with the card failed: {error}. Check the reader and the card and try again."),
-        (error, Lang::Ja) => format!("カードとの通信に失敗しました（{error}）。リーダーとカードを確認して、もう一度試してください。"),
+        (_, Lang::Ja) => "カードとの通信に失敗しました。リーダーとカードを確認して、もう一度試してください。".into(),
+    }
+}
+
+/// Cause and next step for a failed exchange, shared with the CLI.
+pub fn localize_exchange(error: &ExchangeError, lang: Lang) -> String {
+    match (error, lang) {
+        (ExchangeError::Transport { source, .. }, _) => localize_transport(source, lang),
+        (ExchangeError::Response { .. }, Lang::En) => {
+            "The card's answer was cut short (it may have left the reader mid-command). Reinsert it and retry.".into()
+        }
+        (ExchangeError::Response { .. }, Lang::Ja) => {
+            "カードの応答が途中で途切れました（処理中にカードが外れた可能性があります）。差し直してから、もう一度試してください。".into()
+        }
+        (ExchangeError::TooManyGetResponse { .. }, Lang::En) => {
+            "The card kept sending more data without end. Reinsert it and retry; if it happens again, the card or reader is faulty.".into()
+        }
+        (ExchangeError::TooManyGetResponse { .. }, Lang::Ja) => {
+            "カードが終わりなくデータを送り続けました。差し直してもう一度試し、再発する場合はカードかリーダーの故障です。".into()
+        }
+        (ExchangeError::Encode { .. }, Lang::En) => format!("{error}. Nothing was sent; this is a bug in mynapin, please report it."),
+        (ExchangeError::Encode { .. }, Lang::Ja) => {
+            "コマンドを組み立てられませんでした（何も送っていません）。mynapin の不具合です。報告してください。".into()
+        }
     }
 }
 
@@ -106,8 +135,8 @@ impl Localized for JpkiError {
             (JpkiError::BadTokenLabel { .. }, Lang::Ja) => {
                 "トークンラベルが読み取れません。mynapin が対応していないカードです。".into()
             }
-            (error, Lang::En) => format!("{error}. Reinsert the card and try again."),
-            (error, Lang::Ja) => format!("{error}。カードを差し直して、もう一度試してください。"),
+            (JpkiError::Exchange(error), _) => localize_exchange(error, lang),
+            (JpkiError::Transport(error), _) => localize_transport(error, lang),
         }
     }
 }

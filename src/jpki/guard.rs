@@ -21,10 +21,13 @@ pub enum Counter {
 }
 
 impl Counter {
-    /// Reads the answer to the empty VERIFY.
-    pub fn from_sw(sw: StatusWord) -> Counter {
+    /// Reads the answer to the empty VERIFY of a PIN whose maximum is `max_tries`. More tries than
+    /// the maximum is not an answer this card gives: unknown.
+    pub fn from_sw(sw: StatusWord, max_tries: u8) -> Counter {
         match sw.status() {
-            Status::RetriesLeft(tries) if tries > 0 => Counter::TriesLeft(tries),
+            Status::RetriesLeft(tries) if tries > 0 && tries <= max_tries => {
+                Counter::TriesLeft(tries)
+            }
             status if status.is_blocked() => Counter::Blocked(sw),
             _ => Counter::Unknown(sw),
         }
@@ -259,5 +262,5 @@ fn read_counter_of_selected_application(
         return Ok(Counter::Unknown(selected.sw()));
     }
     let answer = exchange(tx, &counter_command())?;
-    Ok(Counter::from_sw(answer.sw()))
+    Ok(Counter::from_sw(answer.sw(), kind.max_tries()))
 }

@@ -188,6 +188,18 @@ impl CardState {
         Ok(())
     }
 
+    /// More than the pretty JSON of this state can take: hex doubles the certificates and the
+    /// ATR; the rest is small.
+    fn serialized_size_bound(&self) -> usize {
+        let certificates = &self.certificates;
+        let binary = certificates.auth.len()
+            + certificates.auth_ca.len()
+            + certificates.sign.len()
+            + certificates.sign_ca.len()
+            + self.atr.len();
+        3 * binary + 4096
+    }
+
     /// Reads and validates a state file (JSON, at most [`MAX_STATE_FILE_BYTES`]).
     pub fn load(path: &Path) -> Result<Self, StateError> {
         let read_error = |source| StateError::Read {
@@ -195,8 +207,13 @@ impl CardState {
             source,
         };
         let file = fs::File::open(path).map_err(read_error)?;
+        // Sized up front so the buffer never reallocates and leaves a copy of the PINs behind.
+        let expected = file
+            .metadata()
+            .map_or(0, |m| m.len())
+            .min(MAX_STATE_FILE_BYTES) as usize;
         // Take one byte more than allowed, so a file that grows while we read is still caught.
-        let mut bytes = Zeroizing::new(Vec::new());
+        let mut bytes = Zeroizing::new(Vec::with_capacity(expected + 1));
         file.take(MAX_STATE_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(read_error)?;
@@ -206,9 +223,10 @@ impl CardState {
             });
         }
         let state: CardState =
-            serde_json::from_slice(&bytes).map_err(|source| StateError::Parse {
+            serde_json::from_slice(&bytes).map_err(|error| StateError::Parse {
                 path: path.to_path_buf(),
-                source,
+                line: error.line(),
+                column: error.column(),
             })?;
         state.validate().map_err(|problem| StateError::Invalid {
             path: path.to_path_buf(),
@@ -245,10 +263,11 @@ impl CardState {
         temp_name.push(format!(".tmp-{}", std::process::id()));
         let temp_path = dir.join(temp_name);
 
-        let json =
-            Zeroizing::new(serde_json::to_vec_pretty(self).map_err(|source| {
-                write_error(io::Error::new(io::ErrorKind::InvalidData, source))
-            })?);
+        // Sized up front (certificates dominate) so the buffer never reallocates and leaves a
+        // copy of the PINs behind.
+        let mut json = Zeroizing::new(Vec::with_capacity(self.serialized_size_bound()));
+        serde_json::to_writer_pretty(&mut *json, self)
+            .map_err(|source| write_error(io::Error::new(io::ErrorKind::InvalidData, source)))?;
         let written = write_new_file(&temp_path, &json).and_then(|()| fs::rename(&temp_path, path));
         if let Err(source) = written {
             // Best effort: the temporary file is useless now.
@@ -340,14 +359,16 @@ pub enum StateError {
         /// The file.
         path: PathBuf,
     },
-    /// The file is not JSON of the expected shape.
-    #[error("card state {} is not valid: {source}", path.display())]
+    /// The file is not JSON of the expected shape. Holds only where: serde_json's message can
+    /// quote the value it rejected, and a value may be a PIN.
+    #[error("card state {} is not valid JSON of the expected shape (line {line}, column {column})", path.display())]
     Parse {
         /// The file.
         path: PathBuf,
-        /// Why (never quotes a PIN value).
-        #[source]
-        source: serde_json::Error,
+        /// Where the problem is.
+        line: usize,
+        /// Where the problem is.
+        column: usize,
     },
     /// The JSON is well formed but a value is out of range.
     #[error("card state {} is not valid: {problem}", path.display())]
@@ -388,12 +409,12 @@ impl Localized for StateError {
                 "カード状態ファイル {} が 1 MiB を超えているため、カード状態ではありません。パスを確認するか、ファイルを削除してデモカードの初期状態からやり直してください。",
                 path.display()
             ),
-            (StateError::Parse { path, source }, Lang::En) => format!(
-                "The card state file {} is not valid JSON of the expected shape ({source}). Fix it as docs/card-model.md describes, or delete it to start again from the demo card.",
+            (StateError::Parse { path, line, column }, Lang::En) => format!(
+                "The card state file {} is not valid JSON of the expected shape (line {line}, column {column}). Fix it as docs/card-model.md describes, or delete it to start again from the demo card.",
                 path.display()
             ),
-            (StateError::Parse { path, source }, Lang::Ja) => format!(
-                "カード状態ファイル {} が想定した形式の JSON ではありません ({source})。docs/card-model.md のとおりに直すか、削除してデモカードの初期状態からやり直してください。",
+            (StateError::Parse { path, line, column }, Lang::Ja) => format!(
+                "カード状態ファイル {} が想定した形式の JSON ではありません（{line} 行 {column} 列）。docs/card-model.md のとおりに直すか、削除してデモカードの初期状態からやり直してください。",
                 path.display()
             ),
             (StateError::Invalid { path, problem }, lang) => {

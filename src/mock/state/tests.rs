@@ -187,6 +187,25 @@ fn malformed_files_are_refused_without_quoting_a_pin() {
 }
 
 #[test]
+fn a_pin_in_the_wrong_place_is_never_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    for field in ["auth", "sign", "card_info", "atr", "certificates"] {
+        let mut json = demo_json();
+        json[field] = "4321".into();
+        let error = load_json(dir.path(), &json).unwrap_err();
+        let texts = [
+            error.to_string(),
+            error.localized(Lang::En),
+            error.localized(Lang::Ja),
+            format!("{error:?}"),
+        ];
+        for text in texts {
+            assert!(!text.contains("4321"), "{field}: {text}");
+        }
+    }
+}
+
+#[test]
 fn huge_and_missing_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.json");
