@@ -49,6 +49,37 @@ fn verify_4(answer: &str) -> String {
     format!("0020008004******** -> {answer}")
 }
 
+/// `status` reads the auth certificate's first 256 bytes for its expiry (2 APDUs).
+fn read_auth_certificate_head() -> Vec<String> {
+    let head = &CardState::demo().certificates.auth[..256];
+    vec![
+        "00A4020C02000A -> 9000".to_string(),
+        format!("00B0000000 -> {}9000", hex::encode_upper(head)),
+    ]
+}
+
+/// What a card that gives at most `chunk` bytes per answer logs for `command` answering `data`
+/// then 9000: `61xx` after each piece, and GET RESPONSE for the rest.
+fn chunked(command: &str, data: &[u8], chunk: usize) -> Vec<String> {
+    let sw_more = |left: usize| format!("61{:02X}", left.min(256) % 256);
+    let mut lines = Vec::new();
+    let mut sent = 0;
+    let mut request = command.to_string();
+    while sent < data.len() || lines.is_empty() {
+        let piece = &data[sent..(sent + chunk).min(data.len())];
+        sent += piece.len();
+        let left = data.len() - sent;
+        let sw = if left == 0 {
+            "9000".to_string()
+        } else {
+            sw_more(left)
+        };
+        lines.push(format!("{request} -> {}{sw}", hex::encode_upper(piece)));
+        request = format!("00C00000{:02X}", left.min(256) % 256);
+    }
+    lines
+}
+
 fn lines(lines: &[&str]) -> Vec<String> {
     lines.iter().map(|line| line.to_string()).collect()
 }
@@ -195,20 +226,21 @@ fn status_reports_every_pin_at_3_2_1_and_0_tries() {
         card.settle();
         assert_eq!(
             card.log_since(mark),
-            lines(&[
-                "power-on",
-                SELECT_JPKI,
-                SELECT_TOKEN_INFO,
-                READ_TOKEN_INFO,
-                SELECT_AUTH_PIN,
-                &counter(tries),
-                SELECT_SIGN_PIN,
-                &counter(tries),
-                SELECT_CARD_INFO,
-                SELECT_CARD_INFO_PIN,
-                &counter(tries),
-                "power-off",
-            ]),
+            [
+                lines(&["power-on", SELECT_JPKI, SELECT_TOKEN_INFO, READ_TOKEN_INFO]),
+                read_auth_certificate_head(),
+                lines(&[
+                    SELECT_AUTH_PIN,
+                    &counter(tries),
+                    SELECT_SIGN_PIN,
+                    &counter(tries),
+                    SELECT_CARD_INFO,
+                    SELECT_CARD_INFO_PIN,
+                    &counter(tries),
+                    "power-off",
+                ]),
+            ]
+            .concat(),
             "status at {tries}"
         );
 
@@ -266,17 +298,24 @@ fn status_reads_a_chunked_answer_and_an_odd_counter_status() {
     card.settle();
     assert_eq!(
         card.log_since(mark),
-        lines(&[
-            "power-on",
-            SELECT_JPKI,
-            SELECT_TOKEN_INFO,
-            "00B0000020 -> 4A504B494150494343544F4B6114",
-            "00C0000014 -> 454E322020202020202020206108",
-            "00C0000008 -> 20202020202020209000",
-            SELECT_AUTH_PIN,
-            "00200080 -> 6983",
-            "power-off",
-        ])
+        [
+            lines(&[
+                "power-on",
+                SELECT_JPKI,
+                SELECT_TOKEN_INFO,
+                "00B0000020 -> 4A504B494150494343544F4B6114",
+                "00C0000014 -> 454E322020202020202020206108",
+                "00C0000008 -> 20202020202020209000",
+                "00A4020C02000A -> 9000",
+            ]),
+            chunked(
+                "00B0000000",
+                &CardState::demo().certificates.auth[..256],
+                12
+            ),
+            lines(&[SELECT_AUTH_PIN, "00200080 -> 6983", "power-off"]),
+        ]
+        .concat()
     );
 }
 
@@ -568,7 +607,7 @@ fn verify_with_the_card_removed_mid_verify_is_unknown_and_never_resent() {
     assert_eq!(text.code, 1, "{text:?}");
     assert!(
         text.stdout
-            .contains("The VERIFY was sent but its result is unknown"),
+            .contains("The PIN was sent, but its result is unknown"),
         "{text:?}"
     );
     assert!(text.stdout.contains("mynapin status"), "{text:?}");
@@ -688,7 +727,7 @@ fn a_card_removed_during_status_is_card_removed() {
     let result = run(&["status", "--json"], None);
     // vpcd reports a card that left mid-command as an empty answer (no SW1 SW2).
     let message = assert_error(&result, 6, "card-removed");
-    assert!(message.contains("the card answered 0 bytes"), "{message}");
+    assert!(message.contains("cut short"), "{message}");
     card.wait_exit();
     assert_eq!(
         card.log_since(mark),
