@@ -951,3 +951,67 @@ fn opensc_agrees_with_status_on_both_jpki_pins() {
         assert_eq!(card.state(), state, "OpenSC spent no try");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// certificates
+
+#[test]
+fn cert_reads_the_auth_certificate_in_256_byte_chunks_and_writes_its_exact_bytes() {
+    let Some(_serial) =
+        e2e("cert_reads_the_auth_certificate_in_256_byte_chunks_and_writes_its_exact_bytes")
+    else {
+        return;
+    };
+    let state = CardState::demo();
+    let der = state.certificates.auth.clone();
+    let card = VirtualCard::insert(SLOT0, &state, &[]);
+    let mark = card.log().len();
+
+    let result = run(&["cert", "--json"], None);
+    assert_eq!(result.code, 0, "{result:?}");
+    let json = result.json();
+    assert_eq!(json["certificate"]["length"], der.len());
+    assert_eq!(json["certificate"]["not_after"], "2031-05-31T14:59:59Z");
+    assert_eq!(json["certificate"]["serial"], "1234567890ABCDEF");
+    card.settle();
+
+    // 1226 bytes: SELECT JPKI, SELECT EF 000A, then ceil(1226 / 256) = 5 READ BINARY.
+    let mut expected = lines(&["power-on", SELECT_JPKI, "00A4020C02000A -> 9000"]);
+    for (index, chunk) in der.chunks(256).enumerate() {
+        let le = if chunk.len() == 256 { 0 } else { chunk.len() };
+        expected.push(format!(
+            "00B0{:04X}{le:02X} -> {}9000",
+            index * 256,
+            hex_upper(chunk)
+        ));
+    }
+    expected.push("power-off".into());
+    assert_eq!(card.log_since(mark), expected);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("auth.der");
+    let result = run(
+        &["cert", "--format", "der", "--out", out.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(result.code, 0, "{result:?}");
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        der,
+        "the exact bytes read from the card"
+    );
+}
+
+#[test]
+fn status_shows_the_certificate_expiry_through_pcscd() {
+    let Some(_serial) = e2e("status_shows_the_certificate_expiry_through_pcscd") else {
+        return;
+    };
+    let _card = VirtualCard::insert(SLOT0, &CardState::demo(), &[]);
+    let result = run(&["status", "--pin", "auth", "--json"], None);
+    assert_eq!(result.code, 0, "{result:?}");
+    let certificate = &result.json()["certificate"];
+    assert_eq!(certificate["not_after"], "2031-05-31T14:59:59Z");
+    assert_eq!(certificate["state"], "valid");
+    assert!(certificate["days_left"].as_i64().unwrap() > 0);
+}

@@ -158,7 +158,7 @@ fn check_args(out: &Output, args: &Args) -> Result<(), CliError> {
 fn pem(der: &[u8]) -> Result<String, CliError> {
     x509_cert::der::pem::encode_string("CERTIFICATE", LineEnding::LF, der).map_err(|error| {
         CliError::Io {
-            what: "PEM encoding".into(),
+            path: None,
             source: std::io::Error::new(std::io::ErrorKind::InvalidData, error.to_string()),
         }
     })
@@ -169,7 +169,7 @@ fn write_bytes(path: Option<&PathBuf>, bytes: &[u8]) -> Result<Option<PathBuf>, 
     match path {
         Some(path) => {
             std::fs::write(path, bytes).map_err(|source| CliError::Io {
-                what: format!("writing {}", path.display()),
+                path: Some(path.clone()),
                 source,
             })?;
             Ok(Some(path.clone()))
@@ -179,10 +179,7 @@ fn write_bytes(path: Option<&PathBuf>, bytes: &[u8]) -> Result<Option<PathBuf>, 
             stdout
                 .write_all(bytes)
                 .and_then(|()| stdout.flush())
-                .map_err(|source| CliError::Io {
-                    what: "writing to stdout".into(),
-                    source,
-                })?;
+                .map_err(|source| CliError::Io { path: None, source })?;
             Ok(None)
         }
     }

@@ -23,7 +23,7 @@ pub fn append_apdu_log(card: &MockCard) -> Result<(), CliError> {
     };
     let text: String = card.log().iter().map(|entry| entry.line() + "\n").collect();
     let io_error = |source| CliError::Io {
-        what: format!("writing {}", PathBuf::from(&path).display()),
+        path: Some(PathBuf::from(&path)),
         source,
     };
     let mut file = std::fs::OpenOptions::new()

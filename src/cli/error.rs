@@ -59,11 +59,11 @@ pub enum CliError {
     /// The demo card's state file.
     #[error(transparent)]
     DemoState(#[from] StateError),
-    /// Writing output or another I/O step.
-    #[error("{what}: {source}")]
+    /// Writing a file, or the output when `path` is `None`.
+    #[error("cannot write {}: {source}", path.as_ref().map_or("the output".into(), |path| path.display().to_string()))]
     Io {
-        /// What was being done.
-        what: String,
+        /// The file, if any.
+        path: Option<std::path::PathBuf>,
         /// Why it failed.
         #[source]
         source: std::io::Error,
@@ -177,8 +177,14 @@ impl Localized for CliError {
             (CliError::Jpki(error), _) => error.localized(lang),
             (CliError::Certificate(error), _) => error.localized(lang),
             (CliError::DemoState(error), _) => error.localized(lang),
-            (CliError::Io { what, source }, Lang::En) => format!("{what} failed: {source}."),
-            (CliError::Io { what, source }, Lang::Ja) => format!("{what} に失敗しました: {source}"),
+            (CliError::Io { path: Some(path), source }, Lang::En) => {
+                format!("Cannot write {} ({source}). Check the path and its permissions.", path.display())
+            }
+            (CliError::Io { path: Some(path), source }, Lang::Ja) => {
+                format!("{} に書き込めません（{source}）。パスと権限を確認してください。", path.display())
+            }
+            (CliError::Io { path: None, source }, Lang::En) => format!("Cannot write the output ({source})."),
+            (CliError::Io { path: None, source }, Lang::Ja) => format!("出力を書き込めません（{source}）。"),
         }
     }
 }

@@ -237,7 +237,7 @@ fn vpcd_error(error: VpcdError) -> CliError {
     match error {
         VpcdError::State(error) => CliError::DemoState(error),
         VpcdError::Log { path, source } => CliError::Io {
-            what: format!("writing the log file {}", path.display()),
+            path: Some(path),
             source,
         },
     }
