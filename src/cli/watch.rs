@@ -42,20 +42,19 @@ const INTERRUPTED: i32 = 130;
 
 /// Installs the Ctrl-C handler: it cancels what `canceller` waits for; when nothing is waiting
 /// (or it does not stop within [`CANCEL_PATIENCE`]) the process exits with 130, as if the handler
-/// were not there.
-fn interrupt_canceller() -> Result<Canceller, CliError> {
+/// were not there. If the handler cannot be installed, Ctrl-C keeps its default (the process ends
+/// with SIGINT), which is only less tidy.
+fn interrupt_canceller() -> Canceller {
     let canceller = Canceller::new();
     let handler = canceller.clone();
-    ctrlc::set_handler(move || {
+    if let Err(error) = ctrlc::set_handler(move || {
         if !handler.cancel(CANCEL_PATIENCE) {
             std::process::exit(INTERRUPTED);
         }
-    })
-    .map_err(|error| CliError::Io {
-        what: "installing the Ctrl-C handler".into(),
-        source: std::io::Error::other(error),
-    })?;
-    Ok(canceller)
+    }) {
+        log::warn!("cannot handle Ctrl-C ({error}); it will end mynapin at once");
+    }
+    canceller
 }
 
 /// For `status --wait` and `verify --wait`: returns once a card is there for `--reader` (at once
@@ -66,7 +65,7 @@ pub fn wait_if_asked(options: &Options, out: &Output) -> Result<(), CliError> {
         return Ok(());
     }
     let choice = options.reader.as_deref();
-    let canceller = interrupt_canceller()?;
+    let canceller = interrupt_canceller();
     match wait_for_card_with(choice, Some(Duration::ZERO), &canceller) {
         Ok(()) => return Ok(()),
         Err(
@@ -104,7 +103,7 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
             "watch はすべてのカードリーダーを表示します。--reader は使えません。",
         ));
     }
-    let canceller = interrupt_canceller()?;
+    let canceller = interrupt_canceller();
     if !out.json {
         eprintln!(
             "{}",
