@@ -11,6 +11,7 @@ mod readers;
 mod status;
 mod verify;
 mod virtual_card;
+mod watch;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -94,6 +95,8 @@ enum Command {
         /// Which PIN (never the PIN itself).
         #[arg(long, value_enum, value_name = "KIND", default_value = "all")]
         pin: PinChoice,
+        #[command(flatten)]
+        wait: watch::WaitArgs,
     },
     /// Test a PIN, guarded: refused when only one try is left or the counter is unknown.
     Verify {
@@ -103,9 +106,13 @@ enum Command {
         /// Read the PIN as one line on stdin instead of a hidden prompt on the terminal.
         #[arg(long)]
         pin_stdin: bool,
+        #[command(flatten)]
+        wait: watch::WaitArgs,
     },
     /// Read a certificate from the card: fields, PEM or DER. Read-only; needs no PIN.
     Cert(cert::Args),
+    /// Show readers and cards as they come and go, with each card's counters, until Ctrl-C.
+    Watch,
     /// Restore the demo card to its first state (all tries left).
     ResetDemo,
     /// Be a virtual My Number card on the real PC/SC stack through vsmartcard-vpcd.
@@ -152,15 +159,23 @@ pub fn main() -> i32 {
         None => Lang::from_env(),
     };
     let out = Output::new(cli.json, lang);
+    let wait = match &cli.command {
+        Command::Status { wait, .. } | Command::Verify { wait, .. } => wait.clone(),
+        _ => watch::WaitArgs::default(),
+    };
     let backend = backend::Options {
         reader: cli.reader.clone(),
         demo: cli.demo,
+        wait,
     };
     let result = match cli.command {
         Command::Readers => readers::run(&backend, &out),
-        Command::Status { pin } => status::run(&backend, &out, pin),
-        Command::Verify { pin, pin_stdin } => verify::run(&backend, &out, pin.into(), pin_stdin),
+        Command::Status { pin, .. } => status::run(&backend, &out, pin),
+        Command::Verify { pin, pin_stdin, .. } => {
+            verify::run(&backend, &out, pin.into(), pin_stdin)
+        }
         Command::Cert(args) => cert::run(&backend, &out, &args),
+        Command::Watch => watch::run(&backend, &out),
         Command::ResetDemo => demo::reset(&out),
         Command::VirtualCard(args) => virtual_card::run(&args, &out),
         Command::Completions { shell } => completions::run(shell),

@@ -4,6 +4,8 @@
 //! - [`choose_reader`]: which reader a `--reader` value (or its absence) means; pure.
 //! - [`PcscConnection`]: a shared connection that runs each operation in one PC/SC transaction
 //!   ([`apdu::Connection`]) and disconnects with a disposition chosen on purpose.
+//! - [`watch`]: waiting for readers and cards with `SCardGetStatusChange` ([`Watcher`],
+//!   [`wait_for_card`]).
 //!
 //! Rules it keeps (see `docs/pcsc.md`):
 //! - The retry-counter read and the VERIFY of one operation share one transaction; a
@@ -19,10 +21,12 @@ use std::time::Duration;
 mod choice;
 mod connection;
 mod error;
+pub mod watch;
 
 pub use choice::choose_reader;
 pub use connection::PcscConnection;
 pub use error::ReaderError;
+pub use watch::{wait_for_card, Canceller, WatchEvent, Watcher};
 
 use error::service_error;
 

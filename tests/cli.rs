@@ -415,7 +415,7 @@ fn no_argument_takes_a_pin() {
     // which PIN, from a fixed list.
     let allowed = [
         "reader", "lang", "pin", "shell", "vpcd", "state", "atr", "log", "faults", "which",
-        "format", "out",
+        "format", "out", "timeout",
     ];
     let command = <mynapin::cli::Cli as clap::CommandFactory>::command();
     for sub in command.get_subcommands().chain(std::iter::once(&command)) {

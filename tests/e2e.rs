@@ -5,6 +5,8 @@
 
 #[path = "e2e/support.rs"]
 mod support;
+#[path = "e2e/watch.rs"]
+mod watch;
 
 use mynapin::jpki::PinKind;
 use mynapin::mock::CardState;

@@ -14,6 +14,8 @@ pub struct Options {
     pub reader: Option<String>,
     /// `--demo`.
     pub demo: bool,
+    /// `--wait` and `--timeout` (status and verify).
+    pub wait: super::watch::WaitArgs,
 }
 
 /// The name the demo card's reader shows.

@@ -137,6 +137,7 @@ fn reader_code(error: &ReaderError) -> &'static str {
         ReaderError::UnresponsiveCard { .. } => "unresponsive-card",
         ReaderError::CardRemoved => "card-removed",
         ReaderError::Transport(transport) => transport_code(transport),
+        ReaderError::Cancelled => "cancelled",
         _ => "reader-error",
     }
 }

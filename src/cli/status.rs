@@ -19,6 +19,7 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
         PinChoice::Sign => vec![PinKind::Sign],
         PinChoice::CardInfo => vec![PinKind::CardInfo],
     };
+    super::watch::wait_if_asked(options, out)?;
     let mut backend = Backend::open(options)?;
     let status = read_status_with_expiry(&mut backend, &kinds);
     let reader = backend.reader_name();
@@ -108,7 +109,7 @@ pub fn counter_text(kind: PinKind, counter: Counter, lang: Lang) -> String {
     }
 }
 
-fn card_type_text(card_type: &CardType, lang: Lang) -> &'static str {
+pub(super) fn card_type_text(card_type: &CardType, lang: Lang) -> &'static str {
     match (card_type, lang) {
         (CardType::MyNumberCard, Lang::En) => "My Number card",
         (CardType::MyNumberCard, Lang::Ja) => "マイナンバーカード",
@@ -140,7 +141,7 @@ struct StatusJson {
 }
 
 #[derive(Serialize)]
-struct CardJson {
+pub(super) struct CardJson {
     #[serde(rename = "type")]
     card_type: &'static str,
     token_label: String,
@@ -148,7 +149,7 @@ struct CardJson {
 }
 
 impl CardJson {
-    fn new(identity: &CardIdentity, atr: &[u8]) -> Self {
+    pub(super) fn new(identity: &CardIdentity, atr: &[u8]) -> Self {
         CardJson {
             card_type: identity.card_type.name(),
             token_label: identity.token_label.clone(),
@@ -158,7 +159,7 @@ impl CardJson {
 }
 
 #[derive(Serialize)]
-struct PinJson {
+pub(super) struct PinJson {
     pin: &'static str,
     tries_left: Option<u8>,
     max_tries: u8,

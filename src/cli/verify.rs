@@ -30,6 +30,7 @@ pub fn run(
     if !pin_stdin && !std::io::stdin().is_terminal() {
         return Err(CliError::NoTerminal);
     }
+    super::watch::wait_if_asked(options, out)?;
     let mut backend = Backend::open(options)?;
     let reader = backend.reader_name();
     let attempt = attempt(&mut backend, out, kind, pin_stdin);

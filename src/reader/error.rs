@@ -65,6 +65,9 @@ pub enum ReaderError {
     /// A transport failure, for callers that report reader and transport errors together.
     #[error("{}", self.localized(Lang::En))]
     Transport(#[from] TransportError),
+    /// Waiting for a card was cancelled (Ctrl-C): nothing was sent to a card.
+    #[error("{}", self.localized(Lang::En))]
+    Cancelled,
     /// Any other PC/SC failure, kept typed.
     #[error("{}", self.localized(Lang::En))]
     Pcsc(#[source] pcsc::Error),
@@ -260,6 +263,12 @@ impl Localized for ReaderError {
                 ),
             },
             ReaderError::CardRemoved => transport_message(&TransportError::CardRemoved, lang),
+            ReaderError::Cancelled => lang
+                .pick(
+                    "Cancelled while waiting for a card; nothing was sent to a card.",
+                    "カードを待っている間に中止しました。カードには何も送っていません。",
+                )
+                .to_string(),
             ReaderError::Transport(error) => transport_message(error, lang),
             ReaderError::Pcsc(error) => match lang {
                 Lang::En => format!(
