@@ -9,7 +9,9 @@ use super::cert::{status_lines, CertificateErrorJson, CertificateStatusJson};
 use super::output::{pad, width, Output};
 use super::{CliError, ExitCode, PinChoice};
 use crate::i18n::Lang;
-use crate::jpki::{read_status_with_expiry, CardIdentity, CardType, Counter, PinKind, PinStatus};
+use crate::jpki::{
+    read_status_with_expiry, CardIdentity, CardType, Counter, PinKind, PinStatus, StatusWithExpiry,
+};
 
 /// Reads and prints the counters of the chosen PINs.
 pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCode, CliError> {
@@ -28,45 +30,36 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
     // The read's own error comes first: a failed close must not hide it (or its exit code).
     let status = status?;
     finished?;
-    let (certificate, status) = (status.auth_certificate, status.status);
     let now = SystemTime::now();
     if out.json {
         out.print_json(&StatusJson {
             reader,
-            card: CardJson::new(&status.identity, &atr),
-            pins: status.pins.iter().map(PinJson::from).collect(),
-            certificate: certificate
-                .as_ref()
-                .ok()
-                .map(|expiry| CertificateStatusJson::new(expiry, now)),
-            certificate_error: certificate
-                .as_ref()
-                .err()
-                .map(|error| CertificateErrorJson::new(error, out.lang)),
+            fields: StatusFields::new(&status, &atr, now, out.lang),
         });
-    } else {
-        out.text(format!(
-            "{} {reader}",
-            pad(out.pick("Reader:", "リーダー:"), 9)
-        ));
-        out.text(format!(
-            "{} {} ({})",
-            pad(out.pick("Card:", "カード:"), 9),
-            card_type_text(&status.identity.card_type, out.lang),
-            status.identity.token_label
-        ));
-        let title_width = status
-            .pins
-            .iter()
-            .map(|pin| width(&pin_title(pin.kind, out.lang)))
-            .max()
-            .unwrap_or(0);
-        for pin in &status.pins {
-            out.text(pin_line(pin, title_width + 1, out.lang));
-        }
-        for line in status_lines(&certificate, now, out.lang) {
-            out.text(line);
-        }
+        return Ok(ExitCode::Success);
+    }
+    let (certificate, status) = (status.auth_certificate, status.status);
+    out.text(format!(
+        "{} {reader}",
+        pad(out.pick("Reader:", "リーダー:"), 9)
+    ));
+    out.text(format!(
+        "{} {} ({})",
+        pad(out.pick("Card:", "カード:"), 9),
+        card_type_text(&status.identity.card_type, out.lang),
+        status.identity.token_label
+    ));
+    let title_width = status
+        .pins
+        .iter()
+        .map(|pin| width(&pin_title(pin.kind, out.lang)))
+        .max()
+        .unwrap_or(0);
+    for pin in &status.pins {
+        out.text(pin_line(pin, title_width + 1, out.lang));
+    }
+    for line in status_lines(&certificate, now, out.lang) {
+        out.text(line);
     }
     Ok(ExitCode::Success)
 }
@@ -133,11 +126,36 @@ pub fn counter_state(counter: Counter) -> &'static str {
 #[derive(Serialize)]
 struct StatusJson {
     reader: String,
+    #[serde(flatten)]
+    fields: StatusFields,
+}
+
+/// The fields of `status --json` other than `reader` (also in `watch --json`'s status events).
+#[derive(Serialize)]
+pub(super) struct StatusFields {
     card: CardJson,
     pins: Vec<PinJson>,
     certificate: Option<CertificateStatusJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     certificate_error: Option<CertificateErrorJson>,
+}
+
+impl StatusFields {
+    pub(super) fn new(status: &StatusWithExpiry, atr: &[u8], now: SystemTime, lang: Lang) -> Self {
+        let certificate = &status.auth_certificate;
+        StatusFields {
+            card: CardJson::new(&status.status.identity, atr),
+            pins: status.status.pins.iter().map(PinJson::from).collect(),
+            certificate: certificate
+                .as_ref()
+                .ok()
+                .map(|expiry| CertificateStatusJson::new(expiry, now)),
+            certificate_error: certificate
+                .as_ref()
+                .err()
+                .map(|error| CertificateErrorJson::new(error, lang)),
+        }
+    }
 }
 
 #[derive(Serialize)]

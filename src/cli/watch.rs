@@ -8,9 +8,9 @@ use apdu::Disposition;
 use serde::Serialize;
 
 use super::backend::Options;
-use super::cert::{status_lines, CertificateErrorJson, CertificateStatusJson};
+use super::cert::status_lines;
 use super::output::Output;
-use super::status::{counter_text, CardJson, PinJson};
+use super::status::{counter_text, StatusFields};
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{read_status_with_expiry, PinKind, StatusWithExpiry};
@@ -217,16 +217,6 @@ struct EventJson<'a> {
     error: Option<ErrorJson>,
 }
 
-/// The fields of `status --json` other than `reader`.
-#[derive(Serialize)]
-struct StatusFields {
-    card: CardJson,
-    pins: Vec<PinJson>,
-    certificate: Option<CertificateStatusJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    certificate_error: Option<CertificateErrorJson>,
-}
-
 #[derive(Serialize)]
 struct ErrorJson {
     code: &'static str,
@@ -264,28 +254,7 @@ fn status_json<'a>(
 ) -> EventJson<'a> {
     let (status, error) = match report {
         Ok(report) => (
-            Some(StatusFields {
-                card: CardJson::new(&report.status.status.identity, &report.atr),
-                pins: report
-                    .status
-                    .status
-                    .pins
-                    .iter()
-                    .map(PinJson::from)
-                    .collect(),
-                certificate: report
-                    .status
-                    .auth_certificate
-                    .as_ref()
-                    .ok()
-                    .map(|expiry| CertificateStatusJson::new(expiry, at)),
-                certificate_error: report
-                    .status
-                    .auth_certificate
-                    .as_ref()
-                    .err()
-                    .map(|error| CertificateErrorJson::new(error, lang)),
-            }),
+            Some(StatusFields::new(&report.status, &report.atr, at, lang)),
             None,
         ),
         Err(error) => (
