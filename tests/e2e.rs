@@ -6,6 +6,9 @@
 #[path = "e2e/support.rs"]
 mod support;
 
+#[path = "e2e/hardening.rs"]
+mod hardening;
+
 use mynapin::jpki::PinKind;
 use mynapin::mock::CardState;
 use serde_json::Value;
