@@ -25,7 +25,9 @@ Demo card (--demo): a built-in virtual My Number card whose counters persist bet
   PINs: auth 1234, sign ABC123, card-info 5678. `mynapin --demo reset-demo` restores it.
 
 Exit codes: 0 ok, 1 other error, 2 usage error or malformed PIN, 3 wrong PIN, 4 refused (PIN not
-sent), 5 blocked, 6 no PC/SC service, reader or card, 7 not a My Number card.";
+sent), 5 blocked, 6 no PC/SC service, reader or card, 7 not a My Number card.
+
+MYNAPIN_CARD_TIMEOUT: seconds a card operation may take before mynapin gives up (default 30).";
 
 /// Check and test My Number card PINs without ever causing a lockout.
 ///

@@ -141,6 +141,11 @@ mod tests {
             }
         }
 
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
         #[test]
         fn labels_with_any_padding_parse_to_the_label(
             label in "[A-Z0-9]{1,32}",

@@ -307,6 +307,7 @@ fn timed(mut cmd: assert_cmd::Command, stdin: Option<&str>) -> (Run, Duration) {
 }
 
 fn assert_ended_by_the_watchdog(elapsed: Duration) {
+    eprintln!("ended by the watchdog after {elapsed:?}");
     assert!(
         elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(2) + TIMEOUT_SLACK,
         "ended after {elapsed:?}"
