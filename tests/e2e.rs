@@ -270,7 +270,14 @@ fn status_reports_every_pin_at_3_2_1_and_0_tries() {
                 "{row:?} should end with {counter:?}"
             );
         }
-        assert_eq!(rows.len(), 5, "{text:?}");
+        // Days left depend on today.
+        assert!(
+            rows[5]
+                .starts_with("Cert:     user-authentication certificate valid until 2031-05-31, ")
+                && rows[5].ends_with(" days left"),
+            "{text:?}"
+        );
+        assert_eq!(rows.len(), 6, "{text:?}");
         // Reading counters spends nothing.
         assert_eq!(card.state(), state);
     }
