@@ -44,6 +44,8 @@ struct State {
     depth: usize,
     /// The owner is gone: the thread ends.
     stopped: bool,
+    /// A deadline passed (set before `on_timeout` runs, under the same lock as disarming).
+    fired: bool,
 }
 
 struct Shared {
@@ -96,6 +98,13 @@ impl Watchdog {
     }
 }
 
+impl Watchdog {
+    /// Whether a deadline passed. Checked after disarming: then it is final.
+    pub fn fired(&self) -> bool {
+        self.shared.lock().fired
+    }
+}
+
 impl Drop for Watchdog {
     fn drop(&mut self) {
         self.shared.lock().stopped = true;
@@ -118,6 +127,7 @@ fn watch(shared: &Shared) -> bool {
             Some(deadline) => {
                 let now = Instant::now();
                 if now >= deadline {
+                    state.fired = true;
                     return true;
                 }
                 shared
@@ -167,8 +177,20 @@ pub fn install(timeout: Duration, out: &Output) {
 
 /// Runs one card operation under the process's watchdog (if installed).
 pub fn card_operation<R>(operation: impl FnOnce() -> R) -> R {
-    let _armed = PROCESS_WATCHDOG.get().map(Watchdog::arm);
-    operation()
+    let Some(watchdog) = PROCESS_WATCHDOG.get() else {
+        return operation();
+    };
+    let armed = watchdog.arm();
+    let result = operation();
+    drop(armed);
+    if watchdog.fired() {
+        // Too late: the watchdog is printing card-timeout and ending the process. Going on
+        // would print a second answer.
+        loop {
+            std::thread::park();
+        }
+    }
+    result
 }
 
 #[cfg(test)]
@@ -209,6 +231,7 @@ mod tests {
             std::thread::sleep(TINY * 2);
         }
         assert!(fired.recv_timeout(TINY * 3).is_err());
+        assert!(!watchdog.fired());
     }
 
     #[test]
