@@ -12,6 +12,7 @@ mod status;
 mod verify;
 mod virtual_card;
 mod watch;
+mod watchdog;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -25,7 +26,9 @@ Demo card (--demo): a built-in virtual My Number card whose counters persist bet
   PINs: auth 1234, sign ABC123, card-info 5678. `mynapin --demo reset-demo` restores it.
 
 Exit codes: 0 ok, 1 other error, 2 usage error or malformed PIN, 3 wrong PIN, 4 refused (PIN not
-sent), 5 blocked, 6 no PC/SC service, reader or card, 7 not a My Number card.";
+sent), 5 blocked, 6 no PC/SC service, reader or card, 7 not a My Number card.
+
+MYNAPIN_CARD_TIMEOUT: seconds a card operation may take before mynapin gives up (default 30).";
 
 /// Check and test My Number card PINs without ever causing a lockout.
 ///
@@ -159,6 +162,10 @@ pub fn main() -> i32 {
         None => Lang::from_env(),
     };
     let out = Output::new(cli.json, lang);
+    if let Err(error) = check_inputs(&cli, &out) {
+        out.error(&error);
+        return error.exit_code() as i32;
+    }
     let wait = match &cli.command {
         Command::Status { wait, .. } | Command::Verify { wait, .. } => wait.clone(),
         _ => watch::WaitArgs::default(),
@@ -187,6 +194,37 @@ pub fn main() -> i32 {
             error.exit_code() as i32
         }
     }
+}
+
+/// The longest `--reader` accepted: PC/SC reader names are at most 128 bytes (pcsc-lite's
+/// `MAX_READERNAME`), and an index is shorter.
+const MAX_READER_ARG: usize = 256;
+
+/// Checks the inputs every card command shares, before anything is sent: `--reader`, and
+/// `$MYNAPIN_CARD_TIMEOUT`, whose watchdog it installs.
+fn check_inputs(cli: &Cli, out: &Output) -> Result<(), CliError> {
+    let talks_to_a_card = matches!(
+        cli.command,
+        Command::Readers | Command::Status { .. } | Command::Verify { .. } | Command::Cert(_)
+    );
+    if let Some(reader) = &cli.reader {
+        if reader.trim().is_empty() {
+            return Err(CliError::usage(
+                "--reader is empty. Give a reader's name, part of its name, or its number from `mynapin readers`.",
+                "--reader が空です。リーダーの名前、名前の一部、または `mynapin readers` が表示する番号を指定してください。",
+            ));
+        }
+        if reader.len() > MAX_READER_ARG {
+            return Err(CliError::usage(
+                format!("--reader is longer than {MAX_READER_ARG} bytes; no reader has such a name. Give a reader's name, part of its name, or its number from `mynapin readers`."),
+                format!("--reader が {MAX_READER_ARG} バイトを超えています（そのような名前のリーダーはありません）。リーダーの名前、名前の一部、または `mynapin readers` が表示する番号を指定してください。"),
+            ));
+        }
+    }
+    if talks_to_a_card {
+        watchdog::install(watchdog::timeout_from_env()?, out);
+    }
+    Ok(())
 }
 
 /// `-v` shows info, `-vv` the APDU trace (debug); `RUST_LOG` overrides.

@@ -1,4 +1,6 @@
-//! Property tests: encoding parses back to the same fields, and parsing never panics.
+//! Property tests: encoding parses back to the same fields, and parsing never panics. The
+//! response-parsing fuzz target of docs/testing.md ("Fuzzing"): fixed case counts, and every one
+//! of the 65 536 status words.
 
 use apdu::{Command, EncodeError, LengthEncoding, Response, StatusWord};
 use proptest::prelude::*;
@@ -84,7 +86,13 @@ fn le_strategy() -> impl Strategy<Value = Option<usize>> {
     ]
 }
 
+/// Cases per run (fixed: `PROPTEST_CASES` does not change them).
+const ENCODING_CASES: u32 = 1024;
+const PARSE_CASES: u32 = 8192;
+
 proptest! {
+    #![proptest_config(ProptestConfig { cases: ENCODING_CASES, ..ProptestConfig::default() })]
+
     #[test]
     fn encoding_parses_back_to_the_same_fields(
         header in any::<[u8; 4]>(),
@@ -136,6 +144,11 @@ proptest! {
         }
     }
 
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: PARSE_CASES, ..ProptestConfig::default() })]
+
     #[test]
     fn parsing_any_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
         match Response::parse(&bytes) {
@@ -154,6 +167,25 @@ proptest! {
     fn response_parts_round_trip(data in proptest::collection::vec(any::<u8>(), 0..600), code in any::<u16>()) {
         let response = Response::new(data, StatusWord(code));
         prop_assert_eq!(Response::parse(&response.to_bytes()), Ok(response));
+    }
+}
+
+/// Every status word: its meaning, its text and its round trip, without a panic.
+#[test]
+fn every_status_word_has_a_meaning_and_a_text() {
+    for code in 0..=u16::MAX {
+        let sw = StatusWord(code);
+        let [sw1, sw2] = sw.to_bytes();
+        assert_eq!(StatusWord::from_bytes(sw1, sw2), sw);
+        assert_eq!(Response::parse(&[sw1, sw2]).map(|r| r.sw()), Ok(sw));
+        let status = sw.status();
+        let _ = status.is_blocked();
+        assert_eq!(sw.to_string(), format!("{code:04X}"));
+        assert!(!format!("{sw:?}").is_empty());
+        if let apdu::Status::RetriesLeft(tries) = status {
+            assert_eq!(code & 0xFFF0, 0x63C0, "{sw}");
+            assert_eq!(u16::from(tries), code & 0x000F);
+        }
     }
 }
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use apdu::{Connection, Disposition, TransactionStart, Transport, TransportError};
 
+use super::watchdog::card_operation;
 use super::{demo, CliError};
 use crate::mock::MockCard;
 use crate::reader::PcscConnection;
@@ -51,9 +52,8 @@ impl Backend {
                 path,
             });
         }
-        Ok(Backend::Pcsc(PcscConnection::open(
-            options.reader.as_deref(),
-        )?))
+        let connection = card_operation(|| PcscConnection::open(options.reader.as_deref()))?;
+        Ok(Backend::Pcsc(connection))
     }
 
     /// The reader's name.
@@ -76,7 +76,9 @@ impl Backend {
     /// saves the demo card's counters.
     pub fn finish(self) -> Result<(), CliError> {
         match self {
-            Backend::Pcsc(connection) => Ok(connection.close(Disposition::Leave)?),
+            Backend::Pcsc(connection) => {
+                Ok(card_operation(|| connection.close(Disposition::Leave))?)
+            }
             Backend::Demo { card, path } => {
                 demo::append_apdu_log(&card)?;
                 Ok(card.state().save(&path)?)
@@ -92,7 +94,8 @@ impl Connection for Backend {
         work: impl FnOnce(&mut dyn Transport, TransactionStart) -> R,
     ) -> Result<R, TransportError> {
         match self {
-            Backend::Pcsc(connection) => connection.transaction(end, work),
+            // PC/SC has no time-out of its own: each transaction runs under the watchdog.
+            Backend::Pcsc(connection) => card_operation(|| connection.transaction(end, work)),
             Backend::Demo { card, .. } => card.transaction(end, work),
         }
     }

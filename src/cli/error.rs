@@ -59,6 +59,13 @@ pub enum CliError {
     /// The demo card's state file.
     #[error(transparent)]
     DemoState(#[from] StateError),
+    /// A card operation did not end within the time-out (the card never answered, or another
+    /// program held the reader that long). Reported by the watchdog, which then ends the process.
+    #[error("the card did not answer within {seconds} s")]
+    CardTimeout {
+        /// The time-out, in seconds.
+        seconds: u64,
+    },
     /// Writing a file, or the output when `path` is `None`.
     #[error("cannot write {}: {source}", path.as_ref().map_or("the output".into(), |path| path.display().to_string()))]
     Io {
@@ -111,6 +118,7 @@ impl CliError {
             },
             CliError::Certificate(error) => error.code(),
             CliError::DemoState(_) => "demo-state",
+            CliError::CardTimeout { .. } => "card-timeout",
             CliError::Io { .. } => "io",
         }
     }
@@ -177,6 +185,14 @@ impl Localized for CliError {
             (CliError::Jpki(error), _) => error.localized(lang),
             (CliError::Certificate(error), _) => error.localized(lang),
             (CliError::DemoState(error), _) => error.localized(lang),
+            (CliError::CardTimeout { seconds }, Lang::En) => format!(
+                "The card did not answer for {seconds} s (or another program held the reader that long). If a PIN was being checked, whether a try was spent is unknown: remove and reinsert the card, then run `mynapin status`. A slow reader may need a longer wait: set {} (seconds).",
+                super::watchdog::TIMEOUT_ENV
+            ),
+            (CliError::CardTimeout { seconds }, Lang::Ja) => format!(
+                "カードが {seconds} 秒間応答しませんでした（または別のプログラムがその間リーダーを使っていました）。暗証番号の照合中だった場合、試行回数が減ったかどうかは不明です。カードを抜いて差し直し、`mynapin status` を実行してください。遅いリーダーでは {}（秒）で待ち時間を延ばせます。",
+                super::watchdog::TIMEOUT_ENV
+            ),
             (CliError::Io { path: Some(path), source }, Lang::En) => {
                 format!("Cannot write {} ({source}). Check the path and its permissions.", path.display())
             }

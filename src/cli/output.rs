@@ -1,5 +1,8 @@
 //! Where and how results are printed: text in the chosen language, or one JSON document.
 
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::Serialize;
 use serde_json::json;
 
@@ -28,15 +31,34 @@ impl Output {
     /// Prints the JSON document.
     pub fn print_json(&self, value: &impl Serialize) {
         match serde_json::to_string_pretty(value) {
-            Ok(text) => println!("{text}"),
-            Err(error) => eprintln!("mynapin: cannot write JSON: {error}"),
+            Ok(text) => self.stdout_line(&text),
+            Err(error) => stderr_line(&format!("mynapin: cannot write JSON: {error}")),
         }
     }
 
     /// Prints text on stdout (text mode only).
     pub fn text(&self, line: impl AsRef<str>) {
         if !self.json {
-            println!("{}", line.as_ref());
+            self.stdout_line(line.as_ref());
+        }
+    }
+
+    /// Writes a line on stdout and never panics (`println!` does): a reader that went away
+    /// (`mynapin status | head -1`) or a full disk must not end a command half-way with exit
+    /// code 101. The exit code stays the command's. A failure other than a closed pipe is told
+    /// once on stderr.
+    fn stdout_line(&self, text: &str) {
+        static TOLD: AtomicBool = AtomicBool::new(false);
+        let mut stdout = std::io::stdout().lock();
+        let written = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
+        if let Err(error) = written {
+            if error.kind() != std::io::ErrorKind::BrokenPipe && !TOLD.swap(true, Ordering::Relaxed)
+            {
+                stderr_line(&match self.lang {
+                    Lang::En => format!("mynapin: cannot write the output ({error}); the exit code still tells the result."),
+                    Lang::Ja => format!("mynapin: 出力を書き込めません（{error}）。結果は終了コードで分かります。"),
+                });
+            }
         }
     }
 
@@ -47,9 +69,14 @@ impl Output {
         if self.json {
             self.print_json(&json!({ "error": { "code": error.code(), "message": message } }));
         } else {
-            eprintln!("mynapin: {message}");
+            stderr_line(&format!("mynapin: {message}"));
         }
     }
+}
+
+/// Writes a line on stderr and never panics (`eprintln!` does when stderr is a closed pipe).
+pub fn stderr_line(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{text}");
 }
 
 /// Pads `text` with spaces to `width` terminal columns (CJK characters take two).

@@ -3,7 +3,7 @@
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
-use super::output::Output;
+use super::output::{stderr_line, Output};
 use super::{CliError, ExitCode};
 use crate::mock::vpcd::{Event, VirtualCard, VpcdError, REINSERT_PAUSE};
 use crate::mock::{Faults, MockCard, Removal, StatusOverride};
@@ -194,22 +194,19 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, CliError> {
     let atr = hex::encode_upper(card.atr());
     let reinsert = args.reinsert;
     card.run(address, reinsert, |event| match event {
-        Event::Connected(address) => eprintln!(
-            "{}",
-            match out.lang {
-                crate::i18n::Lang::En => format!(
-                    "mynapin virtual-card: ready: card in the vpcd reader at {address}, ATR {atr}"
-                ),
-                crate::i18n::Lang::Ja => format!(
-                    "mynapin virtual-card: 準備完了: vpcd ({address}) のリーダーにカードを挿入しました。ATR {atr}"
-                ),
-            }
-        ),
+        Event::Connected(address) => stderr_line(&match out.lang {
+            crate::i18n::Lang::En => format!(
+                "mynapin virtual-card: ready: card in the vpcd reader at {address}, ATR {atr}"
+            ),
+            crate::i18n::Lang::Ja => format!(
+                "mynapin virtual-card: 準備完了: vpcd ({address}) のリーダーにカードを挿入しました。ATR {atr}"
+            ),
+        }),
         Event::Lost(error) => log::debug!(
             "vpcd closed the connection ({}); reconnecting",
             error.map_or_else(|| "end of stream".to_string(), |error| error.to_string())
         ),
-        Event::Removed => eprintln!(
+        Event::Removed => stderr_line(&format!(
             "mynapin virtual-card: {}",
             if reinsert {
                 format!(
@@ -227,7 +224,7 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, CliError> {
                 )
                 .to_string()
             }
-        ),
+        )),
     })
     .map_err(vpcd_error)?;
     Ok(ExitCode::Success)

@@ -11,6 +11,7 @@ use super::backend::Options;
 use super::cert::status_lines;
 use super::output::Output;
 use super::status::{counter_text, StatusFields};
+use super::watchdog::card_operation;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{read_status_with_expiry, PinKind, StatusWithExpiry};
@@ -137,7 +138,7 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
             let WatchEvent::CardInserted { reader, .. } = &event else {
                 return Ok(());
             };
-            let report = card_report(reader);
+            let report = card_operation(|| card_report(reader));
             let now = SystemTime::now();
             print_event(
                 out,

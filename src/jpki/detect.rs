@@ -129,9 +129,35 @@ mod tests {
     }
 
     proptest! {
+        // Fixed (docs/testing.md, "Fuzzing"); tests/fuzz.rs reaches it through a hostile card.
+        #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
         #[test]
         fn label_parsing_never_panics(data in proptest::collection::vec(any::<u8>(), 0..300)) {
-            let _ = parse_token_label(&data);
+            if let Ok(label) = parse_token_label(&data) {
+                prop_assert!(!label.is_empty() && label.len() <= TOKEN_LABEL_LEN);
+                prop_assert!(!label.ends_with(' '));
+                prop_assert!(data.starts_with(label.as_bytes()));
+            }
+        }
+
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+        #[test]
+        fn labels_with_any_padding_parse_to_the_label(
+            label in "[A-Z0-9]{1,32}",
+            pad in proptest::collection::vec(prop_oneof![Just(b' '), Just(0u8)], 32),
+            tail in proptest::collection::vec(any::<u8>(), 0..16),
+        ) {
+            let mut data = label.clone().into_bytes();
+            data.extend(pad);
+            data.truncate(TOKEN_LABEL_LEN);
+            // Past the 32-byte field, anything: it is not part of the label.
+            data.extend(tail);
+            prop_assert_eq!(parse_token_label(&data).ok(), Some(label));
         }
     }
 }

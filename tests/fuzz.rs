@@ -1,0 +1,328 @@
+//! Bounded fuzzing of the JPKI layer, run by `cargo test` with fixed case counts (recorded in
+//! docs/testing.md, "Fuzzing"): a card that twists the demo card's answers (flipped and cut
+//! bytes, other status words, random answers, transport errors) under card detection (the token
+//! label), certificate reading and parsing, status and the guarded VERIFY; and certificate parsing
+//! of mutated real certificates. Whatever the card says: no panic, a bounded number of APDUs, and
+//! no VERIFY with a PIN unless the answer just before it read 2 or more tries left.
+
+use apdu::{Connection, Disposition, StatusWord, TransactionStart, Transport, TransportError};
+use mynapin::jpki::{
+    certificate_length, guarded_verify, identify, parse_expiry, read_certificate,
+    read_status_with_expiry, CardType, CertificateFile, CertificateInfo, Pin, PinKind,
+    VerifyOutcome, MAX_CERTIFICATE_LEN, READ_CHUNK,
+};
+use mynapin::mock::{CardState, MockCard};
+use proptest::prelude::*;
+
+/// Cases per run of each target (fixed: `PROPTEST_CASES` does not change them).
+const LABEL_CASES: u32 = 4096;
+const CERTIFICATE_READ_CASES: u32 = 2048;
+const CERTIFICATE_PARSE_CASES: u32 = 4096;
+const STATUS_CASES: u32 = 1024;
+const GUARD_CASES: u32 = 2048;
+
+/// What the hostile card does to one answer of the demo card.
+#[derive(Clone, Debug)]
+enum Twist {
+    /// The demo card's answer as it is.
+    Faithful,
+    /// One byte XORed (never with 0).
+    Flip { at: usize, xor: u8 },
+    /// Only the first bytes (down to none).
+    Cut(usize),
+    /// The data kept, another status word.
+    Status([u8; 2]),
+    /// Something else entirely.
+    Random(Vec<u8>),
+    /// No answer.
+    Error(u8),
+}
+
+fn twist() -> impl Strategy<Value = Twist> {
+    let sw = prop_oneof![
+        any::<u8>().prop_map(|n| [0x61, n]),
+        any::<u8>().prop_map(|n| [0x6C, n]),
+        any::<u8>().prop_map(|n| [0x63, 0xC0 | (n & 0x0F)]),
+        Just([0x90, 0x00]),
+        Just([0x69, 0x83]),
+        Just([0x6A, 0x82]),
+        any::<[u8; 2]>(),
+    ];
+    prop_oneof![
+        6 => Just(Twist::Faithful),
+        2 => (any::<usize>(), 1u8..).prop_map(|(at, xor)| Twist::Flip { at, xor }),
+        1 => (0usize..300).prop_map(Twist::Cut),
+        2 => sw.prop_map(Twist::Status),
+        1 => proptest::collection::vec(any::<u8>(), 0..300).prop_map(Twist::Random),
+        1 => (0u8..4).prop_map(Twist::Error),
+    ]
+}
+
+fn script(max: usize) -> impl Strategy<Value = Vec<Twist>> {
+    proptest::collection::vec(twist(), 0..max)
+}
+
+/// The demo card behind a script of twists (then faithful), logging what the host saw.
+struct HostileCard {
+    card: MockCard,
+    script: std::vec::IntoIter<Twist>,
+    /// Every command and what the host got back (`None`: a transport error).
+    exchanges: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+}
+
+impl HostileCard {
+    fn new(state: CardState, script: Vec<Twist>) -> Self {
+        HostileCard {
+            card: MockCard::new(state),
+            script: script.into_iter(),
+            exchanges: Vec::new(),
+        }
+    }
+}
+
+struct Twisted<'a> {
+    inner: &'a mut dyn Transport,
+    script: &'a mut std::vec::IntoIter<Twist>,
+    exchanges: &'a mut Vec<(Vec<u8>, Option<Vec<u8>>)>,
+}
+
+impl Transport for Twisted<'_> {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let twist = self.script.next().unwrap_or(Twist::Faithful);
+        let answer = match twist {
+            Twist::Error(kind) => Err(match kind {
+                0 => TransportError::CardRemoved,
+                1 => TransportError::CardReset,
+                2 => TransportError::Timeout,
+                _ => TransportError::ShortResponse { len: 1 },
+            }),
+            Twist::Random(bytes) => Ok(bytes),
+            twist => self.inner.transmit(command).map(|mut answer| {
+                match twist {
+                    Twist::Flip { at, xor } if !answer.is_empty() => {
+                        let at = at % answer.len();
+                        answer[at] ^= xor;
+                    }
+                    Twist::Cut(len) => answer.truncate(len),
+                    Twist::Status(sw) if answer.len() >= 2 => {
+                        let n = answer.len();
+                        answer[n - 2..].copy_from_slice(&sw);
+                    }
+                    _ => {}
+                }
+                answer
+            }),
+        };
+        self.exchanges
+            .push((command.to_vec(), answer.as_ref().ok().cloned()));
+        answer
+    }
+}
+
+impl Connection for HostileCard {
+    fn transaction<R>(
+        &mut self,
+        end: Disposition,
+        work: impl FnOnce(&mut dyn Transport, TransactionStart) -> R,
+    ) -> Result<R, TransportError> {
+        let HostileCard {
+            card,
+            script,
+            exchanges,
+        } = self;
+        card.transaction(end, |inner, start| {
+            let mut twisted = Twisted {
+                inner,
+                script,
+                exchanges,
+            };
+            work(&mut twisted, start)
+        })
+    }
+}
+
+/// APDUs one exchange may take: the command, a 6Cxx resend, and GET RESPONSE rounds.
+const EXCHANGE_BOUND: usize = 2 + 2 * apdu::MAX_GET_RESPONSE_ROUNDS;
+
+fn is_verify_with_pin(command: &[u8]) -> bool {
+    command.len() > 5 && command[..4] == [0x00, 0x20, 0x00, 0x80]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: LABEL_CASES, ..ProptestConfig::default() })]
+
+    /// Card detection and the token label, through `identify`.
+    #[test]
+    fn fuzz_identify_token_label(script in script(8), label_twist in proptest::option::of((0usize..32, any::<u8>()))) {
+        let mut state = CardState::demo();
+        if let Some((at, byte)) = label_twist {
+            // Twist the stored label too, so that READ BINARY answers it faithfully.
+            let mut label = state.token_label.clone().into_bytes();
+            label.resize(32, b' ');
+            label[at] = byte;
+            state.token_label = String::from_utf8_lossy(&label).into_owned();
+        }
+        let mut card = HostileCard::new(state, script);
+        let result = identify(&mut card);
+        prop_assert!(card.exchanges.len() <= 3 * EXCHANGE_BOUND);
+        if let Ok(identity) = result {
+            prop_assert!(!identity.token_label.is_empty());
+            prop_assert!(identity.token_label.bytes().all(|b| b.is_ascii_graphic() || b == b' '));
+            prop_assert_eq!(
+                identity.card_type == CardType::MyNumberCard,
+                identity.token_label == "JPKIAPICCTOKEN2"
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CERTIFICATE_READ_CASES, ..ProptestConfig::default() })]
+
+    /// Reading a certificate in 256-byte chunks from a card that twists its answers.
+    #[test]
+    fn fuzz_read_certificate(script in script(16), which in 0usize..3) {
+        let file = [CertificateFile::Auth, CertificateFile::AuthCa, CertificateFile::SignCa][which];
+        let mut card = HostileCard::new(CardState::demo(), script);
+        let result = read_certificate(&mut card, file);
+        let chunks = MAX_CERTIFICATE_LEN.div_ceil(READ_CHUNK) + 1;
+        prop_assert!(card.exchanges.len() <= (2 + chunks) * EXCHANGE_BOUND);
+        if let Ok(certificate) = result {
+            prop_assert!(certificate.der.len() <= MAX_CERTIFICATE_LEN);
+            prop_assert_eq!(certificate_length(file, &certificate.der).ok(), Some(certificate.der.len()));
+        }
+    }
+}
+
+/// One edit of a certificate's bytes.
+#[derive(Clone, Debug)]
+enum Edit {
+    Set(usize, u8),
+    Insert(usize, u8),
+    Remove(usize),
+    Truncate(usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        6 => (any::<usize>(), any::<u8>()).prop_map(|(at, byte)| Edit::Set(at, byte)),
+        1 => (any::<usize>(), any::<u8>()).prop_map(|(at, byte)| Edit::Insert(at, byte)),
+        1 => any::<usize>().prop_map(Edit::Remove),
+        1 => any::<usize>().prop_map(Edit::Truncate),
+    ]
+}
+
+const FIXTURES: [&[u8]; 7] = [
+    include_bytes!("fixtures/auth.der"),
+    include_bytes!("fixtures/auth-ca.der"),
+    include_bytes!("fixtures/sign.der"),
+    include_bytes!("fixtures/sign-ca.der"),
+    include_bytes!("fixtures/small.der"),
+    include_bytes!("fixtures/exact512.der"),
+    include_bytes!("fixtures/expired.der"),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CERTIFICATE_PARSE_CASES, ..ProptestConfig::default() })]
+
+    /// Certificate parsing of real certificates with 1 to 8 edits.
+    #[test]
+    fn fuzz_parse_certificate(fixture in 0usize..FIXTURES.len(), edits in proptest::collection::vec(edit(), 1..8)) {
+        let mut bytes = FIXTURES[fixture].to_vec();
+        for edit in edits {
+            let at = |at: usize, len: usize| if len == 0 { 0 } else { at % len };
+            match edit {
+                Edit::Set(i, byte) if !bytes.is_empty() => { let i = at(i, bytes.len()); bytes[i] = byte }
+                Edit::Insert(i, byte) => { let i = at(i, bytes.len() + 1); bytes.insert(i, byte) }
+                Edit::Remove(i) if !bytes.is_empty() => { let i = at(i, bytes.len()); bytes.remove(i); }
+                Edit::Truncate(len) => { let len = at(len, bytes.len() + 1); bytes.truncate(len) }
+                _ => {}
+            }
+        }
+        for file in [CertificateFile::Auth, CertificateFile::AuthCa, CertificateFile::SignCa] {
+            let length = certificate_length(file, &bytes[..bytes.len().min(READ_CHUNK)]);
+            let expiry = parse_expiry(file, &bytes[..bytes.len().min(READ_CHUNK)]);
+            if expiry.is_ok() {
+                prop_assert!(length.is_ok());
+            }
+            if let Ok(info) = CertificateInfo::parse(file, &bytes) {
+                // What parses whole has the length its header says.
+                prop_assert_eq!(length.ok(), Some(bytes.len()));
+                let _ = info;
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: STATUS_CASES, ..ProptestConfig::default() })]
+
+    /// `status`: identity, three counters and the certificate's expiry, from a twisting card.
+    #[test]
+    fn fuzz_status(script in script(24)) {
+        let mut card = HostileCard::new(CardState::demo(), script);
+        let result = read_status_with_expiry(&mut card, &PinKind::ALL);
+        prop_assert!(card.exchanges.len() <= 13 * EXCHANGE_BOUND);
+        prop_assert!(card.exchanges.iter().all(|(command, _)| !is_verify_with_pin(command)));
+        if let Ok(status) = result {
+            for pin in &status.status.pins {
+                if let Some(tries) = pin.counter.tries_left() {
+                    prop_assert!(tries <= pin.kind.max_tries());
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: GUARD_CASES, ..ProptestConfig::default() })]
+
+    /// The guarded VERIFY against a twisting card: a PIN goes out at most once, and only right
+    /// after a counter read whose answer, as mynapin got it, said 2 or more tries left.
+    #[test]
+    fn fuzz_guarded_verify(script in script(8), kind in 0usize..3, tries in 0u8..=5, right in any::<bool>()) {
+        let kind = PinKind::ALL[kind];
+        let mut state = CardState::demo();
+        state.pin_mut(kind).tries_left = tries.min(kind.max_tries());
+        let text = match (kind, right) {
+            (PinKind::Sign, true) => "ABC123",
+            (PinKind::Sign, false) => "WRONG1",
+            (PinKind::Auth, true) => "1234",
+            (PinKind::CardInfo, true) => "5678",
+            (_, false) => "0000",
+        };
+        let pin = Pin::new(kind, text).expect("a well-formed PIN");
+        let mut card = HostileCard::new(state, script);
+        let outcome = guarded_verify(&mut card, &pin);
+        prop_assert!(card.exchanges.len() <= 4 * EXCHANGE_BOUND);
+        let verifies: Vec<usize> = card
+            .exchanges
+            .iter()
+            .enumerate()
+            .filter(|(_, (command, _))| is_verify_with_pin(command))
+            .map(|(at, _)| at)
+            .collect();
+        prop_assert!(verifies.len() <= 1, "a PIN sent twice");
+        if let Some(&at) = verifies.first() {
+            // Back to the empty VERIFY, past its GET RESPONSEs: its last answer is the counter.
+            let counter_at = card.exchanges[..at]
+                .iter()
+                .rposition(|(command, _)| command[..] == [0x00, 0x20, 0x00, 0x80])
+                .expect("a counter read before the VERIFY");
+            prop_assert!(card.exchanges[counter_at + 1..at]
+                .iter()
+                .all(|(command, _)| command[..4] == [0x00, 0xC0, 0x00, 0x00]));
+            let answer = card.exchanges[at - 1].1.clone().expect("an answer");
+            prop_assert!(answer.len() >= 2);
+            let sw = StatusWord::from_bytes(answer[answer.len() - 2], answer[answer.len() - 1]);
+            let tries = match sw.status() {
+                apdu::Status::RetriesLeft(tries) => tries,
+                other => return Err(TestCaseError::fail(format!("VERIFY after {sw} ({other:?})"))),
+            };
+            prop_assert!((2..=kind.max_tries()).contains(&tries), "VERIFY after {}", sw);
+        } else if let Ok(outcome) = &outcome {
+            let answered = matches!(outcome, VerifyOutcome::Verified | VerifyOutcome::WrongPin { .. });
+            prop_assert!(!answered, "a VERIFY outcome without a VERIFY");
+        }
+    }
+}
