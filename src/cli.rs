@@ -205,7 +205,11 @@ const MAX_READER_ARG: usize = 256;
 fn check_inputs(cli: &Cli, out: &Output) -> Result<(), CliError> {
     let talks_to_a_card = matches!(
         cli.command,
-        Command::Readers | Command::Status { .. } | Command::Verify { .. } | Command::Cert(_)
+        Command::Readers
+            | Command::Status { .. }
+            | Command::Verify { .. }
+            | Command::Cert(_)
+            | Command::Watch
     );
     if let Some(reader) = &cli.reader {
         if reader.trim().is_empty() {
