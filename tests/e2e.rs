@@ -267,7 +267,11 @@ fn status_reports_every_pin_at_3_2_1_and_0_tries() {
                 "{row:?} should end with {counter:?}"
             );
         }
-        assert_eq!(rows.len(), 5, "{text:?}");
+        assert!(
+            rows[5].starts_with("Cert:") && rows[5].contains("valid until 2031-05-31"),
+            "{text:?}"
+        );
+        assert_eq!(rows.len(), 6, "{text:?}");
         // Reading counters spends nothing.
         assert_eq!(card.state(), state);
     }
