@@ -48,14 +48,16 @@ impl PcscConnection {
     pub fn open(choice: Option<&str>) -> Result<Self, ReaderError> {
         let context = establish()?;
         let names = reader_names(&context)?;
-        let listed = if choice.is_none() && names.len() > 1 {
+        let presence = presence_needed(choice, names.len());
+        let listed = if presence {
             with_states(&context, names)?
         } else {
             without_states(names)
         };
         let infos: Vec<ReaderInfo> = listed.iter().map(|(_, info)| info.clone()).collect();
         let index = match (choice, infos.len()) {
-            (None, 1) => 0,
+            // The only reader, its presence not read: connecting tells.
+            (None, 1) if !presence => 0,
             _ => choose_reader(&infos, choice)?,
         };
         let (c_name, mut info) = listed.into_iter().nth(index).ok_or(ReaderError::NoReader)?;
@@ -116,6 +118,12 @@ impl PcscConnection {
         };
         disconnect(card, disposition).map_err(disconnect_error)
     }
+}
+
+/// Whether picking a reader needs to know which readers hold a card: only without a choice among
+/// several readers. A choice picks by name or index, and the only reader is the one to connect to.
+fn presence_needed(choice: Option<&str>, readers: usize) -> bool {
+    choice.is_none() && readers > 1
 }
 
 /// Disconnects with `disposition` (`SCardDisconnect`). If that fails, the handle is released
@@ -328,6 +336,16 @@ impl Drop for PcscConnection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn presence_is_read_only_to_pick_among_several_readers() {
+        assert!(presence_needed(None, 2));
+        assert!(presence_needed(None, 5));
+        assert!(!presence_needed(None, 1));
+        assert!(!presence_needed(None, 0));
+        assert!(!presence_needed(Some("1"), 2));
+        assert!(!presence_needed(Some("Virtual PCD 00 00"), 1));
+    }
 
     #[test]
     fn the_retry_counter_read_is_not_a_pin() {
