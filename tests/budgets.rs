@@ -29,6 +29,8 @@ const EXPIRY: usize = 2;
 const VERIFY_TRANSACTION: usize = COUNTER_READ + 1;
 /// Before the certificate's READ BINARY commands: SELECT JPKI, SELECT EF.
 const CERTIFICATE_SELECTS: usize = 2;
+/// `readers`, per card: SELECT JPKI and the token label.
+const IDENTIFY: usize = 3;
 
 /// READ BINARY commands for a certificate of `len` bytes: ceil(L / 256).
 fn certificate_reads(len: usize) -> usize {
@@ -348,5 +350,16 @@ fn cli_cert_takes_two_plus_ceil_l_over_256() {
             );
             assert_eq!(sent[0].count("00B0"), certificate_reads(len));
         }
+    }
+}
+
+#[test]
+fn cli_readers_identifies_the_card_with_three_apdus() {
+    let demo = Demo::new();
+    for args in [&["readers"][..], &["readers", "--json"]] {
+        let sent = demo.run(args, "", 0);
+        assert_eq!(lengths(&sent), [IDENTIFY], "{args:?}");
+        assert_eq!(sent[0].end, "Leave");
+        assert_eq!(sent[0].count(SELECT_TOKEN_INFO), 1);
     }
 }
