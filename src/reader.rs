@@ -15,7 +15,7 @@
 //!   nor the connection (dropping it unpowers the card). `pcsc::Card`'s own drop, which always
 //!   resets, is never relied on.
 
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::time::Duration;
 
 mod choice;
@@ -68,12 +68,15 @@ fn establish() -> Result<pcsc::Context, ReaderError> {
 
 /// The readers of `context` with their C names, which `SCardConnect` needs as they are.
 fn list_with(context: &pcsc::Context) -> Result<Vec<(CString, ReaderInfo)>, ReaderError> {
-    let names = match context.list_readers_owned() {
-        Ok(names) => names,
-        // Windows and macOS report "no readers" as an error; pcsc-lite as an empty list.
-        Err(pcsc::Error::NoReadersAvailable) => Vec::new(),
-        Err(error) => return Err(service_error(error)),
-    };
+    let names = reader_names(context)?;
+    with_states(context, names)
+}
+
+/// Presence and ATR of every reader in `names`, from one `SCardGetStatusChange` of timeout 0.
+fn with_states(
+    context: &pcsc::Context,
+    names: Vec<CString>,
+) -> Result<Vec<(CString, ReaderInfo)>, ReaderError> {
     if names.is_empty() {
         return Ok(Vec::new());
     }
@@ -101,4 +104,37 @@ fn list_with(context: &pcsc::Context) -> Result<Vec<(CString, ReaderInfo)>, Read
             (c_name, info)
         })
         .collect())
+}
+
+/// The readers in `names` with their presence not read: `card_present` false and no ATR, for a
+/// choice that does not depend on them.
+fn without_states(names: Vec<CString>) -> Vec<(CString, ReaderInfo)> {
+    names
+        .into_iter()
+        .map(|c_name| {
+            let info = ReaderInfo {
+                name: c_name.to_string_lossy().into_owned(),
+                card_present: false,
+                atr: None,
+            };
+            (c_name, info)
+        })
+        .collect()
+}
+
+/// The reader names (`SCardListReaders`): one call into a buffer that holds any usual set of
+/// readers, and a second, sized one only when it does not (each call is a round trip to pcscd).
+fn reader_names(context: &pcsc::Context) -> Result<Vec<CString>, ReaderError> {
+    let mut buffer = [0; 4096];
+    let names = match context.list_readers(&mut buffer) {
+        Ok(names) => Ok(names.map(CStr::to_owned).collect()),
+        Err(pcsc::Error::InsufficientBuffer) => context.list_readers_owned(),
+        Err(error) => Err(error),
+    };
+    match names {
+        Ok(names) => Ok(names),
+        // Windows and macOS report "no readers" as an error; pcsc-lite as an empty list.
+        Err(pcsc::Error::NoReadersAvailable) => Ok(Vec::new()),
+        Err(error) => Err(service_error(error)),
+    }
 }

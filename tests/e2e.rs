@@ -817,6 +817,8 @@ fn the_one_card_among_two_readers_is_chosen_and_reader_choices_work() {
         assert_eq!(result.code, 0, "{choice:?}: {result:?}");
         let status = result.json();
         assert_eq!(status["reader"], "Virtual PCD 00 01", "{choice:?}");
+        // From the listing without a choice, from the connected card with one.
+        assert_eq!(status["card"]["atr"], "3be000ff8131fe4514", "{choice:?}");
         assert_eq!(pin(&status, "auth")["tries_left"], 2, "{choice:?}");
     }
     let message = assert_error(

@@ -3,7 +3,9 @@
 use apdu::{Connection, Disposition, TransactionStart, Transport, TransportError};
 
 use super::error::{connect_error, disconnect_error, transport_error};
-use super::{choose_reader, establish, list_with, ReaderError, ReaderInfo};
+use super::{
+    choose_reader, establish, reader_names, with_states, without_states, ReaderError, ReaderInfo,
+};
 
 const PROTOCOLS: pcsc::Protocols = pcsc::Protocols::T0.union(pcsc::Protocols::T1);
 
@@ -36,24 +38,42 @@ impl std::fmt::Debug for PcscConnection {
 impl PcscConnection {
     /// Establishes a context, lists the readers, picks one with [`choose_reader`] and connects
     /// to its card, shared, with T=0 or T=1 (`SCardEstablishContext`, `SCardListReaders`,
-    /// `SCardGetStatusChange`, `SCardConnect`). Connecting does not reset the card.
+    /// `SCardConnect`). Connecting does not reset the card.
+    ///
+    /// Each PC/SC call is a round trip to pcscd, so only the needed ones are made: the readers'
+    /// presence (`SCardGetStatusChange`) only when picking the one reader with a card among
+    /// several; the ATR (`SCardStatus`) only when that did not give it. Without a choice and with
+    /// a single reader, connecting tells whether a card is in it ([`ReaderError::NoCard`] naming
+    /// the reader, as [`choose_reader`] would).
     pub fn open(choice: Option<&str>) -> Result<Self, ReaderError> {
         let context = establish()?;
-        let listed = list_with(&context)?;
+        let names = reader_names(&context)?;
+        let presence = presence_needed(choice, names.len());
+        let listed = if presence {
+            with_states(&context, names)?
+        } else {
+            without_states(names)
+        };
         let infos: Vec<ReaderInfo> = listed.iter().map(|(_, info)| info.clone()).collect();
-        let index = choose_reader(&infos, choice)?;
+        let index = match (choice, infos.len()) {
+            // The only reader, its presence not read: connecting tells.
+            (None, 1) if !presence => 0,
+            _ => choose_reader(&infos, choice)?,
+        };
         let (c_name, mut info) = listed.into_iter().nth(index).ok_or(ReaderError::NoReader)?;
         let names: Vec<String> = infos.into_iter().map(|info| info.name).collect();
         let card = context
             .connect(&c_name, pcsc::ShareMode::Shared, PROTOCOLS)
             .map_err(|error| connect_error(error, &info.name, &names))?;
-        // The listing may predate the card; ask the connected card for its ATR.
-        match card.status2_owned() {
-            Ok(status) => {
-                info.card_present = true;
-                info.atr = Some(status.atr().to_vec());
+        info.card_present = true;
+        if info.atr.is_none() {
+            // Presence was not read, or the listing predates the card: ask the connected card.
+            let mut names_buffer = [0; 1024];
+            let mut atr_buffer = [0; pcsc::MAX_ATR_SIZE];
+            match card.status2(&mut names_buffer, &mut atr_buffer) {
+                Ok(status) => info.atr = Some(status.atr().to_vec()),
+                Err(error) => log::debug!("SCardStatus after connect failed: {error}"),
             }
-            Err(error) => log::debug!("SCardStatus after connect failed: {error}"),
         }
         log::debug!(
             "connected to {:?}, ATR {}",
@@ -98,6 +118,12 @@ impl PcscConnection {
         };
         disconnect(card, disposition).map_err(disconnect_error)
     }
+}
+
+/// Whether picking a reader needs to know which readers hold a card: only without a choice among
+/// several readers. A choice picks by name or index, and the only reader is the one to connect to.
+fn presence_needed(choice: Option<&str>, readers: usize) -> bool {
+    choice.is_none() && readers > 1
 }
 
 /// Disconnects with `disposition` (`SCardDisconnect`). If that fails, the handle is released
@@ -310,6 +336,16 @@ impl Drop for PcscConnection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn presence_is_read_only_to_pick_among_several_readers() {
+        assert!(presence_needed(None, 2));
+        assert!(presence_needed(None, 5));
+        assert!(!presence_needed(None, 1));
+        assert!(!presence_needed(None, 0));
+        assert!(!presence_needed(Some("1"), 2));
+        assert!(!presence_needed(Some("Virtual PCD 00 00"), 1));
+    }
 
     #[test]
     fn the_retry_counter_read_is_not_a_pin() {
