@@ -3,13 +3,17 @@
 //! they are what they are: docs/performance.md. Byte-exact sequences are in tests/guard.rs and
 //! tests/cert.rs; here only the counts, so that a new round trip cannot slip in unnoticed.
 
+#[path = "support/demo.rs"]
+mod demo;
+
 use apdu::Disposition;
-use assert_cmd::Command;
 use mynapin::jpki::{
     guarded_verify, read_certificate, read_counter, read_status, read_status_with_expiry,
     CertificateFile, Pin, PinKind, MAX_CERTIFICATE_LEN,
 };
 use mynapin::mock::{CardState, LogEntry, MockCard};
+
+use demo::Demo;
 
 const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
 const SELECT_CARD_INFO: &str = "00A4040C0AD3921000310001010408";
@@ -255,38 +259,14 @@ fn real_certificates_parse_within_the_same_budget() {
 
 // The same budgets through the CLI, on the demo card's log (`MYNAPIN_DEMO_APDU_LOG`).
 
-struct Demo {
-    dir: tempfile::TempDir,
-}
-
 impl Demo {
-    fn new() -> Self {
-        Demo {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
     /// Runs `mynapin --demo ARGS` with `stdin`, checks the exit code, and returns the
     /// transactions it logged.
     fn run(&self, args: &[&str], stdin: &str, code: i32) -> Vec<Transaction> {
-        let log = self.dir.path().join("apdus.log");
-        let _ = std::fs::remove_file(&log);
-        let output = Command::cargo_bin("mynapin")
-            .unwrap()
-            .env("MYNAPIN_DEMO_STATE", self.dir.path().join("state.json"))
-            .env("MYNAPIN_DEMO_APDU_LOG", &log)
-            .env("LANG", "C.UTF-8")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env_remove("RUST_LOG")
-            .arg("--demo")
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .unwrap();
+        let _ = std::fs::remove_file(self.apdu_log());
+        let output = self.cmd(args).write_stdin(stdin).output().unwrap();
         assert_eq!(output.status.code(), Some(code), "{args:?}: {output:?}");
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        transactions(text.lines())
+        transactions(self.log_lines().iter().map(String::as_str))
     }
 }
 

@@ -1,16 +1,20 @@
 //! Certificates against the card model: the exact READ BINARY sequence, the bytes, every kind of
 //! bad data, the 2 extra APDUs of `status`, the expiry states; then the CLI on the demo card.
 
+#[path = "support/demo.rs"]
+mod demo;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use apdu::{StatusWord, TransportError};
-use assert_cmd::Command;
 use mynapin::jpki::{
     read_certificate, read_status, read_status_with_expiry, CertificateError, CertificateFile,
     ExpiryState, JpkiError, PinKind,
 };
 use mynapin::mock::{CardState, LogEntry, MockCard, Removal, StatusOverride};
 use serde_json::Value;
+
+use demo::{keys, Demo};
 
 const AUTH: &[u8] = include_bytes!("fixtures/auth.der");
 const AUTH_CA: &[u8] = include_bytes!("fixtures/auth-ca.der");
@@ -451,36 +455,13 @@ fn status_fails_as_a_whole_when_the_card_leaves_during_the_certificate_read() {
 
 // The CLI on the demo card.
 
-struct Demo {
-    dir: tempfile::TempDir,
-}
-
 impl Demo {
-    fn new() -> Self {
-        Demo {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
     fn with_auth(der: &[u8]) -> Self {
         let demo = Demo::new();
         let mut state = CardState::demo();
         state.certificates.auth = der.to_vec();
-        state.save(&demo.dir.path().join("state.json")).unwrap();
+        state.save(&demo.state()).unwrap();
         demo
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("mynapin").unwrap();
-        cmd.env("MYNAPIN_DEMO_STATE", self.dir.path().join("state.json"))
-            .env("MYNAPIN_DEMO_APDU_LOG", self.dir.path().join("apdus.log"))
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env("LANG", "C.UTF-8")
-            .env_remove("RUST_LOG")
-            .arg("--demo")
-            .args(args);
-        cmd
     }
 
     fn run(&self, args: &[&str]) -> (i32, Vec<u8>, String) {
@@ -498,25 +479,6 @@ impl Demo {
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&stdout)));
         (code, value)
     }
-
-    fn apdus(&self) -> Vec<String> {
-        std::fs::read_to_string(self.dir.path().join("apdus.log"))
-            .unwrap_or_default()
-            .lines()
-            .map(str::to_string)
-            .collect()
-    }
-}
-
-fn keys(value: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = value
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort();
-    keys
 }
 
 #[test]
@@ -536,7 +498,7 @@ fn cli_der_and_pem_are_the_bytes_read() {
     assert_eq!(label, "CERTIFICATE");
     assert_eq!(decoded, AUTH_CA, "{body}");
 
-    let out = demo.dir.path().join("sign-ca.der");
+    let out = demo.dir().join("sign-ca.der");
     let (code, stdout, _) = demo.run(&[
         "cert",
         "--which",
@@ -600,7 +562,7 @@ fn cli_text_and_json() {
     // One read-only transaction: select JPKI, select EF, 5 reads.
     let fresh = Demo::new();
     fresh.run(&["cert", "--json"]);
-    let apdus = fresh.apdus();
+    let apdus = fresh.log_lines();
     assert_eq!(apdus.len(), 9, "{apdus:?}");
     assert_eq!(apdus[0], "[");
     assert!(apdus[1].starts_with(SELECT_JPKI));
@@ -677,5 +639,5 @@ fn cli_usage_errors_send_nothing() {
     assert_eq!(json["error"]["code"], "usage");
     let (code, _, _) = demo.run(&["cert", "--which", "sign"]);
     assert_eq!(code, 2);
-    assert!(demo.apdus().is_empty());
+    assert!(demo.log_lines().is_empty());
 }

@@ -1,43 +1,15 @@
 //! The command line against the demo card: exit codes, both languages, the JSON contract,
 //! `--pin-stdin`, the walk from 3 tries to the refusal, and that no argument takes a PIN.
 
-use std::path::{Path, PathBuf};
+#[path = "support/demo.rs"]
+mod demo;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-struct Demo {
-    dir: tempfile::TempDir,
-}
+use demo::{keys, Demo};
 
 impl Demo {
-    fn new() -> Self {
-        Demo {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn state(&self) -> PathBuf {
-        self.dir.path().join("state.json")
-    }
-
-    fn apdu_log(&self) -> PathBuf {
-        self.dir.path().join("apdus.log")
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("mynapin").unwrap();
-        cmd.env("MYNAPIN_DEMO_STATE", self.state())
-            .env("MYNAPIN_DEMO_APDU_LOG", self.apdu_log())
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env("LANG", "C.UTF-8")
-            .env_remove("RUST_LOG")
-            .arg("--demo")
-            .args(args);
-        cmd
-    }
-
     fn verify(&self, pin_kind: &str, pin: &str, json: bool) -> (i32, String) {
         let mut args = vec!["verify", "--pin", pin_kind, "--pin-stdin"];
         if json {
@@ -79,10 +51,6 @@ impl Demo {
             .clone()
     }
 
-    fn log_lines(&self) -> Vec<String> {
-        read_lines(&self.apdu_log())
-    }
-
     fn set_tries(&self, pin: &str, tries: u8) {
         // Start from a saved state, then change the one counter.
         self.cmd(&["reset-demo"]).assert().success();
@@ -92,25 +60,6 @@ impl Demo {
         state[key.as_str()]["tries_left"] = tries.into();
         std::fs::write(self.state(), serde_json::to_string(&state).unwrap()).unwrap();
     }
-}
-
-fn read_lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
-fn keys(value: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = value
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort();
-    keys
 }
 
 #[test]

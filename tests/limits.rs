@@ -2,12 +2,17 @@
 //! that are empty, huge, not UTF-8 or broken. Each gives exit code 1 or 2 with a clear message,
 //! or works; never a panic (exit code 101).
 
+#[path = "support/demo.rs"]
+mod demo;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
 use serde_json::Value;
+
+use demo::english;
 
 const PANIC_EXIT: i32 = 101;
 
@@ -21,13 +26,10 @@ fn mynapin(dir: &Path, args: &[&str]) -> Command {
 /// Like [`mynapin`], as a plain `std::process::Command` (whose stdout can be redirected).
 fn base(dir: &Path, args: &[&str]) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("mynapin"));
-    cmd.env("MYNAPIN_DEMO_STATE", dir.join("state.json"))
+    english(&mut cmd)
+        .env("MYNAPIN_DEMO_STATE", dir.join("state.json"))
         .env_remove("MYNAPIN_DEMO_APDU_LOG")
         .env_remove("MYNAPIN_CARD_TIMEOUT")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
-        .env_remove("RUST_LOG")
         // Never a real pcscd, whatever runs on this machine.
         .env(
             "PCSCLITE_CSOCK_NAME",
