@@ -18,7 +18,7 @@ pub use cert::{
 };
 pub use commands::Application;
 pub use detect::{identify, CardIdentity, CardType};
-pub use error::{localize_exchange, localize_transport, JpkiError};
+pub use error::{localize_exchange, JpkiError};
 pub use guard::{
     guarded_verify, read_counter, read_status, CardStatus, Counter, PinStatus, Refusal,
     UnknownOutcome, VerifyOutcome,

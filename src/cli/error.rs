@@ -86,19 +86,12 @@ impl CliError {
         }
     }
 
-    /// The exit code.
+    /// The exit code, from the JSON code so that the two never disagree.
     pub fn exit_code(&self) -> ExitCode {
-        match self {
-            CliError::Usage { .. } | CliError::PinFormat(_) | CliError::NoTerminal => {
-                ExitCode::Usage
-            }
-            CliError::Reader(error) if error.is_no_card_or_reader() => ExitCode::NoCard,
-            CliError::Reader(ReaderError::NoService) => ExitCode::NoCard,
-            CliError::Reader(ReaderError::Transport(
-                TransportError::CardRemoved | TransportError::ServiceStopped,
-            )) => ExitCode::NoCard,
-            CliError::Jpki(JpkiError::NotMyNumberCard) => ExitCode::NotMyNumberCard,
-            CliError::Jpki(error) if is_card_gone(error) => ExitCode::NoCard,
+        match self.code() {
+            "usage" | "malformed-pin" | "no-terminal" => ExitCode::Usage,
+            "no-service" | "no-reader" | "no-card" | "card-removed" => ExitCode::NoCard,
+            "not-my-number-card" => ExitCode::NotMyNumberCard,
             _ => ExitCode::Other,
         }
     }
@@ -126,6 +119,8 @@ impl CliError {
 
 fn transport_code(error: &TransportError) -> &'static str {
     match error {
+        // Not a single byte: the card left in the middle of the command (PC/SC reports success
+        // with an empty answer; observed with pcscd + vpcd).
         TransportError::CardRemoved | TransportError::ShortResponse { len: 0 } => "card-removed",
         TransportError::ServiceStopped => "no-service",
         TransportError::Busy => "reader-busy",
@@ -144,23 +139,9 @@ fn reader_code(error: &ReaderError) -> &'static str {
         ReaderError::SharingViolation { .. } => "reader-busy",
         ReaderError::UnresponsiveCard { .. } => "unresponsive-card",
         ReaderError::CardRemoved => "card-removed",
-        ReaderError::Transport(transport) => transport_code(transport),
         ReaderError::Cancelled => "cancelled",
         _ => "reader-error",
     }
-}
-
-fn is_card_gone(error: &JpkiError) -> bool {
-    matches!(
-        error.transport_error(),
-        // Not a single byte: the card left in the middle of the command (PC/SC reports success
-        // with an empty answer; observed with pcscd + vpcd).
-        Some(
-            TransportError::CardRemoved
-                | TransportError::ServiceStopped
-                | TransportError::ShortResponse { len: 0 }
-        )
-    )
 }
 
 impl Localized for CliError {

@@ -11,11 +11,12 @@ use super::output::Output;
 use super::status::counter_text;
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
+use crate::i18n::Localized;
+use crate::jpki::localize_exchange;
 use crate::jpki::{
     guarded_verify, read_counter, Pin, PinFormatError, PinKind, Refusal, UnknownOutcome,
     VerifyOutcome,
 };
-use crate::jpki::{localize_exchange, localize_transport};
 
 /// Longest line read from stdin for a PIN; anything longer is not a PIN.
 const MAX_PIN_LINE: usize = 64;
@@ -192,7 +193,7 @@ fn refusal_text(refusal: Refusal, lang: Lang) -> String {
 fn unknown_cause(cause: &UnknownOutcome, lang: Lang) -> String {
     match (cause, lang) {
         (UnknownOutcome::Exchange(error), _) => localize_exchange(error, lang),
-        (UnknownOutcome::Transport(error), _) => localize_transport(error, lang),
+        (UnknownOutcome::Transport(error), _) => error.localized(lang),
         (UnknownOutcome::UnexpectedStatus(sw), Lang::En) => {
             format!("the card answered {sw}, which a VERIFY does not answer.")
         }

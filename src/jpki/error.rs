@@ -44,54 +44,10 @@ impl JpkiError {
     }
 }
 
-/// Cause and next step for transport failures, shared with the CLI.
-pub fn localize_transport(error: &TransportError, lang: Lang) -> String {
-    match (error, lang) {
-        (TransportError::CardRemoved, Lang::En) => {
-            "The card was removed. Insert it again and rerun the command.".into()
-        }
-        (TransportError::CardRemoved, Lang::Ja) => {
-            "カードが取り外されました。もう一度差し込んで、コマンドを実行し直してください。".into()
-        }
-        (TransportError::CardReset, Lang::En) => {
-            "Another program reset the card. Close other programs that use the reader and try again.".into()
-        }
-        (TransportError::CardReset, Lang::Ja) => {
-            "別のプログラムがカードをリセットしました。リーダーを使う他のプログラムを閉じて、もう一度試してください。".into()
-        }
-        (TransportError::Busy, Lang::En) => {
-            "Another program is using the card (for example the official JPKI software or a browser). Close it and try again.".into()
-        }
-        (TransportError::Busy, Lang::Ja) => {
-            "別のプログラム（公的個人認証サービスの利用者クライアントソフトやブラウザーなど）がカードを使用中です。閉じてからもう一度試してください。".into()
-        }
-        (TransportError::Timeout, Lang::En) => {
-            "The card did not answer. Take it out, insert it again and retry.".into()
-        }
-        (TransportError::Timeout, Lang::Ja) => {
-            "カードが応答しません。カードを抜き差ししてから、もう一度試してください。".into()
-        }
-        (TransportError::ServiceStopped, Lang::En) => {
-            "The smart card service stopped. Start it again (Linux: sudo systemctl start pcscd) and retry.".into()
-        }
-        (TransportError::ServiceStopped, Lang::Ja) => {
-            "スマートカードサービスが停止しました。起動し直して（Linux: sudo systemctl start pcscd）から、もう一度試してください。".into()
-        }
-        (TransportError::ShortResponse { .. }, Lang::En) => {
-            "The card's answer was cut short (it may have left the reader mid-command). Reinsert it and retry.".into()
-        }
-        (TransportError::ShortResponse { .. }, Lang::Ja) => {
-            "カードの応答が途中で途切れました（処理中にカードが外れた可能性があります）。差し直してから、もう一度試してください。".into()
-        }
-        (error, Lang::En) => format!("Communication with the card failed: {error}. Check the reader and the card and try again."),
-        (_, Lang::Ja) => "カードとの通信に失敗しました。リーダーとカードを確認して、もう一度試してください。".into(),
-    }
-}
-
 /// Cause and next step for a failed exchange, shared with the CLI.
 pub fn localize_exchange(error: &ExchangeError, lang: Lang) -> String {
     match (error, lang) {
-        (ExchangeError::Transport { source, .. }, _) => localize_transport(source, lang),
+        (ExchangeError::Transport { source, .. }, _) => source.localized(lang),
         (ExchangeError::Response { .. }, Lang::En) => {
             "The card's answer was cut short (it may have left the reader mid-command). Reinsert it and retry.".into()
         }
@@ -113,9 +69,6 @@ pub fn localize_exchange(error: &ExchangeError, lang: Lang) -> String {
 
 impl Localized for JpkiError {
     fn localized(&self, lang: Lang) -> String {
-        if let Some(transport) = self.transport_error() {
-            return localize_transport(transport, lang);
-        }
         match (self, lang) {
             (JpkiError::NotMyNumberCard, Lang::En) => {
                 "This card is not a My Number card (it has no JPKI application). Insert your My Number card.".into()
@@ -136,7 +89,7 @@ impl Localized for JpkiError {
                 "トークンラベルが読み取れません。mynapin が対応していないカードです。".into()
             }
             (JpkiError::Exchange(error), _) => localize_exchange(error, lang),
-            (JpkiError::Transport(error), _) => localize_transport(error, lang),
+            (JpkiError::Transport(error), _) => error.localized(lang),
         }
     }
 }

@@ -62,9 +62,6 @@ pub enum ReaderError {
     /// The card was removed (`SCARD_W_REMOVED_CARD`).
     #[error("{}", self.localized(Lang::En))]
     CardRemoved,
-    /// A transport failure, for callers that report reader and transport errors together.
-    #[error("{}", self.localized(Lang::En))]
-    Transport(#[from] TransportError),
     /// Waiting for a card was cancelled (Ctrl-C): nothing was sent to a card.
     #[error("{}", self.localized(Lang::En))]
     Cancelled,
@@ -80,31 +77,6 @@ impl ReaderError {
         matches!(
             self,
             ReaderError::NoReader | ReaderError::NoCard { .. } | ReaderError::CardRemoved
-        )
-    }
-}
-
-/// How to start the PC/SC service on this system.
-fn service_hint(lang: Lang) -> &'static str {
-    if cfg!(target_os = "linux") {
-        lang.pick(
-            "The PC/SC service (pcscd) is not running. Start it with `sudo systemctl start pcscd` and try again.",
-            "PC/SC サービス (pcscd) が動いていません。`sudo systemctl start pcscd` で起動してから、もう一度実行してください。",
-        )
-    } else if cfg!(target_os = "macos") {
-        lang.pick(
-            "The smart card service is not running. Unplug the card reader and plug it in again (macOS starts the service when a reader appears), then try again.",
-            "スマートカードサービスが動いていません。カードリーダーを接続し直してから（macOS はリーダーが接続されるとサービスを起動します）、もう一度実行してください。",
-        )
-    } else if cfg!(windows) {
-        lang.pick(
-            "The Smart Card service (SCardSvr) is not running; Windows stops it when no reader is connected. Plug in the card reader, or start the service in services.msc, then try again.",
-            "スマートカードサービス (SCardSvr) が動いていません（リーダーが接続されていないと Windows は停止します）。カードリーダーを接続するか、services.msc でサービスを開始してから、もう一度実行してください。",
-        )
-    } else {
-        lang.pick(
-            "The PC/SC service (pcscd) is not running. Start pcscd and try again.",
-            "PC/SC サービス (pcscd) が動いていません。pcscd を起動してから、もう一度実行してください。",
         )
     }
 }
@@ -134,56 +106,10 @@ fn numbered_list(names: &[String], lang: Lang) -> String {
     out
 }
 
-fn transport_message(error: &TransportError, lang: Lang) -> String {
-    match error {
-        TransportError::CardRemoved => lang
-            .pick(
-                "The card was removed. Insert it again and run the command again.",
-                "カードが取り外されました。カードを挿入し直して、もう一度実行してください。",
-            )
-            .to_string(),
-        TransportError::CardReset => lang
-            .pick(
-                "The card was reset by another program or by the reader. Run the command again.",
-                "カードが別のプログラムまたはカードリーダーによってリセットされました。もう一度実行してください。",
-            )
-            .to_string(),
-        TransportError::ShortResponse { len } => match lang {
-            Lang::En => format!(
-                "Transport error: the reader returned {len} bytes, too short for an answer (the card often lost contact). Insert the card again and try again."
-            ),
-            Lang::Ja => format!(
-                "通信エラー: カードリーダーの応答が {len} バイトしかなく、応答として短すぎます（カードの接触が切れた場合によく起きます）。カードを挿入し直して、もう一度実行してください。"
-            ),
-        },
-        TransportError::Timeout => lang
-            .pick(
-                "The card did not answer in time. Insert the card again and try again.",
-                "カードが時間内に応答しませんでした。カードを挿入し直して、もう一度実行してください。",
-            )
-            .to_string(),
-        TransportError::ServiceStopped => service_hint(lang).to_string(),
-        TransportError::Busy => lang
-            .pick(
-                "Another program is using the card reader (for example the official JPKI software or a web browser). Close it and try again.",
-                "別のプログラムがカードリーダーを使用中です（例: JPKI 利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度実行してください。",
-            )
-            .to_string(),
-        other => match lang {
-            Lang::En => format!(
-                "Communication with the card failed: {other}. Insert the card again and try again."
-            ),
-            Lang::Ja => format!(
-                "カードとの通信に失敗しました（{other}）。カードを挿入し直して、もう一度実行してください。"
-            ),
-        },
-    }
-}
-
 impl Localized for ReaderError {
     fn localized(&self, lang: Lang) -> String {
         match self {
-            ReaderError::NoService => service_hint(lang).to_string(),
+            ReaderError::NoService => crate::i18n::service_hint(lang).to_string(),
             ReaderError::NoReader => lang
                 .pick(
                     "No card reader found. Plug in a USB IC card reader and try again.",
@@ -262,14 +188,13 @@ impl Localized for ReaderError {
                     "カードリーダー「{reader}」のカードが応答しません。カードを抜き、IC チップの向きを確かめて挿入し直してください（非接触リーダーでは平らに置いて動かさないでください）。"
                 ),
             },
-            ReaderError::CardRemoved => transport_message(&TransportError::CardRemoved, lang),
+            ReaderError::CardRemoved => TransportError::CardRemoved.localized(lang),
             ReaderError::Cancelled => lang
                 .pick(
                     "Cancelled while waiting for a card; nothing was sent to a card.",
                     "カードを待っている間に中止しました。カードには何も送っていません。",
                 )
                 .to_string(),
-            ReaderError::Transport(error) => transport_message(error, lang),
             ReaderError::Pcsc(error) => match lang {
                 Lang::En => format!(
                     "PC/SC error: {error}. Connect the card reader and the card again, then try again."
@@ -444,10 +369,6 @@ mod tests {
         assert!(unknown
             .localized(Lang::Ja)
             .contains("0: 「Virtual PCD 00 00」、1: 「Virtual PCD 00 01」"));
-
-        let short = ReaderError::Transport(TransportError::ShortResponse { len: 0 });
-        assert!(short.localized(Lang::En).starts_with("Transport error"));
-        assert!(short.localized(Lang::Ja).starts_with("通信エラー"));
     }
 
     #[cfg(target_os = "linux")]
