@@ -522,3 +522,26 @@ fn the_pin_appears_nowhere_in_the_output_even_with_the_full_trace() {
         demo.cmd(&["reset-demo"]).assert().success();
     }
 }
+
+#[test]
+fn read_only_commands_leave_the_demo_state_file_alone() {
+    let demo = Demo::new();
+    demo.cmd(&["status"]).assert().success();
+    assert!(!demo.state().exists(), "status wrote the state file");
+    demo.cmd(&["reset-demo"]).assert().success();
+    let before = std::fs::metadata(demo.state()).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    for args in [&["status"][..], &["readers"], &["cert"]] {
+        demo.cmd(args).assert().success();
+    }
+    assert_eq!(
+        std::fs::metadata(demo.state()).unwrap().modified().unwrap(),
+        before
+    );
+    // A wrong PIN changes a counter: that is saved.
+    demo.cmd(&["verify", "--pin-stdin"])
+        .write_stdin("0000\n")
+        .assert()
+        .code(3);
+    assert_eq!(demo.tries("auth"), 2);
+}

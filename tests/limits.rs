@@ -155,13 +155,18 @@ fn a_demo_state_path_that_is_not_utf8_works_and_is_shown_lossily_in_errors() {
     let dir = tempfile::tempdir().unwrap();
     let name = std::ffi::OsStr::from_bytes(b"st\xffte.json");
     let path: PathBuf = dir.path().join(name);
+    // reset-demo always saves; status only reads it back.
     let output =
-        run(mynapin(dir.path(), &["--demo", "--json", "status"]).env("MYNAPIN_DEMO_STATE", &path));
+        run(mynapin(dir.path(), &["--demo", "--json", "reset-demo"])
+            .env("MYNAPIN_DEMO_STATE", &path));
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert!(
         path.exists(),
         "the state was saved under its non-UTF-8 name"
     );
+    let output =
+        run(mynapin(dir.path(), &["--demo", "--json", "status"]).env("MYNAPIN_DEMO_STATE", &path));
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
 
     std::fs::write(&path, "[]").unwrap();
     let output =

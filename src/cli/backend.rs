@@ -6,7 +6,7 @@ use apdu::{Connection, Disposition, TransactionStart, Transport, TransportError}
 
 use super::watchdog::card_operation;
 use super::{demo, CliError};
-use crate::mock::MockCard;
+use crate::mock::{CardState, MockCard};
 use crate::reader::PcscConnection;
 
 /// How to find the card.
@@ -32,6 +32,8 @@ pub enum Backend {
         card: Box<MockCard>,
         /// Its state file.
         path: PathBuf,
+        /// The state as loaded: saved again only if a command changed it.
+        loaded: Box<CardState>,
     },
 }
 
@@ -48,6 +50,7 @@ impl Backend {
             let path = demo::state_path()?;
             let card = MockCard::new(demo::load_state(&path)?);
             return Ok(Backend::Demo {
+                loaded: Box::new(card.state().clone()),
                 card: Box::new(card),
                 path,
             });
@@ -73,15 +76,18 @@ impl Backend {
     }
 
     /// Disconnects, leaving the card as it is (a VERIFY transaction already cut its power), and
-    /// saves the demo card's counters.
+    /// saves the demo card's counters if they changed.
     pub fn finish(self) -> Result<(), CliError> {
         match self {
             Backend::Pcsc(connection) => {
                 Ok(card_operation(|| connection.close(Disposition::Leave))?)
             }
-            Backend::Demo { card, path } => {
+            Backend::Demo { card, path, loaded } => {
                 demo::append_apdu_log(&card)?;
-                Ok(card.state().save(&path)?)
+                if card.state() != &*loaded {
+                    card.state().save(&path)?;
+                }
+                Ok(())
             }
         }
     }

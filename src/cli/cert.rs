@@ -108,7 +108,7 @@ pub fn run(options: &Options, out: &Output, args: &Args) -> Result<ExitCode, Cli
             reader,
             certificate: CertificateJson::new(&certificate, now),
             written: written.flatten().map(|path| WrittenJson {
-                path,
+                path: path.to_string_lossy().into_owned(),
                 format: args.format.name(),
             }),
         });
@@ -405,7 +405,8 @@ impl CertificateJson {
 
 #[derive(Serialize)]
 struct WrittenJson {
-    path: PathBuf,
+    /// Lossy: a path need not be UTF-8, and JSON strings must be.
+    path: String,
     format: &'static str,
 }
 

@@ -63,7 +63,8 @@ pub fn reset(out: &Output) -> Result<ExitCode, CliError> {
     let path = state_path()?;
     CardState::demo().save(&path)?;
     if out.json {
-        out.print_json(&json!({ "reset": true, "state_file": path }));
+        // Lossy: a path need not be UTF-8, and JSON strings must be.
+        out.print_json(&json!({ "reset": true, "state_file": path.to_string_lossy() }));
     } else {
         out.text(match out.lang {
             crate::i18n::Lang::En => format!(
