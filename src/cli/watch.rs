@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::backend::Options;
 use super::cert::status_lines;
-use super::output::Output;
+use super::output::{stderr_line, Output};
 use super::status::{counter_text, StatusFields};
 use super::watchdog::card_operation;
 use super::{CliError, ExitCode};
@@ -24,7 +24,7 @@ pub struct WaitArgs {
     /// Wait for a card (and a reader) instead of failing when none is there.
     #[arg(long)]
     pub wait: bool,
-    /// With --wait: give up after this many seconds (exit 6, like no card).
+    /// With --wait: give up after this many seconds (exit 6 with no-card or no-reader; exit 1 if the --reader named never appeared).
     #[arg(long, value_name = "SECONDS", requires = "wait", value_parser = parse_seconds)]
     pub timeout: Option<Duration>,
 }
@@ -75,13 +75,10 @@ pub fn wait_if_asked(options: &Options, out: &Output) -> Result<(), CliError> {
         Err(error) => return Err(error.into()),
     }
     if !out.json {
-        eprintln!(
-            "{}",
-            out.pick(
-                "Waiting for a card… (Ctrl-C to stop)",
-                "カードを待っています…（Ctrl-C で中止）"
-            )
-        );
+        stderr_line(out.pick(
+            "Waiting for a card… (Ctrl-C to stop)",
+            "カードを待っています…（Ctrl-C で中止）",
+        ));
     }
     Ok(wait_for_card_with(
         choice,
@@ -106,13 +103,10 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
     }
     let canceller = interrupt_canceller();
     if !out.json {
-        eprintln!(
-            "{}",
-            out.pick(
-                "Watching card readers. Press Ctrl-C to stop.",
-                "カードリーダーを監視しています。Ctrl-C で終了します。"
-            )
-        );
+        stderr_line(out.pick(
+            "Watching card readers. Press Ctrl-C to stop.",
+            "カードリーダーを監視しています。Ctrl-C で終了します。",
+        ));
     }
     let mut watcher = Watcher::new(canceller);
     loop {
@@ -163,7 +157,7 @@ fn print_event(out: &Output, json: &EventJson, text: String) -> Result<(), Close
         match serde_json::to_string(json) {
             Ok(line) => line,
             Err(error) => {
-                eprintln!("mynapin: cannot write JSON: {error}");
+                stderr_line(&format!("mynapin: cannot write JSON: {error}"));
                 return Ok(());
             }
         }

@@ -31,11 +31,6 @@ impl PinKind {
         }
     }
 
-    /// The kind with this command-line name.
-    pub fn from_name(name: &str) -> Option<PinKind> {
-        PinKind::ALL.into_iter().find(|kind| kind.name() == name)
-    }
-
     /// The application that holds the PIN.
     pub fn application(self) -> Application {
         match self {
@@ -250,7 +245,9 @@ mod tests {
         assert_eq!(PinKind::Sign.ef(), [0x00, 0x1B]);
         assert_eq!(PinKind::CardInfo.ef(), [0x00, 0x11]);
         assert_eq!(PinKind::ALL.map(PinKind::max_tries), [3, 5, 3]);
-        assert_eq!(PinKind::from_name("card-info"), Some(PinKind::CardInfo));
-        assert_eq!(PinKind::from_name("pin"), None);
+        assert_eq!(
+            PinKind::ALL.map(PinKind::name),
+            ["auth", "sign", "card-info"]
+        );
     }
 }

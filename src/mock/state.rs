@@ -15,9 +15,9 @@ use crate::jpki::{Pin, PinKind};
 /// Largest state file [`CardState::load`] reads; four hex certificates take about 10 KiB.
 pub const MAX_STATE_FILE_BYTES: u64 = 1024 * 1024;
 
-/// Longest certificate the model holds: READ BINARY offsets have 15 bits (P1 bit 8 flags a
-/// short EF identifier), so a longer file could not be read to its end.
-pub const MAX_CERTIFICATE_BYTES: usize = 0x7FFF;
+/// Longest certificate the model holds: the longest a client can read (READ BINARY offsets have
+/// 15 bits; P1 bit 8 flags a short EF identifier).
+pub const MAX_CERTIFICATE_BYTES: usize = crate::jpki::MAX_CERTIFICATE_LEN;
 
 /// Everything the card keeps across power cycles.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -319,26 +319,19 @@ pub enum StateProblem {
         max_tries: u8,
     },
     /// The PIN value does not have the card's format (the value itself is not repeated).
-    #[error("{}: the value does not have the card's format ({})", field(*pin), format_rule(*pin))]
+    #[error("{}: the value does not have the card's format ({})", field(*pin), pin.format_hint(Lang::En))]
     PinFormat {
         /// Which PIN.
         pin: PinKind,
     },
     /// A certificate longer than READ BINARY can reach.
-    #[error("certificate {name} has {len} bytes; at most 32767 can be read")]
+    #[error("certificate {name} has {len} bytes; at most {MAX_CERTIFICATE_BYTES} can be read")]
     CertificateTooLong {
         /// The field name.
         name: &'static str,
         /// Its length.
         len: usize,
     },
-}
-
-fn format_rule(pin: PinKind) -> &'static str {
-    match pin {
-        PinKind::Auth | PinKind::CardInfo => "4 digits",
-        PinKind::Sign => "6 to 16 characters, A-Z and 0-9",
-    }
 }
 
 /// Why a state file could not be read or written.
@@ -468,13 +461,10 @@ fn problem_text(problem: &StateProblem, lang: Lang) -> String {
                 "{} ({}) の value がカードの形式 ({}) ではありません",
                 pin.title(Lang::Ja),
                 field(*pin),
-                match pin {
-                    PinKind::Auth | PinKind::CardInfo => "数字 4 桁",
-                    PinKind::Sign => "英大文字と数字で 6〜16 文字",
-                }
+                pin.format_hint(Lang::Ja)
             ),
             StateProblem::CertificateTooLong { name, len } => format!(
-                "証明書 {name} が {len} バイトあります。読み出せるのは 32767 バイトまでです"
+                "証明書 {name} が {len} バイトあります。読み出せるのは {MAX_CERTIFICATE_BYTES} バイトまでです"
             ),
         },
     }
