@@ -93,7 +93,7 @@ impl fmt::Debug for LogEntry {
             LogEntry::Command { command, response } => {
                 write!(f, "Command({}", masked_hex(command))?;
                 match response {
-                    Some(response) => write!(f, " -> {})", hex_spaced(response)),
+                    Some(response) => write!(f, " -> {})", apdu::spaced_hex(response)),
                     None => write!(f, " -> no answer)"),
                 }
             }
@@ -251,7 +251,7 @@ impl MockCard {
             return Reply::Removed;
         }
         let bytes = answer.into_bytes();
-        log::trace!("mock card: #{number} < {}", hex_spaced(&bytes));
+        log::trace!("mock card: #{number} < {}", apdu::spaced_hex(&bytes));
         self.log_command(command, Some(bytes.clone()));
         Reply::Answer(bytes)
     }
@@ -420,14 +420,6 @@ fn masked_hex(command: &[u8]) -> String {
                 format!("{b:02X}")
             }
         })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn hex_spaced(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02X}"))
         .collect::<Vec<_>>()
         .join(" ")
 }

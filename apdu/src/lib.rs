@@ -44,3 +44,15 @@ pub use exchange::{exchange, ExchangeError, MAX_GET_RESPONSE_ROUNDS};
 pub use response::{Response, ResponseError};
 pub use status::{Status, StatusWord};
 pub use transport::{Connection, Disposition, TransactionStart, Transport, TransportError};
+
+/// Bytes as upper-case hex pairs separated by spaces (`3B E0 00`), the way traces show APDUs.
+pub fn spaced_hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 3);
+    for (i, byte) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&format!("{byte:02X}"));
+    }
+    out
+}

@@ -206,11 +206,11 @@ impl Localized for CertificateError {
             ),
             (CertificateError::NotACertificate { file, start }, Lang::En) => format!(
                 "EF {} does not hold a certificate: it starts {} instead of a DER SEQUENCE (30 82 ...). This card's data is not what a My Number card holds; try another card, or ask your city office to check it.",
-                file.ef_hex(), spaced_hex(start)
+                file.ef_hex(), apdu::spaced_hex(start)
             ),
             (CertificateError::NotACertificate { file, start }, Lang::Ja) => format!(
                 "EF {} に証明書がありません。先頭が DER の SEQUENCE（30 82 ...）ではなく {} です。マイナンバーカードのデータではありません。別のカードで試すか、市区町村の窓口で確認してください。",
-                file.ef_hex(), spaced_hex(start)
+                file.ef_hex(), apdu::spaced_hex(start)
             ),
             (CertificateError::TooLarge { file, total }, Lang::En) => format!(
                 "EF {} announces a certificate of {total} bytes, more than a card file can hold; the data is damaged. Ask your city office to check the card.",
@@ -254,14 +254,6 @@ impl Localized for CertificateError {
             ),
         }
     }
-}
-
-fn spaced_hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Whether a certificate can be used now.

@@ -488,12 +488,7 @@ mod spaced_hex_bytes {
     pub use super::hex_bytes::deserialize;
 
     pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        let text = bytes
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect::<Vec<_>>()
-            .join(" ");
-        serializer.serialize_str(&text)
+        serializer.serialize_str(&apdu::spaced_hex(bytes))
     }
 }
 
