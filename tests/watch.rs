@@ -1,6 +1,6 @@
 //! `watch` and `--wait` at the command line, without PC/SC: option checks and the demo card.
 //! The event state machine and the JSON lines are unit-tested in `src/reader/watch/tracker.rs`
-//! and `src/cli/watch.rs`; the real thing through pcscd is in `tests/e2e_watch.rs`.
+//! and `src/cli/watch.rs`; the real thing through pcscd is in `tests/e2e/watch.rs`.
 
 use assert_cmd::Command;
 use serde_json::Value;

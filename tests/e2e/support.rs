@@ -52,15 +52,11 @@ pub const SLOT1: Slot = Slot {
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
-/// The gate of every end-to-end test. Without `MYNAPIN_E2E=1` it prints that the test was skipped
-/// and returns `None`. With it, it takes the process-wide lock (one pcscd, one card per slot: the
-/// tests run one at a time even without `--test-threads=1`) and fails unless pcscd lists exactly
-/// vpcd's two readers, both empty.
-pub fn e2e(test: &str) -> Option<MutexGuard<'static, ()>> {
-    if std::env::var("MYNAPIN_E2E").as_deref() != Ok("1") {
-        eprintln!("skipped {test}: set MYNAPIN_E2E=1 to run it on pcscd + vpcd (see scripts/e2e)");
-        return None;
-    }
+/// The start of every end-to-end test (each is `#[ignore]`d: plain `cargo test` reports it as
+/// ignored, `scripts/e2e` runs them with `--ignored`). It takes the process-wide lock (one pcscd,
+/// one card per slot: the tests run one at a time even without `--test-threads=1`) and fails
+/// unless pcscd lists exactly vpcd's two readers, both empty.
+pub fn e2e() -> MutexGuard<'static, ()> {
     let guard = SERIAL
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -78,7 +74,7 @@ pub fn e2e(test: &str) -> Option<MutexGuard<'static, ()>> {
         wait_until_empty(slot, PRESENCE_TIMEOUT)
             .unwrap_or_else(|error| panic!("{error}; remove that card first"));
     }
-    Some(guard)
+    guard
 }
 
 /// `mynapin ARGS` in English, without inherited log settings, with [`COMMAND_TIMEOUT`].

@@ -1,14 +1,11 @@
 //! End to end on the real PC/SC stack: the built `mynapin` against pcscd + vsmartcard-vpcd + our
 //! virtual card (`mynapin virtual-card`), with the card's APDU log checked byte for byte, and
-//! OpenSC as an independent client. Runs only with `MYNAPIN_E2E=1` (`scripts/e2e` starts pcscd
-//! and sets it); otherwise every test prints that it was skipped. See docs/testing.md.
+//! OpenSC as an independent client. Every test is `#[ignore]`d, so plain `cargo test` reports
+//! them as ignored; `scripts/e2e` starts pcscd and runs them with `--ignored`. See docs/testing.md.
 
-#[path = "e2e/support.rs"]
 mod support;
-#[path = "e2e/watch.rs"]
 mod watch;
 
-#[path = "e2e/hardening.rs"]
 mod hardening;
 
 use mynapin::jpki::PinKind;
@@ -124,10 +121,9 @@ fn assert_error(result: &Run, exit_code: i32, code: &str) -> String {
 // readers
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn readers_lists_both_virtual_readers_with_the_one_card() {
-    let Some(_serial) = e2e("readers_lists_both_virtual_readers_with_the_one_card") else {
-        return;
-    };
+    let _serial = e2e();
     let _card = VirtualCard::insert(SLOT0, &CardState::demo(), &[]);
 
     let json = run(&["readers", "--json"], None);
@@ -165,10 +161,9 @@ fn readers_lists_both_virtual_readers_with_the_one_card() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn readers_names_a_card_without_jpki_other() {
-    let Some(_serial) = e2e("readers_names_a_card_without_jpki_other") else {
-        return;
-    };
+    let _serial = e2e();
     // Every SELECT by name answers 6A82: a smart card, but not a My Number card.
     let card = VirtualCard::start(SLOT1, &CardState::demo(), &["--fault", "sw=00A404:6A82"]);
     let start = std::time::Instant::now();
@@ -189,10 +184,9 @@ fn readers_names_a_card_without_jpki_other() {
 // status
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn status_reports_every_pin_at_3_2_1_and_0_tries() {
-    let Some(_serial) = e2e("status_reports_every_pin_at_3_2_1_and_0_tries") else {
-        return;
-    };
+    let _serial = e2e();
     for tries in [3u8, 2, 1, 0] {
         let state = state_with(tries);
         let card = VirtualCard::insert(SLOT0, &state, &[]);
@@ -286,10 +280,9 @@ fn status_reports_every_pin_at_3_2_1_and_0_tries() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn status_reads_a_chunked_answer_and_an_odd_counter_status() {
-    let Some(_serial) = e2e("status_reads_a_chunked_answer_and_an_odd_counter_status") else {
-        return;
-    };
+    let _serial = e2e();
     // Answers of at most 12 bytes (the rest through 61xx and GET RESPONSE, which pcscd passes
     // through as they are), and the auth PIN's empty VERIFY answering 6983 (blocked).
     let card = VirtualCard::insert(
@@ -354,10 +347,9 @@ fn assert_verify(result: &Run, exit_code: i32, outcome: &str, tries_left: Value)
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn verify_right_pin_restores_the_counter_and_unpowers_the_card() {
-    let Some(_serial) = e2e("verify_right_pin_restores_the_counter_and_unpowers_the_card") else {
-        return;
-    };
+    let _serial = e2e();
     let card = VirtualCard::insert(SLOT0, &state_with_auth(2), &[]);
     let mark = card.log().len();
     let result = verify("auth", "1234");
@@ -379,10 +371,9 @@ fn verify_right_pin_restores_the_counter_and_unpowers_the_card() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn verify_right_signature_password() {
-    let Some(_serial) = e2e("verify_right_signature_password") else {
-        return;
-    };
+    let _serial = e2e();
     let mut state = CardState::demo();
     state.sign.tries_left = 4;
     let card = VirtualCard::insert(SLOT0, &state, &[]);
@@ -404,12 +395,9 @@ fn verify_right_signature_password() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn no_verified_state_outlives_verify_even_on_a_card_that_keeps_it_across_resets() {
-    let Some(_serial) =
-        e2e("no_verified_state_outlives_verify_even_on_a_card_that_keeps_it_across_resets")
-    else {
-        return;
-    };
+    let _serial = e2e();
     let card = VirtualCard::insert(
         SLOT0,
         &CardState::demo(),
@@ -467,10 +455,9 @@ fn hex_upper(bytes: &[u8]) -> String {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn verify_wrong_pin_spends_one_try() {
-    let Some(_serial) = e2e("verify_wrong_pin_spends_one_try") else {
-        return;
-    };
+    let _serial = e2e();
     let card = VirtualCard::insert(SLOT0, &CardState::demo(), &[]);
     let mark = card.log().len();
     let result = verify("auth", "9999");
@@ -517,10 +504,9 @@ fn verify_wrong_pin_spends_one_try() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn verify_refuses_at_one_try_without_sending_the_pin() {
-    let Some(_serial) = e2e("verify_refuses_at_one_try_without_sending_the_pin") else {
-        return;
-    };
+    let _serial = e2e();
     let card = VirtualCard::insert(SLOT0, &state_with_auth(1), &[]);
     let mark = card.log().len();
     let result = verify("auth", "9999");
@@ -535,10 +521,9 @@ fn verify_refuses_at_one_try_without_sending_the_pin() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn verify_refuses_a_blocked_pin() {
-    let Some(_serial) = e2e("verify_refuses_a_blocked_pin") else {
-        return;
-    };
+    let _serial = e2e();
     let card = VirtualCard::insert(SLOT0, &state_with_auth(0), &[]);
     let mark = card.log().len();
     let result = verify("auth", "1234");
@@ -554,10 +539,9 @@ fn verify_refuses_a_blocked_pin() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn verify_refuses_when_the_empty_verify_answers_9000() {
-    let Some(_serial) = e2e("verify_refuses_when_the_empty_verify_answers_9000") else {
-        return;
-    };
+    let _serial = e2e();
     let card = VirtualCard::insert(SLOT0, &CardState::demo(), &["--fault", "empty-verify-9000"]);
     let mark = card.log().len();
     let result = verify("auth", "1234");
@@ -577,11 +561,9 @@ fn verify_refuses_when_the_empty_verify_answers_9000() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn verify_with_the_card_removed_mid_verify_is_unknown_and_never_resent() {
-    let Some(_serial) = e2e("verify_with_the_card_removed_mid_verify_is_unknown_and_never_resent")
-    else {
-        return;
-    };
+    let _serial = e2e();
     // The VERIFY with the PIN is the 10th APDU: 3 to identify, 3 to read the counter before the
     // prompt, 3 to read it again in the guarded transaction, then the VERIFY. It runs (the
     // wrong PIN spends a try) and the card leaves before answering.
@@ -625,10 +607,9 @@ fn verify_with_the_card_removed_mid_verify_is_unknown_and_never_resent() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn a_card_reinserted_after_an_unknown_verify_shows_the_spent_try() {
-    let Some(_serial) = e2e("a_card_reinserted_after_an_unknown_verify_shows_the_spent_try") else {
-        return;
-    };
+    let _serial = e2e();
     let fault = format!("remove-after={}", IDENTIFY_APDUS + 3 + 3 + 1);
     let card = VirtualCard::insert(
         SLOT0,
@@ -651,12 +632,9 @@ fn a_card_reinserted_after_an_unknown_verify_shows_the_spent_try() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn a_verify_the_card_never_answers_waits_and_is_unknown_once_the_card_is_gone() {
-    let Some(_serial) =
-        e2e("a_verify_the_card_never_answers_waits_and_is_unknown_once_the_card_is_gone")
-    else {
-        return;
-    };
+    let _serial = e2e();
     let fault = format!("hang-at={}", IDENTIFY_APDUS + 3 + 3 + 1);
     let mut card = VirtualCard::insert(SLOT0, &CardState::demo(), &["--fault", &fault]);
     assert_identified_once(&card);
@@ -683,10 +661,9 @@ fn a_verify_the_card_never_answers_waits_and_is_unknown_once_the_card_is_gone() 
 // PC/SC errors
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn no_pcscd_is_no_service() {
-    let Some(_serial) = e2e("no_pcscd_is_no_service") else {
-        return;
-    };
+    let _serial = e2e();
     for args in [
         &["status", "--json"][..],
         &["readers", "--json"],
@@ -701,10 +678,9 @@ fn no_pcscd_is_no_service() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn no_card_is_exit_6() {
-    let Some(_serial) = e2e("no_card_is_exit_6") else {
-        return;
-    };
+    let _serial = e2e();
     let message = assert_error(&run(&["status", "--json"], None), 6, "no-card");
     assert!(message.starts_with("No card in any reader."), "{message}");
     let message = assert_error(
@@ -725,10 +701,9 @@ fn no_card_is_exit_6() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn a_card_removed_during_status_is_card_removed() {
-    let Some(_serial) = e2e("a_card_removed_during_status_is_card_removed") else {
-        return;
-    };
+    let _serial = e2e();
     // Removed after the status's second APDU (SELECT EF 0006), before it answers.
     let fault = format!("remove-after={}", IDENTIFY_APDUS + 2);
     let mut card = VirtualCard::insert(SLOT0, &CardState::demo(), &["--fault", &fault]);
@@ -751,10 +726,9 @@ fn a_card_removed_during_status_is_card_removed() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn a_reader_held_exclusively_by_another_program_is_reader_busy() {
-    let Some(_serial) = e2e("a_reader_held_exclusively_by_another_program_is_reader_busy") else {
-        return;
-    };
+    let _serial = e2e();
     let card = VirtualCard::insert(SLOT0, &CardState::demo(), &[]);
     // This test process is the other program: it connects exclusively through the pcsc crate.
     let context = pcsc::Context::establish(pcsc::Scope::User).expect("pcscd");
@@ -797,11 +771,9 @@ fn a_reader_held_exclusively_by_another_program_is_reader_busy() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn the_one_card_among_two_readers_is_chosen_and_reader_choices_work() {
-    let Some(_serial) = e2e("the_one_card_among_two_readers_is_chosen_and_reader_choices_work")
-    else {
-        return;
-    };
+    let _serial = e2e();
     let _card = VirtualCard::insert(SLOT1, &state_with_auth(2), &[]);
     for choice in [
         None,
@@ -839,10 +811,9 @@ fn the_one_card_among_two_readers_is_chosen_and_reader_choices_work() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn two_cards_need_a_reader_choice() {
-    let Some(_serial) = e2e("two_cards_need_a_reader_choice") else {
-        return;
-    };
+    let _serial = e2e();
     let _first = VirtualCard::insert(SLOT0, &state_with_auth(3), &[]);
     let _second = VirtualCard::insert(SLOT1, &state_with_auth(2), &[]);
     let message = assert_error(&run(&["status", "--json"], None), 1, "several-cards");
@@ -862,10 +833,9 @@ fn two_cards_need_a_reader_choice() {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn an_unknown_reader_lists_the_readers() {
-    let Some(_serial) = e2e("an_unknown_reader_lists_the_readers") else {
-        return;
-    };
+    let _serial = e2e();
     let _card = VirtualCard::insert(SLOT0, &CardState::demo(), &[]);
     let message = assert_error(
         &run(&["--reader", "nope", "status", "--json"], None),
@@ -913,10 +883,9 @@ fn opensc(program: &str, args: &[&str]) -> Run {
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn opensc_agrees_with_status_on_both_jpki_pins() {
-    let Some(_serial) = e2e("opensc_agrees_with_status_on_both_jpki_pins") else {
-        return;
-    };
+    let _serial = e2e();
     for tries in [3u8, 2, 1] {
         let mut state = CardState::demo();
         state.auth.tries_left = tries;
@@ -968,12 +937,9 @@ fn opensc_agrees_with_status_on_both_jpki_pins() {
 // certificates
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn cert_reads_the_auth_certificate_in_256_byte_chunks_and_writes_its_exact_bytes() {
-    let Some(_serial) =
-        e2e("cert_reads_the_auth_certificate_in_256_byte_chunks_and_writes_its_exact_bytes")
-    else {
-        return;
-    };
+    let _serial = e2e();
     let state = CardState::demo();
     let der = state.certificates.auth.clone();
     let card = VirtualCard::insert(SLOT0, &state, &[]);
@@ -1015,10 +981,9 @@ fn cert_reads_the_auth_certificate_in_256_byte_chunks_and_writes_its_exact_bytes
 }
 
 #[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn status_shows_the_certificate_expiry_through_pcscd() {
-    let Some(_serial) = e2e("status_shows_the_certificate_expiry_through_pcscd") else {
-        return;
-    };
+    let _serial = e2e();
     let _card = VirtualCard::insert(SLOT0, &CardState::demo(), &[]);
     let result = run(&["status", "--pin", "auth", "--json"], None);
     assert_eq!(result.code, 0, "{result:?}");
