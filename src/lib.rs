@@ -10,6 +10,7 @@
 
 pub use apdu;
 
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod i18n;
 pub mod jpki;

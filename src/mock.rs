@@ -10,6 +10,7 @@
 mod faults;
 mod model;
 mod state;
+#[cfg(feature = "virtual-card")]
 pub mod vpcd;
 
 use std::fmt;
