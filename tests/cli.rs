@@ -400,6 +400,7 @@ fn no_argument_takes_a_pin() {
     }
 }
 
+// Unix only: Windows arguments are UTF-16 and cannot carry these bytes.
 #[cfg(unix)]
 #[test]
 fn arguments_that_are_not_utf8_are_a_usage_error_not_a_panic() {

@@ -154,6 +154,7 @@ fn the_demo_state_pointing_at_a_directory_an_empty_or_a_huge_file_is_a_clear_err
     }
 }
 
+// Unix only: Windows paths are UTF-16 and cannot carry these bytes.
 #[cfg(unix)]
 #[test]
 fn a_demo_state_path_that_is_not_utf8_works_and_is_shown_lossily_in_errors() {
@@ -182,6 +183,7 @@ fn a_demo_state_path_that_is_not_utf8_works_and_is_shown_lossily_in_errors() {
     assert!(message.contains("st\u{FFFD}te.json"), "{message}");
 }
 
+// Unix only: Windows has no LANG of its own and its environment is UTF-16.
 #[cfg(unix)]
 #[test]
 fn a_locale_that_is_not_utf8_still_gives_utf8_output() {
@@ -258,6 +260,7 @@ fn a_card_timeout_that_is_not_a_number_of_seconds_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(0));
 }
 
+// Unix only: needs /dev/full (a disk that is always full).
 #[cfg(unix)]
 #[test]
 fn output_that_cannot_be_written_keeps_the_exit_code_and_never_panics() {
