@@ -366,7 +366,9 @@ pub fn wait_for_card(choice: Option<&str>, timeout: Option<Duration>) -> Result<
 /// Returns at once when the card is already there. Keeps waiting while the choice gives
 /// [`ReaderError::NoReader`], [`ReaderError::NoCard`] or, with a choice, [`ReaderError::UnknownReader`]
 /// (the reader may be plugged in later); on timeout returns that error as it stands. Other
-/// errors (several cards, an ambiguous choice, no PC/SC service) are returned at once.
+/// errors (several cards, an ambiguous choice, no PC/SC service) are returned at once; but on
+/// Windows, whose Smart Card service stops while no reader is plugged in, a stopped service is
+/// [`ReaderError::NoReader`] and is waited for (a new context every [`SERVICE_RETRY`]).
 /// [`ReaderError::Cancelled`] when `canceller` cancels.
 pub fn wait_for_card_with(
     choice: Option<&str>,
