@@ -301,9 +301,8 @@ impl Watcher {
                 self.states = WatchedStates::new(self.platform);
                 if self.service_down {
                     self.service_down = false;
-                    if !self.platform.service_down_means_no_reader() {
-                        self.pending.push_back(WatchEvent::ServiceStarted);
-                    }
+                    self.pending
+                        .extend(service_event(self.platform, WatchEvent::ServiceStarted));
                 }
                 Ok(())
             }
@@ -327,11 +326,9 @@ impl Watcher {
         self.canceller.set_context(None);
         self.context = None;
         self.service_down = true;
-        // The cause first, then what it took away. On Windows the service stops because the
-        // last reader went: that is the readers' removal, not a service failure.
-        if !self.platform.service_down_means_no_reader() {
-            self.pending.push_back(WatchEvent::ServiceStopped);
-        }
+        // The cause first, then what it took away.
+        self.pending
+            .extend(service_event(self.platform, WatchEvent::ServiceStopped));
         self.pending.extend(self.tracker.update(&[]));
     }
 
@@ -349,6 +346,13 @@ impl Drop for Watcher {
     fn drop(&mut self) {
         self.finish();
     }
+}
+
+/// `event` (the service stopped or started) if `platform` reports it. On Windows the service
+/// stops because the last reader went and starts with the next one: the readers' own events
+/// say all there is.
+fn service_event(platform: Platform, event: WatchEvent) -> Option<WatchEvent> {
+    (!platform.service_down_means_no_reader()).then_some(event)
 }
 
 /// Waits until the reader `choice` names (as `--reader` does) holds a card, or, without a choice,
@@ -500,6 +504,16 @@ mod tests {
             mac.states.is_empty(),
             "no pseudo-reader Apple's PC/SC calls unknown"
         );
+    }
+
+    #[test]
+    fn watch_reports_the_service_except_on_windows() {
+        for event in [WatchEvent::ServiceStopped, WatchEvent::ServiceStarted] {
+            for platform in [Platform::Linux, Platform::MacOs] {
+                assert_eq!(service_event(platform, event.clone()), Some(event.clone()));
+            }
+            assert_eq!(service_event(Platform::Windows, event), None);
+        }
     }
 
     #[test]
