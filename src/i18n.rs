@@ -2,6 +2,8 @@
 
 use apdu::TransportError;
 
+use crate::platform::Platform;
+
 /// The language of messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -13,21 +15,40 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The language from the environment: LC_ALL, then LC_MESSAGES, then LANG; `ja*` is Japanese.
+    /// The language from the environment: LC_ALL, then LC_MESSAGES, then LANG; without them
+    /// (as on Windows and macOS, which have no `LANG`), the OS's UI language. `ja*` is Japanese.
     pub fn from_env() -> Lang {
+        Lang::from_locale(
+            |var| std::env::var_os(var),
+            || match Platform::current() {
+                // On Linux the system locale is those variables (and LC_CTYPE, which is not
+                // the language of messages).
+                Platform::Linux => None,
+                Platform::Windows | Platform::MacOs => sys_locale::get_locale(),
+            },
+        )
+    }
+
+    /// The language from locale variables (`env`, e.g. `LANG=ja_JP.UTF-8`) and, when none is
+    /// set, the OS's UI language (`os_locale`, e.g. `ja-JP`); English when neither says.
+    pub fn from_locale(
+        env: impl Fn(&str) -> Option<std::ffi::OsString>,
+        os_locale: impl FnOnce() -> Option<String>,
+    ) -> Lang {
+        let japanese = |locale: &str| {
+            if locale.starts_with("ja") {
+                Lang::Ja
+            } else {
+                Lang::En
+            }
+        };
         for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let Some(value) = std::env::var_os(var) {
-                if value.is_empty() {
-                    continue;
-                }
-                return if value.to_string_lossy().starts_with("ja") {
-                    Lang::Ja
-                } else {
-                    Lang::En
-                };
+            match env(var) {
+                Some(value) if !value.is_empty() => return japanese(&value.to_string_lossy()),
+                _ => {}
             }
         }
-        Lang::En
+        os_locale().map_or(Lang::En, |locale| japanese(&locale))
     }
 
     /// Picks the text for this language.
@@ -48,26 +69,40 @@ pub trait Localized {
 
 /// How to start the PC/SC service on this system.
 pub fn service_hint(lang: Lang) -> &'static str {
-    if cfg!(target_os = "linux") {
-        lang.pick(
+    service_hint_on(Platform::current(), lang)
+}
+
+/// How to start the PC/SC service on `platform`: only Linux names pcscd.
+pub fn service_hint_on(platform: Platform, lang: Lang) -> &'static str {
+    match platform {
+        Platform::Linux => lang.pick(
             "The PC/SC service (pcscd) is not running. Start it with `sudo systemctl start pcscd` and try again.",
             "PC/SC サービス (pcscd) が動いていません。`sudo systemctl start pcscd` で起動してから、もう一度実行してください。",
-        )
-    } else if cfg!(target_os = "macos") {
-        lang.pick(
+        ),
+        Platform::MacOs => lang.pick(
             "The smart card service is not running. Unplug the card reader and plug it in again (macOS starts the service when a reader appears), then try again.",
             "スマートカードサービスが動いていません。カードリーダーを接続し直してから（macOS はリーダーが接続されるとサービスを起動します）、もう一度実行してください。",
-        )
-    } else if cfg!(windows) {
-        lang.pick(
-            "The Smart Card service (SCardSvr) is not running; Windows stops it when no reader is connected. Plug in the card reader, or start the service in services.msc, then try again.",
-            "スマートカードサービス (SCardSvr) が動いていません（リーダーが接続されていないと Windows は停止します）。カードリーダーを接続するか、services.msc でサービスを開始してから、もう一度実行してください。",
-        )
-    } else {
-        lang.pick(
-            "The PC/SC service (pcscd) is not running. Start pcscd and try again.",
-            "PC/SC サービス (pcscd) が動いていません。pcscd を起動してから、もう一度実行してください。",
-        )
+        ),
+        Platform::Windows => lang.pick(
+            "The Smart Card service (SCardSvr) is not running. Plug in the card reader (Windows starts the service when a reader appears), or set the service \"Smart Card\" to Manual or Automatic in services.msc, then try again.",
+            "スマートカードサービス (SCardSvr) が動いていません。カードリーダーを接続するか（リーダーが接続されると Windows はサービスを起動します）、services.msc で「Smart Card」サービスを「手動」または「自動」にしてから、もう一度実行してください。",
+        ),
+    }
+}
+
+/// No reader is connected: what to do on `platform`.
+pub fn no_reader_hint(platform: Platform, lang: Lang) -> &'static str {
+    match platform {
+        Platform::Linux | Platform::MacOs => lang.pick(
+            "No card reader found. Plug in a USB IC card reader and try again.",
+            "カードリーダーが見つかりません。USB の IC カードリーダーを接続してから、もう一度実行してください。",
+        ),
+        // Windows shows a reader only once its driver is installed, and stops the Smart Card
+        // service while none is there.
+        Platform::Windows => lang.pick(
+            "No card reader found. Plug in a USB IC card reader and try again. If it is plugged in, install its driver (for a Sony RC-S300: Sony's NFC Port Software) and check in services.msc that the service \"Smart Card\" is not disabled.",
+            "カードリーダーが見つかりません。USB の IC カードリーダーを接続してから、もう一度実行してください。接続済みなら、リーダーのドライバー（ソニー RC-S300 なら NFC ポートソフトウェア）をインストールし、services.msc で「Smart Card」サービスが無効になっていないか確かめてください。",
+        ),
     }
 }
 
@@ -115,5 +150,62 @@ impl Localized for TransportError {
             ),
         },
     }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(var, _)| *var == name)
+                .map(|(_, value)| OsString::from(value))
+        }
+    }
+
+    #[test]
+    fn without_locale_variables_the_os_ui_language_decides() {
+        // What Windows (GetUserPreferredUILanguages) and macOS (CFLocale) report.
+        for (os, expected) in [
+            (Some("ja-JP"), Lang::Ja),
+            (Some("ja"), Lang::Ja),
+            (Some("ja_JP.UTF-8"), Lang::Ja),
+            (Some("en-US"), Lang::En),
+            (Some("fr-FR"), Lang::En),
+            (None, Lang::En),
+        ] {
+            let lang = Lang::from_locale(env(&[]), || os.map(String::from));
+            assert_eq!(lang, expected, "{os:?}");
+            // An empty variable is no variable.
+            let lang = Lang::from_locale(env(&[("LANG", "")]), || os.map(String::from));
+            assert_eq!(lang, expected, "{os:?} with LANG empty");
+        }
+    }
+
+    #[test]
+    fn locale_variables_win_over_the_os_in_their_order() {
+        let cases: [(&[(&str, &str)], Lang); 5] = [
+            (&[("LANG", "ja_JP.UTF-8")], Lang::Ja),
+            (&[("LANG", "C")], Lang::En),
+            (
+                &[("LANG", "ja_JP.UTF-8"), ("LC_MESSAGES", "en_US.UTF-8")],
+                Lang::En,
+            ),
+            (
+                &[("LC_MESSAGES", "en_US"), ("LC_ALL", "ja_JP.eucJP")],
+                Lang::Ja,
+            ),
+            (&[("LC_ALL", "C"), ("LANG", "ja_JP.UTF-8")], Lang::En),
+        ];
+        for (vars, expected) in cases {
+            for os in [Some("ja-JP"), Some("en-US"), None] {
+                let lang = Lang::from_locale(env(vars), || os.map(String::from));
+                assert_eq!(lang, expected, "{vars:?} on {os:?}");
+            }
+        }
     }
 }

@@ -15,4 +15,5 @@ pub mod cli;
 pub mod i18n;
 pub mod jpki;
 pub mod mock;
+pub mod platform;
 pub mod reader;

@@ -55,11 +55,13 @@ impl ReaderInfo {
 /// `SCardGetStatusChange` of timeout 0; nothing is connected and no card is touched.
 /// No reader at all is `Ok(vec![])`. Reader names that are not UTF-8 are shown lossily.
 pub fn list_readers() -> Result<Vec<ReaderInfo>, ReaderError> {
-    let context = establish()?;
-    Ok(list_with(&context)?
-        .into_iter()
-        .map(|(_, info)| info)
-        .collect())
+    let listed = establish().and_then(|context| list_with(&context));
+    match listed {
+        Ok(readers) => Ok(readers.into_iter().map(|(_, info)| info).collect()),
+        // Windows stops its service with the last reader: that is "no reader", not a failure.
+        Err(ReaderError::NoReader) => Ok(Vec::new()),
+        Err(error) => Err(error),
+    }
 }
 
 fn establish() -> Result<pcsc::Context, ReaderError> {

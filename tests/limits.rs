@@ -5,8 +5,7 @@
 #[path = "support/demo.rs"]
 mod demo;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use assert_cmd::Command;
@@ -97,8 +96,10 @@ fn an_empty_reader_pattern_is_a_usage_error() {
 #[test]
 fn a_huge_reader_pattern_is_a_usage_error_that_does_not_repeat_it() {
     let dir = tempfile::tempdir().unwrap();
-    // Linux caps one argument at 128 KiB (MAX_ARG_STRLEN): this is as large as one can be.
-    for len in [257, 100_000, 131_071] {
+    // As large as one argument can be: Linux caps one at 128 KiB (MAX_ARG_STRLEN), Windows a
+    // whole command line at 32767 UTF-16 units, macOS all arguments at 1 MiB.
+    let largest = if cfg!(windows) { 32_000 } else { 131_071 };
+    for len in [257, 30_000, largest] {
         let reader = "r".repeat(len);
         let output = run(mynapin(
             dir.path(),
@@ -109,13 +110,18 @@ fn a_huge_reader_pattern_is_a_usage_error_that_does_not_repeat_it() {
         assert!(message.contains("longer than 256 bytes"), "{message}");
         assert!(output.stdout.len() < 1000, "the value is not repeated");
     }
-    // 256 bytes is still a pattern: it reaches the reader layer (no service here).
+    // 256 bytes is still a pattern: it reaches the reader layer (which has no reader here; the
+    // error it gives depends on the platform's PC/SC, so only "not a usage error" is asserted).
     let reader = "r".repeat(256);
     let output = run(mynapin(
         dir.path(),
         &["--json", "--reader", &reader, "status"],
     ));
-    assert_eq!(json_error(&output).1, "no-service");
+    let (code, error, _) = json_error(&output);
+    assert_ne!(error, "usage");
+    assert_ne!(code, 2);
+    #[cfg(target_os = "linux")]
+    assert_eq!(error, "no-service", "pcsc-lite pointed at no pcscd");
 }
 
 #[test]
@@ -148,13 +154,14 @@ fn the_demo_state_pointing_at_a_directory_an_empty_or_a_huge_file_is_a_clear_err
     }
 }
 
+// Unix only: Windows paths are UTF-16 and cannot carry these bytes.
 #[cfg(unix)]
 #[test]
 fn a_demo_state_path_that_is_not_utf8_works_and_is_shown_lossily_in_errors() {
     use std::os::unix::ffi::OsStrExt;
     let dir = tempfile::tempdir().unwrap();
     let name = std::ffi::OsStr::from_bytes(b"st\xffte.json");
-    let path: PathBuf = dir.path().join(name);
+    let path: std::path::PathBuf = dir.path().join(name);
     // reset-demo always saves; status only reads it back.
     let output =
         run(mynapin(dir.path(), &["--demo", "--json", "reset-demo"])
@@ -176,6 +183,7 @@ fn a_demo_state_path_that_is_not_utf8_works_and_is_shown_lossily_in_errors() {
     assert!(message.contains("st\u{FFFD}te.json"), "{message}");
 }
 
+// Unix only: Windows has no LANG of its own and its environment is UTF-16.
 #[cfg(unix)]
 #[test]
 fn a_locale_that_is_not_utf8_still_gives_utf8_output() {
@@ -252,9 +260,11 @@ fn a_card_timeout_that_is_not_a_number_of_seconds_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(0));
 }
 
+// Unix only: needs /dev/full (a disk that is always full).
 #[cfg(unix)]
 #[test]
 fn output_that_cannot_be_written_keeps_the_exit_code_and_never_panics() {
+    use std::io::Write;
     // A crash found here: println! panicked (exit 101) when stdout was a full disk or a closed
     // pipe (`mynapin status | head -1`).
     let dir = tempfile::tempdir().unwrap();

@@ -777,6 +777,8 @@ mod tests {
 
     #[test]
     fn days_left_are_floored_whole_days() {
+        // The smallest step every platform's clock holds (Windows counts in 100 ns).
+        let tick = Duration::from_micros(1);
         let auth = auth_expiry();
         assert_eq!(auth.days_left(nov_28_2026()), 1645);
         assert_eq!(auth.state(nov_28_2026()), ExpiryState::Valid);
@@ -784,19 +786,13 @@ mod tests {
         let day = Duration::from_secs(86_400);
         assert_eq!(auth.days_left(end - day * 90), 90);
         assert_eq!(auth.state(end - day * 90), ExpiryState::Valid);
-        assert_eq!(auth.days_left(end - day * 90 + Duration::from_nanos(1)), 89);
-        assert_eq!(
-            auth.state(end - day * 90 + Duration::from_nanos(1)),
-            ExpiryState::Expiring
-        );
+        assert_eq!(auth.days_left(end - day * 90 + tick), 89);
+        assert_eq!(auth.state(end - day * 90 + tick), ExpiryState::Expiring);
         assert_eq!(auth.days_left(end - Duration::from_secs(1)), 0);
         assert_eq!(auth.state(end), ExpiryState::Expiring);
         assert_eq!(auth.days_left(end), 0);
-        assert_eq!(
-            auth.state(end + Duration::from_nanos(1)),
-            ExpiryState::Expired
-        );
-        assert_eq!(auth.days_left(end + Duration::from_nanos(1)), -1);
+        assert_eq!(auth.state(end + tick), ExpiryState::Expired);
+        assert_eq!(auth.days_left(end + tick), -1);
         assert_eq!(auth.days_left(end + day), -1);
         assert_eq!(auth.days_left(end + day + Duration::from_secs(1)), -2);
     }

@@ -375,8 +375,15 @@ impl VirtualCard {
             on_event(Event::Connected(address));
             let quickack = |stream: &TcpStream| {
                 // Linux clears QUICKACK by itself; without it each APDU stalls ~40 ms on the
-                // delayed ACK of vpcd's two-part writes.
-                socket2::SockRef::from(stream).set_tcp_quickack(true)
+                // delayed ACK of vpcd's two-part writes. Other systems have no such option
+                // (vpcd runs on Linux only anyway).
+                #[cfg(any(target_os = "linux", target_os = "android"))]
+                return socket2::SockRef::from(stream).set_tcp_quickack(true);
+                #[cfg(not(any(target_os = "linux", target_os = "android")))]
+                {
+                    let _ = stream;
+                    Ok(())
+                }
             };
             match self.serve(&mut stream, quickack)? {
                 Ending::Removed => {

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use apdu::TransportError;
 
 use crate::i18n::{Lang, Localized};
+use crate::platform::Platform;
 
 /// Why a reader could not be listed, chosen, connected or disconnected.
 ///
@@ -110,12 +111,9 @@ impl Localized for ReaderError {
     fn localized(&self, lang: Lang) -> String {
         match self {
             ReaderError::NoService => crate::i18n::service_hint(lang).to_string(),
-            ReaderError::NoReader => lang
-                .pick(
-                    "No card reader found. Plug in a USB IC card reader and try again.",
-                    "カードリーダーが見つかりません。USB の IC カードリーダーを接続してから、もう一度実行してください。",
-                )
-                .to_string(),
+            ReaderError::NoReader => {
+                crate::i18n::no_reader_hint(Platform::current(), lang).to_string()
+            }
             ReaderError::NoCard { reader: None } => lang
                 .pick(
                     "No card in any reader. Insert your My Number card (or place it on a contactless reader) and try again.",
@@ -209,7 +207,17 @@ impl Localized for ReaderError {
 
 /// The error of a call that needs only the service (establish a context, list readers).
 pub(crate) fn service_error(error: pcsc::Error) -> ReaderError {
+    service_error_on(Platform::current(), error)
+}
+
+/// [`service_error`] as `platform`'s PC/SC means it: on Windows a stopped service is no reader.
+pub(crate) fn service_error_on(platform: Platform, error: pcsc::Error) -> ReaderError {
     match error {
+        pcsc::Error::NoService | pcsc::Error::ServiceStopped
+            if platform.service_down_means_no_reader() =>
+        {
+            ReaderError::NoReader
+        }
         pcsc::Error::NoService | pcsc::Error::ServiceStopped => ReaderError::NoService,
         pcsc::Error::NoReadersAvailable => ReaderError::NoReader,
         other => ReaderError::Pcsc(other),
@@ -328,7 +336,7 @@ mod tests {
         ));
         assert!(matches!(
             connect_error(pcsc::Error::NoService, "A", &available),
-            ReaderError::NoService
+            ReaderError::NoService | ReaderError::NoReader
         ));
         assert!(matches!(
             connect_error(pcsc::Error::RemovedCard, "A", &available),
@@ -340,12 +348,17 @@ mod tests {
     fn messages_give_cause_and_next_step_in_both_languages() {
         let no_reader = ReaderError::NoReader;
         assert_eq!(
-            no_reader.localized(Lang::En),
+            crate::i18n::no_reader_hint(Platform::Linux, Lang::En),
             "No card reader found. Plug in a USB IC card reader and try again."
         );
-        assert!(no_reader
-            .localized(Lang::Ja)
-            .starts_with("カードリーダーが見つかりません。USB の IC カードリーダーを接続"));
+        for platform in [Platform::Linux, Platform::Windows, Platform::MacOs] {
+            assert!(crate::i18n::no_reader_hint(platform, Lang::Ja)
+                .starts_with("カードリーダーが見つかりません。USB の IC カードリーダーを接続"));
+        }
+        assert_eq!(
+            no_reader.localized(Lang::Ja),
+            crate::i18n::no_reader_hint(Platform::current(), Lang::Ja)
+        );
         assert_eq!(no_reader.to_string(), no_reader.localized(Lang::En));
 
         let busy = ReaderError::SharingViolation {
@@ -371,14 +384,62 @@ mod tests {
             .contains("0: 「Virtual PCD 00 00」、1: 「Virtual PCD 00 01」"));
     }
 
-    #[cfg(target_os = "linux")]
     #[test]
     fn no_service_on_linux_says_how_to_start_pcscd() {
         for lang in [Lang::En, Lang::Ja] {
-            assert!(ReaderError::NoService
-                .localized(lang)
+            assert!(crate::i18n::service_hint_on(Platform::Linux, lang)
                 .contains("`sudo systemctl start pcscd`"));
         }
+        assert_eq!(
+            ReaderError::NoService.localized(Lang::Ja),
+            crate::i18n::service_hint_on(Platform::current(), Lang::Ja)
+        );
+    }
+
+    #[test]
+    fn windows_and_macos_messages_never_name_pcscd_and_give_their_own_next_step() {
+        for lang in [Lang::En, Lang::Ja] {
+            for (platform, next_step) in [
+                (Platform::Windows, "services.msc"),
+                (Platform::MacOs, "macOS"),
+            ] {
+                let texts = [
+                    crate::i18n::service_hint_on(platform, lang),
+                    crate::i18n::no_reader_hint(platform, lang),
+                ];
+                for text in texts {
+                    assert!(!text.contains("pcscd"), "{platform:?}: {text}");
+                    assert!(!text.contains("systemctl"), "{platform:?}: {text}");
+                }
+                assert!(texts[0].contains(next_step), "{platform:?}: {}", texts[0]);
+            }
+            assert!(crate::i18n::no_reader_hint(Platform::Windows, lang).contains("RC-S300"));
+        }
+    }
+
+    /// What each platform's PC/SC answers when its service is not running or no reader is
+    /// plugged in (Windows: the service stops with the last reader).
+    #[test]
+    fn a_stopped_service_is_no_reader_on_windows_only() {
+        use pcsc::Error::{NoReadersAvailable, NoService, ServiceStopped};
+        let cases = [
+            (Platform::Windows, NoService, "NoReader"),
+            (Platform::Windows, ServiceStopped, "NoReader"),
+            (Platform::Windows, NoReadersAvailable, "NoReader"),
+            (Platform::Linux, NoService, "NoService"),
+            (Platform::Linux, ServiceStopped, "NoService"),
+            (Platform::Linux, NoReadersAvailable, "NoReader"),
+            (Platform::MacOs, NoService, "NoService"),
+            (Platform::MacOs, NoReadersAvailable, "NoReader"),
+        ];
+        for (platform, error, expected) in cases {
+            let mapped = service_error_on(platform, error);
+            assert_eq!(format!("{mapped:?}"), expected, "{platform:?} {error:?}");
+        }
+        assert!(matches!(
+            service_error_on(Platform::Windows, pcsc::Error::InternalError),
+            ReaderError::Pcsc(pcsc::Error::InternalError)
+        ));
     }
 
     #[test]
