@@ -20,7 +20,8 @@ pub use commands::Application;
 pub use detect::{identify, CardIdentity, CardType};
 pub use error::{localize_exchange, JpkiError};
 pub use guard::{
-    guarded_verify, read_counter, read_status, CardStatus, Counter, PinStatus, Refusal,
-    UnknownOutcome, VerifyOutcome,
+    guarded_begin_error, guarded_verify, guarded_verify_after, may_send_secret, read_counter,
+    read_status, CardStatus, Counter, PinStatus, Refusal, ShownCounter, UnknownOutcome,
+    VerifyOutcome,
 };
 pub use pin::{Pin, PinFormatError, PinKind};

@@ -43,7 +43,9 @@ pub use command::{Command, EncodeError, LengthEncoding};
 pub use exchange::{exchange, ExchangeError, MAX_GET_RESPONSE_ROUNDS};
 pub use response::{Response, ResponseError};
 pub use status::{Status, StatusWord};
-pub use transport::{Connection, Disposition, TransactionStart, Transport, TransportError};
+pub use transport::{
+    CardSession, Connection, Disposition, TransactionStart, Transport, TransportError,
+};
 
 /// Bytes as upper-case hex pairs separated by spaces (`3B E0 00`), the way traces show APDUs.
 pub fn spaced_hex(bytes: &[u8]) -> String {

@@ -14,7 +14,7 @@ use crate::i18n::Lang;
 use crate::i18n::Localized;
 use crate::jpki::localize_exchange;
 use crate::jpki::{
-    guarded_verify, read_counter, Pin, PinFormatError, PinKind, Refusal, UnknownOutcome,
+    guarded_verify_after, read_counter, Pin, PinFormatError, PinKind, Refusal, UnknownOutcome,
     VerifyOutcome,
 };
 
@@ -66,17 +66,17 @@ fn attempt(
     kind: PinKind,
     pin_stdin: bool,
 ) -> Result<VerifyOutcome, CliError> {
-    let counter = read_counter(backend, kind)?;
+    let shown = read_counter(backend, kind)?;
     out.text(format!(
         "{}: {}",
         kind.title(out.lang),
-        counter_text(kind, counter, out.lang)
+        counter_text(kind, shown.counter, out.lang)
     ));
-    if let Some(refusal) = counter.refusal() {
+    if let Some(refusal) = shown.counter.refusal() {
         return Ok(VerifyOutcome::Refused(refusal));
     }
     let pin = read_pin(kind, pin_stdin, out.lang)?;
-    Ok(guarded_verify(backend, &pin)?)
+    Ok(guarded_verify_after(backend, &shown, &pin)?)
 }
 
 /// Reads the PIN from the terminal (hidden) or one line of stdin, and checks its format at once.
