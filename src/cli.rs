@@ -74,8 +74,13 @@ enum PinChoice {
 /// The one PIN `verify` checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum PinArg {
+    /// User-authentication PIN (利用者証明用電子証明書の暗証番号): 4 digits, 3 tries.
     Auth,
+    /// Signature password (署名用電子証明書のパスワード): 6-16 characters of A-Z and 0-9 with at
+    /// least one letter and one digit (英大文字と数字を両方含む6～16文字); lower case is
+    /// upper-cased. 5 tries.
     Sign,
+    /// Card-info input support PIN (券面事項入力補助用の暗証番号): 4 digits, 3 tries.
     CardInfo,
 }
 

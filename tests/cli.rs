@@ -285,6 +285,10 @@ fn malformed_pins_exit_2_and_nothing_follows() {
         ("card-info", ""),
         ("sign", "AB12"),
         ("sign", "ABC-123"),
+        // Issue 16 item 2: the signature password mixes letters and digits.
+        ("sign", "123456"),
+        ("sign", "abcdef"),
+        ("sign", "ABCDEFGHIJKLMNOP"),
     ] {
         let _ = std::fs::remove_file(demo.apdu_log());
         let output = demo
@@ -311,6 +315,7 @@ fn malformed_pins_exit_2_and_nothing_follows() {
         );
     }
     assert_eq!(demo.tries("auth"), 3);
+    assert_eq!(demo.tries("sign"), 5);
 }
 
 #[test]
