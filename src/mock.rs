@@ -294,6 +294,7 @@ impl MockCard {
         }
         let quirks = Quirks {
             strict_le: self.faults.strict_le,
+            read_binary_cap: self.faults.read_binary_cap,
             empty_verify_answers_9000: self.faults.empty_verify_answers_9000,
         };
         let answer = self.model.execute(&mut self.state, command, quirks);
