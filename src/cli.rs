@@ -7,6 +7,7 @@ mod completions;
 mod demo;
 mod error;
 mod output;
+mod pin_input;
 mod readers;
 mod status;
 mod verify;

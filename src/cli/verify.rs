@@ -1,13 +1,13 @@
 //! `mynapin verify`: the guarded VERIFY. The counter is read and shown first; with one try left,
 //! blocked or unknown, mynapin refuses before asking for the PIN.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 
 use serde::Serialize;
-use zeroize::Zeroizing;
 
 use super::backend::{Backend, Options};
 use super::output::Output;
+use super::pin_input::read_pin_line;
 use super::status::counter_text;
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
@@ -17,9 +17,6 @@ use crate::jpki::{
     guarded_verify_after, read_counter, Pin, PinFormatError, PinKind, Refusal, UnknownOutcome,
     VerifyOutcome,
 };
-
-/// Longest line read from stdin for a PIN; anything longer is not a PIN.
-const MAX_PIN_LINE: usize = 64;
 
 /// Runs the guarded verify and prints the result.
 pub fn run(
@@ -34,7 +31,7 @@ pub fn run(
     super::watch::wait_if_asked(options, out)?;
     let mut backend = Backend::open(options)?;
     let reader = backend.reader_name();
-    let attempt = attempt(&mut backend, out, kind, pin_stdin);
+    let attempt = attempt(&mut backend, out, kind);
     let finished = backend.finish();
     let outcome = attempt?;
     if let Err(error) = finished {
@@ -60,12 +57,7 @@ pub fn run(
 }
 
 /// Reads the counter, asks for the PIN with no transaction open, then the guarded VERIFY.
-fn attempt(
-    backend: &mut Backend,
-    out: &Output,
-    kind: PinKind,
-    pin_stdin: bool,
-) -> Result<VerifyOutcome, CliError> {
+fn attempt(backend: &mut Backend, out: &Output, kind: PinKind) -> Result<VerifyOutcome, CliError> {
     let shown = read_counter(backend, kind)?;
     out.text(format!(
         "{}: {}",
@@ -75,64 +67,19 @@ fn attempt(
     if let Some(refusal) = shown.counter.refusal() {
         return Ok(VerifyOutcome::Refused(refusal));
     }
-    let pin = read_pin(kind, pin_stdin, out.lang)?;
+    let pin = read_pin(kind, out.lang)?;
     Ok(guarded_verify_after(backend, &shown, &pin)?)
 }
 
-/// Reads the PIN from the terminal (hidden) or one line of stdin, and checks its format at once.
-fn read_pin(kind: PinKind, pin_stdin: bool, lang: Lang) -> Result<Pin, CliError> {
-    let line = if pin_stdin {
-        read_stdin_line().map_err(CliError::PinInput)?
-    } else {
-        let prompt = format!("{} ({}): ", kind.title(lang), kind.format_hint(lang));
-        Zeroizing::new(
-            rpassword::prompt_password(prompt)
-                .map_err(CliError::PinInput)?
-                .into_bytes(),
-        )
-    };
-    let line = line.strip_suffix(b"\n").unwrap_or(&line);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
+/// Reads the PIN, hidden on a terminal (with or without `--pin-stdin`) or one line of a pipe,
+/// and checks its format at once.
+fn read_pin(kind: PinKind, lang: Lang) -> Result<Pin, CliError> {
+    let prompt = format!("{} ({}): ", kind.title(lang), kind.format_hint(lang));
+    let line = read_pin_line(&prompt).map_err(CliError::PinInput)?;
+    let line = line.strip_suffix(b"\r").unwrap_or(&line);
     // Not UTF-8 cannot be a PIN: a format error like any other, nothing is sent.
     let text = std::str::from_utf8(line).map_err(|_| PinFormatError { kind })?;
     Ok(Pin::new(kind, text)?)
-}
-
-/// Reads one line from stdin, byte by byte, past std's buffer (which would keep the PIN in
-/// memory nobody can clear), into a zeroized buffer of fixed size. At most
-/// [`MAX_PIN_LINE`] + 1 bytes are kept: anything longer is not a PIN and fails the format check.
-fn read_stdin_line() -> std::io::Result<Zeroizing<Vec<u8>>> {
-    let mut input = stdin_unbuffered()?;
-    let mut line = Zeroizing::new(Vec::with_capacity(MAX_PIN_LINE + 1));
-    let mut byte = Zeroizing::new([0u8; 1]);
-    loop {
-        match input.read(&mut *byte) {
-            Ok(0) => break,
-            Ok(_) if byte[0] == b'\n' => break,
-            Ok(_) if line.len() <= MAX_PIN_LINE => line.push(byte[0]),
-            // Too long to be a PIN: stop reading (the input may never end).
-            Ok(_) => break,
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(line)
-}
-
-#[cfg(unix)]
-fn stdin_unbuffered() -> std::io::Result<std::fs::File> {
-    use std::os::fd::AsFd;
-    Ok(std::fs::File::from(
-        std::io::stdin().as_fd().try_clone_to_owned()?,
-    ))
-}
-
-#[cfg(windows)]
-fn stdin_unbuffered() -> std::io::Result<std::fs::File> {
-    use std::os::windows::io::AsHandle;
-    Ok(std::fs::File::from(
-        std::io::stdin().as_handle().try_clone_to_owned()?,
-    ))
 }
 
 /// JSON `result` and the exit code.
