@@ -15,7 +15,7 @@ use super::{Application, CardIdentity, JpkiError, Pin, PinKind};
 pub enum Counter {
     /// `63Cx`, x > 0: x tries left.
     TriesLeft(u8),
-    /// `63C0`, `6983` or `6984`: blocked; only the city office can unblock it.
+    /// `63C0`, `6983` or `6984`: blocked (docs/safety.md says who can reset it).
     Blocked(StatusWord),
     /// Anything else, `9000` included (the JPKI empty VERIFY never answers 9000: OpenSC PR #959).
     Unknown(StatusWord),
