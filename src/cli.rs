@@ -112,7 +112,8 @@ enum Command {
         /// Which PIN to test (never the PIN itself: it is asked for, or read with --pin-stdin).
         #[arg(long, value_enum, value_name = "KIND", default_value = "auth")]
         pin: PinArg,
-        /// Read the PIN as one line on stdin instead of a hidden prompt on the terminal.
+        /// Read the PIN as one line on stdin instead of asking for it (on a terminal it is still
+        /// read hidden).
         #[arg(long)]
         pin_stdin: bool,
         #[command(flatten)]
