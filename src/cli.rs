@@ -7,6 +7,7 @@ mod completions;
 mod demo;
 mod error;
 mod output;
+mod pin_input;
 mod readers;
 mod status;
 mod verify;
@@ -74,8 +75,13 @@ enum PinChoice {
 /// The one PIN `verify` checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum PinArg {
+    /// User-authentication PIN (利用者証明用電子証明書の暗証番号): 4 digits, 3 tries.
     Auth,
+    /// Signature password (署名用電子証明書のパスワード): 6-16 characters of A-Z and 0-9 with at
+    /// least one letter and one digit (英大文字と数字を両方含む6～16文字); lower case is
+    /// upper-cased. 5 tries.
     Sign,
+    /// Card-info input support PIN (券面事項入力補助用の暗証番号): 4 digits, 3 tries.
     CardInfo,
 }
 
@@ -106,7 +112,8 @@ enum Command {
         /// Which PIN to test (never the PIN itself: it is asked for, or read with --pin-stdin).
         #[arg(long, value_enum, value_name = "KIND", default_value = "auth")]
         pin: PinArg,
-        /// Read the PIN as one line on stdin instead of a hidden prompt on the terminal.
+        /// Read the PIN as one line on stdin instead of asking for it (on a terminal it is still
+        /// read hidden).
         #[arg(long)]
         pin_stdin: bool,
         #[command(flatten)]

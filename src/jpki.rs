@@ -14,13 +14,14 @@ mod pin;
 pub use cert::{
     certificate_length, parse_expiry, read_certificate, read_status_with_expiry, CardCertificate,
     CertificateError, CertificateExpiry, CertificateFile, CertificateInfo, ExpiryState,
-    StatusWithExpiry, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_LEN, READ_CHUNK,
+    StatusWithExpiry, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_LEN, MAX_CERTIFICATE_READS, READ_CHUNK,
 };
 pub use commands::Application;
 pub use detect::{identify, CardIdentity, CardType};
 pub use error::{localize_exchange, JpkiError};
 pub use guard::{
-    guarded_verify, read_counter, read_status, CardStatus, Counter, PinStatus, Refusal,
-    UnknownOutcome, VerifyOutcome,
+    guarded_begin_error, guarded_verify, guarded_verify_after, may_send_secret, read_counter,
+    read_status, CardStatus, Counter, PinStatus, Refusal, ShownCounter, UnknownOutcome,
+    VerifyOutcome,
 };
 pub use pin::{Pin, PinFormatError, PinKind};

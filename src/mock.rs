@@ -15,7 +15,7 @@ pub mod vpcd;
 
 use std::fmt;
 
-use apdu::{Connection, Disposition, TransactionStart, Transport, TransportError};
+use apdu::{CardSession, Connection, Disposition, TransactionStart, Transport, TransportError};
 use zeroize::Zeroize;
 
 use crate::jpki::PinKind;
@@ -120,6 +120,10 @@ pub struct MockCard {
     pending: Vec<u8>,
     present: bool,
     powered: bool,
+    /// Bumped by every reset, power-up and removal that is not a transaction's own disposition.
+    session: CardSession,
+    /// The session the last transaction ran in.
+    last_transaction_session: CardSession,
 }
 
 impl MockCard {
@@ -134,6 +138,8 @@ impl MockCard {
             pending: Vec::new(),
             present: true,
             powered: true,
+            session: CardSession::default(),
+            last_transaction_session: CardSession::default(),
         }
     }
 
@@ -193,6 +199,7 @@ impl MockCard {
     /// Powers the card (a cold reset): selection and verified state are cleared.
     pub fn power_on(&mut self) {
         self.powered = true;
+        self.session = self.session.next();
         self.forget_session();
         self.log.push(LogEntry::PowerOn);
     }
@@ -201,6 +208,7 @@ impl MockCard {
     /// [`MockCard::power_on`].
     pub fn power_off(&mut self) {
         self.powered = false;
+        self.session = self.session.next();
         self.forget_session();
         self.log.push(LogEntry::PowerOff);
     }
@@ -208,6 +216,7 @@ impl MockCard {
     /// Warm reset: selection and verified state are cleared (the verified state survives with
     /// [`Faults::verified_survives_reset`]); the card stays powered.
     pub fn reset(&mut self) {
+        self.session = self.session.next();
         self.warm_reset();
         self.log.push(LogEntry::Reset);
     }
@@ -286,6 +295,7 @@ impl MockCard {
         }
         let quirks = Quirks {
             strict_le: self.faults.strict_le,
+            read_binary_cap: self.faults.read_binary_cap,
             empty_verify_answers_9000: self.faults.empty_verify_answers_9000,
         };
         let answer = self.model.execute(&mut self.state, command, quirks);
@@ -309,10 +319,13 @@ impl MockCard {
         answer
     }
 
-    fn remove(&mut self) {
+    /// Takes the card out of the reader: no answer until [`MockCard::reinsert`] (logged as
+    /// [`LogEntry::Removed`]).
+    pub fn remove(&mut self) {
         self.faults.remove = None;
         self.present = false;
         self.powered = false;
+        self.session = self.session.next();
         self.forget_session();
         self.log.push(LogEntry::Removed);
     }
@@ -372,6 +385,10 @@ impl Connection for MockCard {
     /// `reset_before_next_transaction`, runs `work` once and ends with `end`. An unpowered card
     /// is powered at the start, as PC/SC does. `Reset` and `Unpower` clear the selection and the
     /// verified state; the card is powered again at once after `Unpower`.
+    ///
+    /// `card_was_reset` and a new `card_session` report every reset, power cycle, removal and
+    /// reinsertion since the last transaction (not the transactions' own dispositions), as
+    /// `SCARD_W_RESET_CARD` and the reconnection do on PC/SC.
     fn transaction<R>(
         &mut self,
         end: Disposition,
@@ -384,11 +401,14 @@ impl Connection for MockCard {
         if !self.powered {
             self.power_on();
         }
-        let mut start = TransactionStart::default();
         if std::mem::take(&mut self.faults.reset_before_next_transaction) {
             self.reset();
-            start.card_was_reset = true;
         }
+        let start = TransactionStart {
+            card_was_reset: self.session != self.last_transaction_session,
+            card_session: self.session,
+        };
+        self.last_transaction_session = self.session;
         let result = work(self, start);
         self.log.push(LogEntry::TransactionEnd(end));
         match end {

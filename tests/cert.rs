@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use apdu::{StatusWord, TransportError};
 use mynapin::jpki::{
     read_certificate, read_status, read_status_with_expiry, CertificateError, CertificateFile,
-    ExpiryState, JpkiError, PinKind,
+    ExpiryState, JpkiError, PinKind, MAX_CERTIFICATE_READS,
 };
 use mynapin::mock::{CardState, LogEntry, MockCard, Removal, StatusOverride};
 use serde_json::Value;
@@ -212,45 +212,89 @@ fn a_length_beyond_the_file_ends_at_6b00() {
 }
 
 #[test]
-fn a_read_answering_fewer_bytes_before_the_end_is_a_short_read() {
-    // The file ends 88 bytes into the third chunk.
-    let mut card = card_with_auth(&AUTH[..600]);
-    match read_certificate(&mut card, CertificateFile::Auth) {
-        Err(CertificateError::ShortRead {
-            offset: 512,
-            asked: 256,
-            got: 88,
-            total: 1226,
-            ..
-        }) => {}
-        other => panic!("{other:?}"),
+fn a_card_answering_fewer_bytes_than_asked_is_read_on_from_where_it_stopped() {
+    // Issue 16 item 5: a card or reader that answers Le 00 with fewer than 256 bytes, before the
+    // end, as other tools accept: advance by what came.
+    for cap in [200u16, 255, 100, 8] {
+        let mut card = card_with_auth(AUTH);
+        card.faults_mut().read_binary_cap = Some(cap);
+        let cert = read_certificate(&mut card, CertificateFile::Auth)
+            .unwrap_or_else(|error| panic!("cap {cap}: {error:?}"));
+        assert_eq!(cert.der, AUTH, "cap {cap}");
+        let cap = usize::from(cap);
+        // Offsets advance by exactly the bytes returned; the last read asks for the remainder.
+        let mut expected = Vec::new();
+        let mut offset = 0;
+        while offset < AUTH.len() {
+            let asked = if offset == 0 {
+                256
+            } else {
+                (AUTH.len() - offset).min(256)
+            };
+            expected.push(format!("00B0{offset:04X}{:02X}", asked % 256));
+            offset += asked.min(cap);
+        }
+        assert_eq!(read_binaries(&card), expected, "cap {cap}");
     }
-    assert_eq!(read_binaries(&card).len(), 3);
-    // The file ends inside the first chunk although the header wants more.
-    let mut card = card_with_auth(&AUTH[..200]);
+}
+
+#[test]
+fn an_empty_answer_before_the_end_is_a_short_read() {
+    let mut card = card_with_auth(AUTH);
+    card.faults_mut().read_binary_cap = Some(0);
     match read_certificate(&mut card, CertificateFile::Auth) {
         Err(CertificateError::ShortRead {
             offset: 0,
             asked: 256,
-            got: 200,
-            total: 1226,
+            got: 0,
             ..
         }) => {}
         other => panic!("{other:?}"),
     }
     assert_eq!(read_binaries(&card), ["00B0000000"]);
-    // Fewer bytes than the last chunk's exact remainder.
-    let mut card = card_with_auth(&EXPIRED[..800]);
+}
+
+#[test]
+fn a_card_answering_a_byte_at_a_time_is_stopped_by_the_read_budget() {
+    let mut card = card_with_auth(AUTH);
+    card.faults_mut().read_binary_cap = Some(1);
     match read_certificate(&mut card, CertificateFile::Auth) {
-        Err(CertificateError::ShortRead {
-            offset: 768,
-            asked: 41,
-            got: 32,
-            total: 809,
+        Err(CertificateError::TooManyReads {
+            reads: MAX_CERTIFICATE_READS,
             ..
         }) => {}
         other => panic!("{other:?}"),
     }
+    assert_eq!(read_binaries(&card).len(), MAX_CERTIFICATE_READS);
+}
+
+#[test]
+fn a_file_that_ends_before_the_announced_length_is_beyond_its_end() {
+    // The file ends 88 bytes into the third chunk: the read at 600 answers 6B00.
+    let mut card = card_with_auth(&AUTH[..600]);
+    match read_certificate(&mut card, CertificateFile::Auth) {
+        Err(CertificateError::BeyondEndOfFile {
+            offset: 600,
+            total: 1226,
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        read_binaries(&card),
+        ["00B0000000", "00B0010000", "00B0020000", "00B0025800"]
+    );
+    // The file ends inside the first chunk although the header wants more.
+    let mut card = card_with_auth(&AUTH[..200]);
+    match read_certificate(&mut card, CertificateFile::Auth) {
+        Err(CertificateError::BeyondEndOfFile {
+            offset: 200,
+            total: 1226,
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(read_binaries(&card), ["00B0000000", "00B000C800"]);
 }
 
 #[test]

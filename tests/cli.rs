@@ -285,6 +285,10 @@ fn malformed_pins_exit_2_and_nothing_follows() {
         ("card-info", ""),
         ("sign", "AB12"),
         ("sign", "ABC-123"),
+        // Issue 16 item 2: the signature password mixes letters and digits.
+        ("sign", "123456"),
+        ("sign", "abcdef"),
+        ("sign", "ABCDEFGHIJKLMNOP"),
     ] {
         let _ = std::fs::remove_file(demo.apdu_log());
         let output = demo
@@ -311,6 +315,7 @@ fn malformed_pins_exit_2_and_nothing_follows() {
         );
     }
     assert_eq!(demo.tries("auth"), 3);
+    assert_eq!(demo.tries("sign"), 5);
 }
 
 #[test]
@@ -549,4 +554,68 @@ fn read_only_commands_leave_the_demo_state_file_alone() {
         .assert()
         .code(3);
     assert_eq!(demo.tries("auth"), 2);
+}
+
+/// Issue 16 item 8: each PIN kind's own next steps, in the refusal at one try left and when
+/// blocked, in JSON and in both languages.
+#[test]
+fn each_pin_kind_gives_its_own_next_steps_at_one_try_left_and_blocked() {
+    let demo = Demo::new();
+    for (kind, steps, en, ja) in [
+        (
+            "auth",
+            vec!["convenience-store-with-sign-password", "city-office"],
+            "signature password",
+            "署名用電子証明書のパスワード",
+        ),
+        (
+            "sign",
+            vec!["convenience-store-with-auth-pin", "city-office"],
+            "user-authentication PIN",
+            "利用者証明用電子証明書の暗証番号",
+        ),
+        (
+            "card-info",
+            vec!["city-office"],
+            "city office",
+            "市区町村の窓口",
+        ),
+    ] {
+        for tries in [1, 0] {
+            demo.set_tries(kind, tries);
+            let (code, json) = demo.verify_json(kind, "");
+            assert_eq!(
+                code,
+                if tries == 1 { 4 } else { 5 },
+                "{kind} {tries}: {json}"
+            );
+            let got: Vec<&str> = json["next_steps"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{kind} {tries}: {json}"))
+                .iter()
+                .map(|step| step.as_str().unwrap())
+                .collect();
+            assert_eq!(got, steps, "{kind} {tries}");
+            for (lang, words) in [("en", en), ("ja", ja)] {
+                let output = demo
+                    .cmd(&["--lang", lang, "verify", "--pin", kind, "--pin-stdin"])
+                    .write_stdin("\n")
+                    .output()
+                    .unwrap();
+                let text = String::from_utf8(output.stdout).unwrap();
+                assert!(text.contains(words), "{kind} {tries} {lang}: {text}");
+                if kind == "card-info" {
+                    assert!(
+                        !text.contains("コンビニ") && !text.contains("convenience"),
+                        "{text}"
+                    );
+                } else {
+                    assert!(
+                        text.contains("コンビニ") || text.contains("convenience store"),
+                        "{text}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -2,8 +2,8 @@
 
 use apdu::{Disposition, StatusWord};
 use mynapin::jpki::{
-    guarded_verify, read_counter, read_status, Counter, Pin, PinKind, Refusal, UnknownOutcome,
-    VerifyOutcome,
+    guarded_verify, guarded_verify_after, read_counter, read_status, Counter, JpkiError, Pin,
+    PinKind, Refusal, UnknownOutcome, VerifyOutcome,
 };
 use mynapin::mock::{CardState, LogEntry, MockCard, Removal, StatusOverride};
 use proptest::prelude::*;
@@ -188,7 +188,7 @@ fn a_card_answering_9000_to_the_empty_verify_is_refused() {
         ]
     );
     assert_eq!(
-        read_counter(&mut card, PinKind::Auth).unwrap(),
+        read_counter(&mut card, PinKind::Auth).unwrap().counter,
         Counter::Unknown(StatusWord(0x9000))
     );
 }
@@ -369,13 +369,32 @@ fn verified_state_does_not_outlive_the_verify_transaction() {
 
 #[derive(Clone, Debug)]
 enum Op {
-    Verify { kind: PinKind, correct: bool },
+    Verify {
+        kind: PinKind,
+        correct: bool,
+    },
     Status,
-    SetTries { kind: PinKind, tries: u8 },
+    SetTries {
+        kind: PinKind,
+        tries: u8,
+    },
     EmptyVerify9000(bool),
-    Override { index: usize, sw: u16 },
-    Remove { command: usize, after: bool },
+    Override {
+        index: usize,
+        sw: u16,
+    },
+    Remove {
+        command: usize,
+        after: bool,
+    },
     ResetNext,
+    /// `verify` as the CLI does it: the counter shown, maybe a card event (an index into
+    /// `card_events`), then the guarded VERIFY after it.
+    ShownVerify {
+        kind: PinKind,
+        correct: bool,
+        event: Option<usize>,
+    },
 }
 
 fn kind_strategy() -> impl Strategy<Value = PinKind> {
@@ -409,15 +428,42 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         2 => (1usize..12, sw_strategy()).prop_map(|(index, sw)| Op::Override { index, sw }),
         2 => (1usize..8, any::<bool>()).prop_map(|(command, after)| Op::Remove { command, after }),
         1 => Just(Op::ResetNext),
+        3 => (kind_strategy(), any::<bool>(), proptest::option::of(0usize..4))
+            .prop_map(|(kind, correct, event)| Op::ShownVerify { kind, correct, event }),
     ]
 }
 
 /// Every VERIFY with data is preceded, in the same transaction, by SELECT of that PIN's
 /// application, SELECT of that PIN EF and an empty VERIFY answered 63Cx with x >= 2, with no
-/// command in between; and each transaction holds at most one VERIFY with data.
+/// command in between; each transaction holds at most one VERIFY with data; and no transaction
+/// that began after a reset, power cycle or removal since the previous transaction (or at its own
+/// start) holds one.
 fn check_invariant(log: &[LogEntry]) -> Result<(), String> {
     let mut transaction: Vec<(&[u8], Option<&[u8]>)> = Vec::new();
+    let mut in_transaction = false;
+    let mut reset_since_last_transaction = false;
+    let mut this_transaction_after_reset = false;
     for entry in log {
+        match entry {
+            LogEntry::TransactionBegin => {
+                in_transaction = true;
+                this_transaction_after_reset = reset_since_last_transaction;
+                reset_since_last_transaction = false;
+            }
+            LogEntry::TransactionEnd(_) => in_transaction = false,
+            // Before the first command of a transaction: found at its start.
+            LogEntry::Reset | LogEntry::PowerOn | LogEntry::PowerOff | LogEntry::Removed
+                if in_transaction && transaction.is_empty() =>
+            {
+                this_transaction_after_reset = true
+            }
+            LogEntry::Reset | LogEntry::PowerOn | LogEntry::PowerOff | LogEntry::Removed
+                if !in_transaction =>
+            {
+                reset_since_last_transaction = true
+            }
+            _ => {}
+        }
         match entry {
             // A reset or a power cycle in between breaks the chain as much as a new transaction
             // does. (`Removed` is logged before a command the card never saw: what mynapin sent
@@ -474,6 +520,9 @@ fn check_invariant(log: &[LogEntry]) -> Result<(), String> {
                     if transaction.iter().any(|(c, _)| c.len() > 4 && c[1] == 0x20) {
                         return Err("two VERIFY commands with data in one transaction".into());
                     }
+                    if this_transaction_after_reset {
+                        return Err("a VERIFY with data after the card was reset or changed".into());
+                    }
                 }
                 transaction.push((command.as_slice(), response.as_deref()));
             }
@@ -517,6 +566,21 @@ proptest! {
                     });
                 }
                 Op::ResetNext => card.faults_mut().reset_before_next_transaction = true,
+                Op::ShownVerify { kind, correct, event } => {
+                    let pin = Pin::new(kind, if correct { right_pin(kind) } else { wrong_pin(kind) }).unwrap();
+                    if let Ok(shown) = read_counter(&mut card, kind) {
+                        let sent_before = card.commands().len();
+                        if let Some(event) = event {
+                            (card_events()[event].1)(&mut card);
+                        }
+                        let result = guarded_verify_after(&mut card, &shown, &pin);
+                        if let Some(event) = event {
+                            prop_assert!(matches!(result, Err(JpkiError::CardChanged)), "{}: {result:?}", card_events()[event].0);
+                            prop_assert_eq!(card.commands().len(), sent_before, "nothing sent after {}", card_events()[event].0);
+                        }
+                        verified_kind = Some(kind);
+                    }
+                }
             }
             if !card.is_present() {
                 card.reinsert();
@@ -557,4 +621,121 @@ fn the_invariant_checker_catches_a_verify_without_a_counter_read() {
     })
     .unwrap();
     assert!(check_invariant(card.log()).is_err());
+}
+
+// ---- Issue 16 item 1: nothing between the counter shown and the VERIFY ----
+
+/// Something that happens to the card, named.
+type CardEvent = (&'static str, fn(&mut MockCard));
+
+/// What can happen to the card while the person types the PIN.
+fn card_events() -> [CardEvent; 4] {
+    [
+        ("reset by another program", |card| {
+            card.faults_mut().reset_before_next_transaction = true
+        }),
+        ("removed and reinserted", |card| {
+            card.remove();
+            card.reinsert();
+        }),
+        ("unpowered", |card| card.power_off()),
+        ("removed", |card| card.remove()),
+    ]
+}
+
+#[test]
+fn a_card_event_after_the_counter_was_shown_gets_no_pin_and_nothing_is_sent() {
+    for (what, event) in card_events() {
+        for kind in PinKind::ALL {
+            let mut card = card_with(kind, kind.max_tries());
+            let shown = read_counter(&mut card, kind).unwrap();
+            assert_eq!(shown.counter, Counter::TriesLeft(kind.max_tries()));
+            event(&mut card);
+            card.clear_log();
+            let pin = Pin::new(kind, wrong_pin(kind)).unwrap();
+            let result = guarded_verify_after(&mut card, &shown, &pin);
+            assert!(
+                matches!(result, Err(JpkiError::CardChanged)),
+                "{what}, {kind}: {result:?}"
+            );
+            assert!(
+                card.commands().is_empty(),
+                "{what}, {kind}: {:?}",
+                card.log()
+            );
+            assert_eq!(*tries_mut(&mut card, kind), kind.max_tries(), "{what}");
+        }
+    }
+}
+
+#[test]
+fn a_reset_already_reported_to_a_transaction_in_between_still_counts() {
+    let mut card = card_with(PinKind::Auth, 3);
+    let shown = read_counter(&mut card, PinKind::Auth).unwrap();
+    card.faults_mut().reset_before_next_transaction = true;
+    // Another read of this connection sees the reset first ...
+    read_status(&mut card, &PinKind::ALL).unwrap();
+    card.clear_log();
+    // ... and the connection still knows it happened after the counter was shown.
+    let pin = Pin::new(PinKind::Auth, "0000").unwrap();
+    let result = guarded_verify_after(&mut card, &shown, &pin);
+    assert!(matches!(result, Err(JpkiError::CardChanged)), "{result:?}");
+    assert!(card.commands().is_empty());
+    assert_eq!(card.state().auth.tries_left, 3);
+}
+
+#[test]
+fn with_nothing_in_between_the_pin_is_sent_after_the_shown_counter() {
+    let mut card = card_with(PinKind::Sign, 5);
+    let shown = read_counter(&mut card, PinKind::Sign).unwrap();
+    // A read-only transaction in between changes nothing.
+    read_status(&mut card, &PinKind::ALL).unwrap();
+    let pin = Pin::new(PinKind::Sign, "WRONG1").unwrap();
+    let outcome = guarded_verify_after(&mut card, &shown, &pin).unwrap();
+    assert!(
+        matches!(outcome, VerifyOutcome::WrongPin { tries_left: 4 }),
+        "{outcome:?}"
+    );
+}
+
+#[test]
+fn a_reset_at_the_start_of_a_guarded_verify_with_no_counter_shown_sends_nothing() {
+    let mut card = card_with(PinKind::Auth, 3);
+    card.faults_mut().reset_before_next_transaction = true;
+    let pin = Pin::new(PinKind::Auth, "0000").unwrap();
+    let result = guarded_verify(&mut card, &pin);
+    assert!(matches!(result, Err(JpkiError::CardChanged)), "{result:?}");
+    assert!(card.commands().is_empty());
+    // The next run, with nothing reset, goes ahead.
+    assert!(matches!(
+        guarded_verify(&mut card, &pin).unwrap(),
+        VerifyOutcome::WrongPin { tries_left: 2 }
+    ));
+}
+
+#[test]
+fn the_invariant_checker_catches_a_verify_after_a_reset_between_transactions() {
+    let mut card = MockCard::new(CardState::demo());
+    card.reset();
+    apdu::Connection::transaction(&mut card, Disposition::Unpower, |tx, _| {
+        let select = apdu::Command::new(0, 0xA4, 4, 0x0C)
+            .with_data(&hex::decode("D392F000260100000001").unwrap());
+        apdu::exchange(tx, &select).unwrap();
+        apdu::exchange(
+            tx,
+            &apdu::Command::new(0, 0xA4, 2, 0x0C).with_data(&[0, 0x18]),
+        )
+        .unwrap();
+        apdu::exchange(tx, &apdu::Command::new(0, 0x20, 0, 0x80)).unwrap();
+        apdu::exchange(
+            tx,
+            &apdu::Command::new(0, 0x20, 0, 0x80).with_secret_data(b"1234"),
+        )
+        .unwrap();
+    })
+    .unwrap();
+    assert_eq!(
+        check_invariant(card.log()),
+        Err("a VERIFY with data after the card was reset or changed".to_string())
+    );
 }

@@ -59,9 +59,10 @@ impl ExchangeError {
 /// - `61xx`: sends GET RESPONSE (`00 C0 00 00 xx`, `00` meaning 256) and appends its data, at
 ///   most [`MAX_GET_RESPONSE_ROUNDS`] times; one more `61xx` is [`ExchangeError::TooManyGetResponse`].
 /// - `6Cxx`: resends the same command once with Le = xx, only if it expects data (has an Le) and
-///   carries no secret. A second `6Cxx` is returned as it is. A command without Le is not turned
-///   into another case, and a card that answers `6Cxx` to a VERIFY gets no second PIN. The same
-///   rule applies to each GET RESPONSE.
+///   carries no data (case 2: ISO 7816-3 defines `6Cxx` for case 2 only), whether or not the
+///   caller marked the data secret. A second `6Cxx` is returned as it is. A command without Le is
+///   not turned into another case, and a card that answers `6Cxx` to a VERIFY (even one built
+///   with plain data and an Le) gets no second PIN. The same rule applies to each GET RESPONSE.
 /// - Anything else is returned as it is. A transport error or a malformed answer is returned at
 ///   once and nothing is resent: the card may already have run the command.
 ///
@@ -94,14 +95,14 @@ pub fn exchange(
     Ok(Response::new(data, response.sw()))
 }
 
-/// Sends `command`; on `6Cxx` resends it once with Le = xx if it expects data and has no secret.
+/// Sends `command`; on `6Cxx` resends it once with Le = xx if it is case 2 (Le, no data).
 fn transmit_fixing_le(
     transport: &mut dyn Transport,
     command: &Command,
 ) -> Result<Response, ExchangeError> {
     let response = transmit_once(transport, command)?;
     match response.sw().status() {
-        Status::WrongLe(le) if command.le().is_some() && !command.is_secret() => {
+        Status::WrongLe(le) if command.le().is_some() && command.data().is_empty() => {
             let corrected = command.clone().with_le(le_from_sw2(le));
             log::debug!("resending with Le = {}", le_from_sw2(le));
             transmit_once(transport, &corrected)

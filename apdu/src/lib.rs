@@ -17,7 +17,7 @@
 //!   `00 C0 00 00 xx`, at most [`MAX_GET_RESPONSE_ROUNDS`] times, data concatenated (a `61xx` to a
 //!   command without Le is returned as it is);
 //! - or to repeat a command once with Le = xx after `6Cxx` (wrong Le), and only when that command
-//!   has an Le and carries no secret. A second `6Cxx` is returned as it is.
+//!   has an Le and carries no data (case 2). A second `6Cxx` is returned as it is.
 //!
 //! After a transport error or a malformed answer it sends nothing: the card may already have run
 //! the command, and a resent VERIFY costs a PIN try. A command without Le is not resent on
@@ -43,7 +43,9 @@ pub use command::{Command, EncodeError, LengthEncoding};
 pub use exchange::{exchange, ExchangeError, MAX_GET_RESPONSE_ROUNDS};
 pub use response::{Response, ResponseError};
 pub use status::{Status, StatusWord};
-pub use transport::{Connection, Disposition, TransactionStart, Transport, TransportError};
+pub use transport::{
+    CardSession, Connection, Disposition, TransactionStart, Transport, TransportError,
+};
 
 /// Bytes as upper-case hex pairs separated by spaces (`3B E0 00`), the way traces show APDUs.
 pub fn spaced_hex(bytes: &[u8]) -> String {

@@ -56,12 +56,31 @@ pub enum Disposition {
     Unpower,
 }
 
+/// Which power-up of the card a connection is talking to. It changes whenever the connection
+/// learns that the card was reset, unpowered, removed or reconnected by anything but its own
+/// transactions' dispositions; it never changes back. Two transactions that began with the same
+/// session talked to the same card with nothing reset in between.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct CardSession(u64);
+
+impl CardSession {
+    /// The session after one more reset, removal or reconnection.
+    #[must_use]
+    pub fn next(self) -> CardSession {
+        CardSession(self.0.wrapping_add(1))
+    }
+}
+
 /// How a transaction began.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct TransactionStart {
     /// The card was reset since the last transaction (by another program or a reader event);
     /// any selected application and verified state are gone.
     pub card_was_reset: bool,
+    /// The card session this transaction runs in. Compare it with the session of an earlier
+    /// transaction to know whether anything reset the card since, even if a transaction in
+    /// between already reported it (`card_was_reset` tells only about the last one).
+    pub card_session: CardSession,
 }
 
 /// A connected card that runs work in exclusive transactions: no other program can send a

@@ -234,6 +234,25 @@ fn wrong_le_on_a_secret_command_is_not_resent() {
 }
 
 #[test]
+fn wrong_le_on_a_case_4_command_not_marked_secret_is_not_resent() {
+    // A library user's VERIFY with data and Le, built with plain data: ISO 7816-3 defines 6Cxx for
+    // case 2 only, and a resend would present the PIN twice.
+    let command = Command::new(0x00, 0x20, 0x00, 0x80)
+        .with_data(b"1234")
+        .with_le(256);
+    assert!(!command.is_secret());
+    let mut card = ScriptedTransport::answering(&[&[0x6C, 0x02]]);
+    let response = exchange(&mut card, &command).expect("answer");
+    assert_eq!(response.sw(), StatusWord(0x6C02));
+    assert_eq!(
+        card.received,
+        [vec![
+            0x00, 0x20, 0x00, 0x80, 0x04, b'1', b'2', b'3', b'4', 0x00
+        ]]
+    );
+}
+
+#[test]
 fn wrong_le_on_a_command_without_le_is_not_resent() {
     let mut card = ScriptedTransport::answering(&[&[0x6C, 0x02]]);
     let response = exchange(&mut card, &Command::new(0x00, 0x20, 0x00, 0x80)).expect("answer");

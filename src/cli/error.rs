@@ -90,7 +90,9 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self.code() {
             "usage" | "malformed-pin" | "no-terminal" => ExitCode::Usage,
-            "no-service" | "no-reader" | "no-card" | "card-removed" => ExitCode::NoCard,
+            "no-service" | "no-reader" | "no-card" | "card-removed" | "card-changed" => {
+                ExitCode::NoCard
+            }
             "not-my-number-card" => ExitCode::NotMyNumberCard,
             _ => ExitCode::Other,
         }
@@ -105,6 +107,7 @@ impl CliError {
             CliError::PinInput(_) => "pin-input",
             CliError::Reader(error) => reader_code(error),
             CliError::Jpki(JpkiError::NotMyNumberCard) => "not-my-number-card",
+            CliError::Jpki(JpkiError::CardChanged) => "card-changed",
             CliError::Jpki(error) => match error.transport_error() {
                 Some(transport) => transport_code(transport),
                 None => "card-error",

@@ -20,6 +20,10 @@ pub const READ_CHUNK: usize = 256;
 /// Largest certificate read: READ BINARY offsets have 15 bits (P1 bit 8 set means a short EF id).
 pub const MAX_CERTIFICATE_LEN: usize = 0x8000;
 
+/// Most READ BINARY commands for one certificate: a card that answers at least 64 bytes at a time
+/// can deliver the largest file ([`MAX_CERTIFICATE_LEN`]); one that answers less is given up on.
+pub const MAX_CERTIFICATE_READS: usize = MAX_CERTIFICATE_LEN / 64;
+
 /// Fewer days left than this make the auth certificate "expiring".
 pub const EXPIRY_WARNING_DAYS: i64 = 90;
 
@@ -133,7 +137,8 @@ pub enum CertificateError {
         /// The announced length.
         total: usize,
     },
-    /// A READ BINARY answered fewer bytes than asked before the announced end.
+    /// A READ BINARY answered no data before the announced end (fewer bytes than asked, but some,
+    /// is read on from where it stopped).
     #[error("READ BINARY at offset {offset} of EF {} returned {got} of {asked} bytes; the header announces {total}", file.ef_hex())]
     ShortRead {
         /// The file.
@@ -145,6 +150,19 @@ pub enum CertificateError {
         /// Bytes returned.
         got: usize,
         /// The announced length (0 when not known yet).
+        total: usize,
+    },
+    /// The card answered so few bytes at a time that [`MAX_CERTIFICATE_READS`] READ BINARY
+    /// commands did not reach the announced length.
+    #[error("EF {} was not read after {reads} READ BINARY commands: {offset} of {total} bytes", file.ef_hex())]
+    TooManyReads {
+        /// The file.
+        file: CertificateFile,
+        /// READ BINARY commands sent.
+        reads: usize,
+        /// Bytes read.
+        offset: usize,
+        /// The announced length.
         total: usize,
     },
     /// The bytes are a complete DER element but not an X.509 certificate.
@@ -178,6 +196,7 @@ impl CertificateError {
             CertificateError::TooLarge { .. } => "too-large",
             CertificateError::BeyondEndOfFile { .. } => "beyond-end-of-file",
             CertificateError::ShortRead { .. } => "short-read",
+            CertificateError::TooManyReads { .. } => "too-many-reads",
             CertificateError::NotX509 { .. } => "not-x509",
             CertificateError::NoValidity { .. } => "no-validity",
         }
@@ -234,6 +253,14 @@ impl Localized for CertificateError {
             ),
             (CertificateError::ShortRead { file, offset, asked, got, .. }, Lang::Ja) => format!(
                 "{}の読み取りで、オフセット {offset} から {asked} バイトのはずが {got} バイトしか返りませんでした。カードを差し直してもう一度試してください。繰り返す場合はカードのデータが壊れています。市区町村の窓口に相談してください。",
+                file.title(lang)
+            ),
+            (CertificateError::TooManyReads { file, reads, offset, total }, Lang::En) => format!(
+                "The card gave the {} so few bytes at a time that {reads} reads brought only {offset} of {total} bytes; mynapin stopped there. Reinsert the card and try again; if it happens again, try another card reader.",
+                file.title(lang)
+            ),
+            (CertificateError::TooManyReads { file, reads, offset, total }, Lang::Ja) => format!(
+                "カードが{}を少しずつしか返さず、{reads} 回の読み取りで {total} バイト中 {offset} バイトしか読めなかったため、中止しました。カードを差し直してもう一度試し、繰り返す場合は別のカードリーダーで試してください。",
                 file.title(lang)
             ),
             (CertificateError::NotX509 { file, source }, Lang::En) => format!(
@@ -449,43 +476,48 @@ fn select_certificate_file(
     }
 }
 
-/// Reads the certificate in the selected EF: first 256 bytes, then exactly the rest.
+/// Reads the certificate in the selected EF: 256 bytes at 0, whose header gives the length, then
+/// the rest, each read asking for what is left (at most 256) at the offset reached. A card may
+/// answer fewer bytes than asked before the end (a smaller buffer): the next read starts where it
+/// stopped. Fails on an empty answer before the end, a read past the file's end, or after
+/// [`MAX_CERTIFICATE_READS`] reads.
 fn read_selected_certificate(
     tx: &mut dyn Transport,
     file: CertificateFile,
 ) -> Result<Vec<u8>, CertificateError> {
-    let mut der = read_chunk(tx, file, 0, READ_CHUNK, None)?;
-    let total = certificate_length(file, &der)?;
-    if der.len() >= total {
-        // The file may hold padding after the certificate.
-        der.truncate(total);
-        return Ok(der);
-    }
-    if der.len() < READ_CHUNK {
-        return Err(CertificateError::ShortRead {
-            file,
-            offset: 0,
-            asked: READ_CHUNK,
-            got: der.len(),
-            total,
-        });
-    }
-    while der.len() < total {
+    // The longest header this accepts: 30 82 LL LL.
+    const HEADER_LEN: usize = 4;
+    let mut der = Vec::new();
+    let mut total = None;
+    for _ in 0..MAX_CERTIFICATE_READS {
         let offset = der.len();
-        let asked = (total - offset).min(READ_CHUNK);
-        let chunk = read_chunk(tx, file, offset, asked, Some(total))?;
-        if chunk.len() != asked {
+        let asked = total.map_or(READ_CHUNK, |total: usize| (total - offset).min(READ_CHUNK));
+        let chunk = read_chunk(tx, file, offset, asked, total)?;
+        if chunk.is_empty() {
             return Err(CertificateError::ShortRead {
                 file,
                 offset,
                 asked,
-                got: chunk.len(),
-                total,
+                got: 0,
+                total: total.unwrap_or(0),
             });
         }
         der.extend_from_slice(&chunk);
+        if total.is_none() && der.len() >= HEADER_LEN {
+            total = Some(certificate_length(file, &der)?);
+        }
+        if let Some(total) = total.filter(|total| der.len() >= *total) {
+            // The file may hold padding after the certificate.
+            der.truncate(total);
+            return Ok(der);
+        }
     }
-    Ok(der)
+    Err(CertificateError::TooManyReads {
+        file,
+        reads: MAX_CERTIFICATE_READS,
+        offset: der.len(),
+        total: total.unwrap_or(0),
+    })
 }
 
 /// One READ BINARY. `9000` and `6282` (end of file reached before Le bytes) carry data; the

@@ -25,6 +25,12 @@ pub enum JpkiError {
         /// The label field as read.
         bytes: Vec<u8>,
     },
+    /// The card was reset, unpowered, removed or reconnected between the counter shown to the
+    /// person and the guarded transaction that would have sent their PIN: it was not sent.
+    #[error(
+        "the card was reset, removed or changed after its counter was read; the PIN was not sent"
+    )]
+    CardChanged,
     /// A command could not be carried out.
     #[error(transparent)]
     Exchange(#[from] ExchangeError),
@@ -87,6 +93,12 @@ impl Localized for JpkiError {
             (JpkiError::BadTokenLabel { .. }, Lang::En) => format!("{self}. This is not a card mynapin knows."),
             (JpkiError::BadTokenLabel { .. }, Lang::Ja) => {
                 "トークンラベルが読み取れません。mynapin が対応していないカードです。".into()
+            }
+            (JpkiError::CardChanged, Lang::En) => {
+                "The card was reset, removed or changed after its counter was shown (by another program, the reader, or a card swap), so the PIN was not sent and no try was spent. Check that your card is in the reader and run the command again.".into()
+            }
+            (JpkiError::CardChanged, Lang::Ja) => {
+                "残り回数を表示した後にカードがリセット、取り外し、または交換されたため（別のプログラム、カードリーダー、カードの差し替えなど）、暗証番号は送信していません（回数は減っていません）。カードがリーダーにあることを確認して、もう一度実行してください。".into()
             }
             (JpkiError::Exchange(error), _) => localize_exchange(error, lang),
             (JpkiError::Transport(error), _) => error.localized(lang),

@@ -2,7 +2,8 @@
 //! sent only when at least two tries remain. mynapin must never be the cause of a lockout.
 
 use apdu::{
-    exchange, Connection, Disposition, ExchangeError, Status, StatusWord, Transport, TransportError,
+    exchange, CardSession, Connection, Disposition, ExchangeError, Status, StatusWord,
+    TransactionStart, Transport, TransportError,
 };
 
 use super::commands::{read_counter as counter_command, select_ef, verify};
@@ -14,7 +15,7 @@ use super::{Application, CardIdentity, JpkiError, Pin, PinKind};
 pub enum Counter {
     /// `63Cx`, x > 0: x tries left.
     TriesLeft(u8),
-    /// `63C0`, `6983` or `6984`: blocked; only the city office can unblock it.
+    /// `63C0`, `6983` or `6984`: blocked (docs/safety.md says who can reset it).
     Blocked(StatusWord),
     /// Anything else, `9000` included (the JPKI empty VERIFY never answers 9000: OpenSC PR #959).
     Unknown(StatusWord),
@@ -172,25 +173,103 @@ pub(super) fn read_pin_counters(
     Ok(pins)
 }
 
+/// A counter read to be shown to a person before asking for a PIN, and the card session it was
+/// read in: the guarded transaction that sends the PIN checks that the card is still the same
+/// ([`may_send_secret`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShownCounter {
+    /// Which PIN.
+    pub kind: PinKind,
+    /// Its counter.
+    pub counter: Counter,
+    /// The card session of the transaction that read it.
+    pub session: CardSession,
+}
+
 /// Reads one PIN's counter in its own read-only transaction: SELECT the application, SELECT the
-/// PIN EF, empty VERIFY (3 APDUs). Used before prompting for a PIN.
-pub fn read_counter(conn: &mut impl Connection, kind: PinKind) -> Result<Counter, JpkiError> {
-    conn.transaction(Disposition::Leave, |tx, _| {
-        select_and_read_counter(tx, kind)
+/// PIN EF, empty VERIFY (3 APDUs). Used before prompting for a PIN; pass the result to
+/// [`guarded_verify_after`].
+pub fn read_counter(conn: &mut impl Connection, kind: PinKind) -> Result<ShownCounter, JpkiError> {
+    conn.transaction(Disposition::Leave, |tx, start| {
+        Ok(ShownCounter {
+            kind,
+            counter: select_and_read_counter(tx, kind)?,
+            session: start.card_session,
+        })
     })?
 }
 
-/// The guarded VERIFY, in one transaction that ends by cutting the card's power (no verified state
-/// outlives the command): SELECT the application, SELECT the PIN EF, read the counter, and only if
-/// it reads `63Cx` with x ≥ 2, send `00 20 00 80 Lc PIN`, once.
+/// The one rule on resets for every guarded operation that sends a secret (VERIFY, CHANGE
+/// REFERENCE DATA): its transaction, begun in `start`, may send it only if the card was not
+/// reset, unpowered, removed or reconnected
+///
+/// - since `shown` was read, when a counter was shown before asking for the secret (the card
+///   session is the same, whatever transactions ran in between), or
+/// - since the connection's previous transaction, when none was shown.
+///
+/// PC/SC reports a card pulled and another inserted as a reset on some systems (macOS), so a reset
+/// may mean the secret was typed for another card. `Err(JpkiError::CardChanged)` otherwise; call it
+/// before sending anything in the transaction.
+pub fn may_send_secret(
+    shown: Option<&ShownCounter>,
+    start: TransactionStart,
+) -> Result<(), JpkiError> {
+    let changed = match shown {
+        Some(shown) => shown.session != start.card_session,
+        None => start.card_was_reset,
+    };
+    if changed || start.card_was_reset {
+        log::info!("the card was reset or changed since its counter was read; nothing is sent");
+        Err(JpkiError::CardChanged)
+    } else {
+        Ok(())
+    }
+}
+
+/// What a guarded operation reports when its transaction could not begin: after a counter was
+/// shown, a removed or reset card is [`JpkiError::CardChanged`] (the secret is not sent); anything
+/// else, or with no counter shown, the transport error as it is.
+pub fn guarded_begin_error(shown: Option<&ShownCounter>, error: TransportError) -> JpkiError {
+    match error {
+        TransportError::CardRemoved | TransportError::CardReset if shown.is_some() => {
+            log::info!("{error} after the counter was shown; nothing is sent");
+            JpkiError::CardChanged
+        }
+        error => error.into(),
+    }
+}
+
+/// The guarded VERIFY with no counter shown before: as [`guarded_verify_after`], refusing with
+/// [`JpkiError::CardChanged`] if the card was reset or reconnected since the connection's previous
+/// transaction.
 pub fn guarded_verify(conn: &mut impl Connection, pin: &Pin) -> Result<VerifyOutcome, JpkiError> {
+    verify_in_guarded_transaction(conn, pin, None)
+}
+
+/// The guarded VERIFY after `shown` (the same PIN's counter, read with [`read_counter`] on this
+/// connection) was shown, in one transaction that ends by cutting the card's power (no verified
+/// state outlives the command): if the card was reset, unpowered, removed or reconnected since
+/// `shown` was read, [`JpkiError::CardChanged`] and nothing is sent ([`may_send_secret`]); else
+/// SELECT the application, SELECT the PIN EF, read the counter, and only if it reads `63Cx` with
+/// x ≥ 2, send `00 20 00 80 Lc PIN`, once.
+pub fn guarded_verify_after(
+    conn: &mut impl Connection,
+    shown: &ShownCounter,
+    pin: &Pin,
+) -> Result<VerifyOutcome, JpkiError> {
+    verify_in_guarded_transaction(conn, pin, Some(shown))
+}
+
+fn verify_in_guarded_transaction(
+    conn: &mut impl Connection,
+    pin: &Pin,
+    shown: Option<&ShownCounter>,
+) -> Result<VerifyOutcome, JpkiError> {
     let kind = pin.kind();
     let mut verify_sent = false;
     let mut card_answer = None;
     let result = conn.transaction(Disposition::Unpower, |tx, start| {
-        if start.card_was_reset {
-            log::info!("the card was reset before this transaction; selecting again");
-        }
+        may_send_secret(shown, start)?;
         let counter = select_and_read_counter(tx, kind)?;
         if let Some(refusal) = counter.refusal() {
             return Ok(VerifyOutcome::Refused(refusal));
@@ -213,7 +292,7 @@ pub fn guarded_verify(conn: &mut impl Connection, pin: &Pin) -> Result<VerifyOut
                 Ok(verify_outcome(sw))
             }
             None if verify_sent => Ok(VerifyOutcome::Unknown(UnknownOutcome::Transport(error))),
-            None => Err(error.into()),
+            None => Err(guarded_begin_error(shown, error)),
         },
     }
 }

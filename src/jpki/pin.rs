@@ -12,7 +12,8 @@ use crate::i18n::{Lang, Localized};
 pub enum PinKind {
     /// 利用者証明用電子証明書の暗証番号: JPKI EF 0018, 4 digits, 3 tries. The one the clinic asks for.
     Auth,
-    /// 署名用電子証明書のパスワード: JPKI EF 001B, 6–16 of A–Z 0–9, 5 tries.
+    /// 署名用電子証明書のパスワード: JPKI EF 001B, 6–16 of A–Z 0–9 with at least one letter and
+    /// one digit (JPKI portal), 5 tries.
     Sign,
     /// 券面事項入力補助用の暗証番号: card-info input support AP EF 0011, 4 digits, 3 tries.
     CardInfo,
@@ -73,8 +74,10 @@ impl PinKind {
         match (self.is_digits(), lang) {
             (true, Lang::En) => "4 digits",
             (true, Lang::Ja) => "数字4桁",
-            (false, Lang::En) => "6-16 characters, A-Z and 0-9",
-            (false, Lang::Ja) => "英大文字と数字の6～16文字",
+            (false, Lang::En) => {
+                "6-16 characters of A-Z and 0-9, with at least one letter and one digit"
+            }
+            (false, Lang::Ja) => "英大文字と数字を両方含む6～16文字",
         }
     }
 
@@ -133,7 +136,8 @@ pub struct Pin {
 
 impl Pin {
     /// Checks `input` against the kind's format. The signature password is upper-cased, since the
-    /// card stores it in upper case.
+    /// card stores it in upper case, and must hold both a letter and a digit: the JPKI portal
+    /// (パスワード) says it mixes them, so one without either cannot be right.
     pub fn new(kind: PinKind, input: &str) -> Result<Pin, PinFormatError> {
         let (min, max) = kind.length_range();
         let mut bytes = Zeroizing::new(input.as_bytes().to_vec());
@@ -143,6 +147,11 @@ impl Pin {
         let valid_char =
             |b: &u8| b.is_ascii_digit() || (!kind.is_digits() && b.is_ascii_uppercase());
         if bytes.len() < min || bytes.len() > max || !bytes.iter().all(valid_char) {
+            return Err(PinFormatError { kind });
+        }
+        let mixed =
+            bytes.iter().any(u8::is_ascii_digit) && bytes.iter().any(u8::is_ascii_uppercase);
+        if kind == PinKind::Sign && !mixed {
             return Err(PinFormatError { kind });
         }
         Ok(Pin { kind, bytes })
@@ -211,6 +220,11 @@ mod tests {
             "ABC 123",
             "ÄBC123",
             "abc12",
+            // Letters and digits must both be there (JPKI portal).
+            "123456",
+            "1234567890123456",
+            "ABCDEF",
+            "abcdefgh",
         ] {
             assert!(Pin::new(PinKind::Sign, bad).is_err(), "{bad:?}");
         }

@@ -14,6 +14,9 @@ pub struct Faults {
     /// READ BINARY asking for more bytes than the file has left answers `6Cxx` (xx = bytes
     /// left) instead of the bytes left with `9000`.
     pub strict_le: bool,
+    /// READ BINARY answers at most n bytes with `9000`, even when more were asked and the file
+    /// has them: a card or reader with a smaller buffer. `Some(0)` answers no data at all.
+    pub read_binary_cap: Option<u16>,
     /// The empty VERIFY (`00 20 00 80`) answers `9000` instead of `63Cx`: a card that does not
     /// report its counter.
     pub empty_verify_answers_9000: bool,

@@ -74,6 +74,7 @@ impl Answer {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Quirks {
     pub strict_le: bool,
+    pub read_binary_cap: Option<u16>,
     pub empty_verify_answers_9000: bool,
 }
 
@@ -311,8 +312,9 @@ impl Model {
         if le > left && quirks.strict_le {
             return Answer::status(sw::wrong_le(left));
         }
+        let cap = quirks.read_binary_cap.map_or(usize::MAX, usize::from);
         Answer {
-            data: contents[offset..offset + le.min(left)].to_vec(),
+            data: contents[offset..offset + le.min(left).min(cap)].to_vec(),
             sw: sw::SUCCESS,
         }
     }

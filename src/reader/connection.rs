@@ -1,6 +1,6 @@
 //! A connected card: transactions, the per-transaction transport, and disconnection on purpose.
 
-use apdu::{Connection, Disposition, TransactionStart, Transport, TransportError};
+use apdu::{CardSession, Connection, Disposition, TransactionStart, Transport, TransportError};
 
 use super::error::{connect_error, disconnect_error, transport_error};
 use super::{
@@ -22,6 +22,8 @@ pub struct PcscConnection {
     // A transaction was interrupted, or could not reset the card after presenting a PIN:
     // the card may still hold a verified state, so any disconnection unpowers it.
     reset_owed: bool,
+    // Bumped at every reconnection after a reset or power loss that PC/SC reported.
+    session: CardSession,
 }
 
 impl std::fmt::Debug for PcscConnection {
@@ -31,6 +33,7 @@ impl std::fmt::Debug for PcscConnection {
             .field("connected", &self.card.is_some())
             .field("ended_with_reset", &self.ended_with_reset)
             .field("reset_owed", &self.reset_owed)
+            .field("session", &self.session)
             .finish()
     }
 }
@@ -85,6 +88,7 @@ impl PcscConnection {
             info,
             ended_with_reset: false,
             reset_owed: false,
+            session: CardSession::default(),
         })
     }
 
@@ -175,6 +179,16 @@ fn drop_disposition(ended_with_reset: bool, reset_owed: bool) -> Disposition {
     }
 }
 
+/// How to reconnect when `SCardBeginTransaction` fails with `error`: after a reset, leave the
+/// card as it is; after a power loss, reset it to power it. `None`: not a reason to reconnect.
+fn reconnection_after(error: pcsc::Error) -> Option<pcsc::Disposition> {
+    match error {
+        pcsc::Error::ResetCard => Some(pcsc::Disposition::LeaveCard),
+        pcsc::Error::UnpoweredCard => Some(pcsc::Disposition::ResetCard),
+        _ => None,
+    }
+}
+
 /// Whether a command presents a PIN: VERIFY (`INS 20`) or CHANGE REFERENCE DATA (`INS 24`)
 /// with data. The empty VERIFY that reads the retry counter is 4 bytes and changes nothing.
 fn presents_pin(command: &[u8]) -> bool {
@@ -255,9 +269,12 @@ impl Connection for PcscConnection {
     /// Runs `work` inside one PC/SC transaction (`SCardBeginTransaction` …
     /// `SCardEndTransaction`): no other program's command gets between two of its commands.
     ///
-    /// - If the card was reset since the last transaction (`SCARD_W_RESET_CARD` at begin), it
-    ///   reconnects once (`SCardReconnect`, `SCARD_LEAVE_CARD`) and tells `work` with
-    ///   `card_was_reset: true`: selections and verified state are gone.
+    /// - If the card was reset since the last transaction (`SCARD_W_RESET_CARD` at begin; Apple's
+    ///   PC/SC also reports a removed and reinserted card so), it reconnects once
+    ///   (`SCardReconnect`, `SCARD_LEAVE_CARD`) and tells `work` with `card_was_reset: true` and a
+    ///   new `card_session`: selections and verified state are gone, and the card may be another.
+    /// - If the card lost its power (`SCARD_W_UNPOWERED_CARD` at begin, which Apple's PC/SC
+    ///   answers), the same, reconnecting with `SCARD_RESET_CARD` to power it.
     /// - `SCARD_E_SHARING_VIOLATION` is [`TransportError::Busy`].
     /// - The transaction ends with `end` (`SCARD_LEAVE_CARD`, `SCARD_RESET_CARD`,
     ///   `SCARD_UNPOWER_CARD`); with at least a reset if `work` presented a PIN.
@@ -277,18 +294,19 @@ impl Connection for PcscConnection {
         })?;
         let (transaction, card_was_reset) = match card.transaction2() {
             Ok(transaction) => (transaction, false),
-            Err((card, pcsc::Error::ResetCard)) => {
-                log::debug!("the card was reset; reconnecting");
-                card.reconnect(
-                    pcsc::ShareMode::Shared,
-                    PROTOCOLS,
-                    pcsc::Disposition::LeaveCard,
-                )
-                .map_err(transport_error)?;
-                (card.transaction().map_err(transport_error)?, true)
-            }
-            Err((_, error)) => return Err(transport_error(error)),
+            Err((card, error)) => match reconnection_after(error) {
+                Some(initialization) => {
+                    log::debug!("{error} at the start of a transaction; reconnecting");
+                    // Whatever happens next, the card this connection knew is gone.
+                    self.session = self.session.next();
+                    card.reconnect(pcsc::ShareMode::Shared, PROTOCOLS, initialization)
+                        .map_err(transport_error)?;
+                    (card.transaction().map_err(transport_error)?, true)
+                }
+                None => return Err(transport_error(error)),
+            },
         };
+        let card_session = self.session;
         let owed_before = self.reset_owed;
         // Until the transaction ends as asked, count it as interrupted (a panic in `work`).
         self.reset_owed = true;
@@ -298,7 +316,13 @@ impl Connection for PcscConnection {
             buffer: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
             sent_pin: false,
         };
-        let result = work(&mut transport, TransactionStart { card_was_reset });
+        let result = work(
+            &mut transport,
+            TransactionStart {
+                card_was_reset,
+                card_session,
+            },
+        );
         let end = transaction_end(end, transport.sent_pin);
         let Some(transaction) = transport.transaction.take() else {
             return Ok(result);
@@ -345,6 +369,26 @@ mod tests {
         assert!(!presence_needed(None, 0));
         assert!(!presence_needed(Some("1"), 2));
         assert!(!presence_needed(Some("Virtual PCD 00 00"), 1));
+    }
+
+    #[test]
+    fn a_reset_or_unpowered_card_at_begin_is_reconnected_and_nothing_else_is() {
+        assert_eq!(
+            reconnection_after(pcsc::Error::ResetCard),
+            Some(pcsc::Disposition::LeaveCard)
+        );
+        assert_eq!(
+            reconnection_after(pcsc::Error::UnpoweredCard),
+            Some(pcsc::Disposition::ResetCard)
+        );
+        for error in [
+            pcsc::Error::RemovedCard,
+            pcsc::Error::NoSmartcard,
+            pcsc::Error::SharingViolation,
+            pcsc::Error::NoService,
+        ] {
+            assert_eq!(reconnection_after(error), None, "{error:?}");
+        }
     }
 
     #[test]

@@ -227,13 +227,14 @@ pub(crate) fn service_error_on(platform: Platform, error: pcsc::Error) -> Reader
 /// The error of `SCardConnect` to `reader`; `available` names every reader, in list order.
 pub(crate) fn connect_error(error: pcsc::Error, reader: &str, available: &[String]) -> ReaderError {
     match error {
-        pcsc::Error::NoSmartcard => ReaderError::NoCard {
+        // Before connecting there is no card to have been removed: some stacks answer
+        // SCARD_W_REMOVED_CARD on an empty reader.
+        pcsc::Error::NoSmartcard | pcsc::Error::RemovedCard => ReaderError::NoCard {
             reader: Some(reader.to_string()),
         },
         pcsc::Error::SharingViolation => ReaderError::SharingViolation {
             reader: reader.to_string(),
         },
-        pcsc::Error::RemovedCard => ReaderError::CardRemoved,
         pcsc::Error::UnresponsiveCard
         | pcsc::Error::UnpoweredCard
         | pcsc::Error::UnsupportedCard => ReaderError::UnresponsiveCard {
@@ -338,9 +339,10 @@ mod tests {
             connect_error(pcsc::Error::NoService, "A", &available),
             ReaderError::NoService | ReaderError::NoReader
         ));
+        // Some stacks answer SCARD_W_REMOVED_CARD to SCardConnect on an empty reader: no card.
         assert!(matches!(
             connect_error(pcsc::Error::RemovedCard, "A", &available),
-            ReaderError::CardRemoved
+            ReaderError::NoCard { reader: Some(r) } if r == "A"
         ));
     }
 

@@ -1,0 +1,107 @@
+//! The PIN typed on a terminal (issue 16 items 3 and 4): `verify` with stdin a pseudo-terminal,
+//! with and without `--pin-stdin`. The terminal must not echo the PIN, and the prompt must read it
+//! from the terminal on stdin. Unix only: the test drives a pty from its master side.
+#![cfg(unix)]
+
+#[path = "support/demo.rs"]
+mod demo;
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::pty::openpty;
+use nix::sys::termios::{tcgetattr, LocalFlags};
+
+use demo::{english, Demo};
+
+/// Longest a test waits for mynapin to turn the terminal's echo off before typing anyway (then
+/// the assertion on the echo decides).
+const ECHO_OFF_WAIT: Duration = Duration::from_secs(10);
+
+/// Runs `mynapin --demo verify ARGS --json` with stdin the slave side of a new pty, types `typed`
+/// and Enter once the terminal's echo is off (or after [`ECHO_OFF_WAIT`]), and returns what the
+/// terminal showed, mynapin's stdout and stderr, and its exit code.
+fn verify_on_a_terminal(demo: &Demo, args: &[&str], typed: &str) -> (String, String, String, i32) {
+    let pty = openpty(None, None).expect("a pty");
+    let mut master = std::fs::File::from(pty.master);
+    let slave = std::fs::File::from(pty.slave);
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("mynapin"));
+    english(&mut cmd)
+        .env("MYNAPIN_DEMO_STATE", demo.state())
+        .env("MYNAPIN_DEMO_APDU_LOG", demo.apdu_log())
+        .args(["--demo", "verify", "--json"])
+        .args(args)
+        .stdin(Stdio::from(slave.try_clone().expect("dup")))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("mynapin starts");
+    // The command keeps its copy of the slave until dropped; reading the master ends only once no
+    // process holds the slave.
+    drop(cmd);
+    let start = Instant::now();
+    while tcgetattr(&slave)
+        .expect("tcgetattr")
+        .local_flags
+        .contains(LocalFlags::ECHO)
+        && start.elapsed() < ECHO_OFF_WAIT
+        && child.try_wait().expect("try_wait").is_none()
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    master
+        .write_all(format!("{typed}\n").as_bytes())
+        .expect("typed");
+    drop(slave);
+    let output = child.wait_with_output().expect("mynapin ends");
+    // What the terminal displayed: everything written to its slave side, echo included. Once no
+    // process holds the slave, reading the master ends with EIO.
+    let mut shown = Vec::new();
+    let mut buffer = [0u8; 256];
+    while let Ok(n @ 1..) = master.read(&mut buffer) {
+        shown.extend_from_slice(&buffer[..n]);
+    }
+    (
+        String::from_utf8_lossy(&shown).into_owned(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code().expect("an exit code"),
+    )
+}
+
+#[test]
+fn pin_stdin_on_a_terminal_is_read_without_echo() {
+    for pin in ["1234", "9999"] {
+        let demo = Demo::new();
+        let (shown, stdout, stderr, code) =
+            verify_on_a_terminal(&demo, &["--pin", "auth", "--pin-stdin"], pin);
+        assert!(
+            !shown.contains(pin),
+            "the terminal showed the PIN: {shown:?}"
+        );
+        assert!(!stderr.contains(pin), "{stderr}");
+        let expected = if pin == "1234" {
+            (0, "verified")
+        } else {
+            (3, "wrong-pin")
+        };
+        assert_eq!(code, expected.0, "{stdout} {stderr}");
+        assert!(stdout.contains(expected.1), "{stdout}");
+    }
+}
+
+#[test]
+fn the_hidden_prompt_reads_the_terminal_on_stdin_without_echo() {
+    let demo = Demo::new();
+    // A signature password longer than 8 characters, lower case: upper-cased.
+    let (shown, stdout, stderr, code) = verify_on_a_terminal(&demo, &["--pin", "sign"], "abc123");
+    assert!(!shown.to_uppercase().contains("ABC123"), "{shown:?}");
+    assert!(!stderr.to_uppercase().contains("ABC123"), "{stderr}");
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    assert!(stdout.contains("verified"), "{stdout}");
+    let demo = Demo::new();
+    let (shown, stdout, stderr, code) =
+        verify_on_a_terminal(&demo, &["--pin", "sign"], "WRONGPASSWORD123");
+    assert!(!shown.contains("WRONGPASSWORD123"), "{shown:?}");
+    assert_eq!(code, 3, "{stdout} {stderr}");
+}
