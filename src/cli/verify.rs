@@ -80,11 +80,20 @@ fn attempt(
 }
 
 /// Reads the PIN from the terminal (hidden) or one line of stdin, and checks its format at once.
-fn read_pin(kind: PinKind, pin_stdin: bool, lang: Lang) -> Result<Pin, CliError> {
+pub(super) fn read_pin(kind: PinKind, pin_stdin: bool, lang: Lang) -> Result<Pin, CliError> {
+    let prompt = format!("{} ({}): ", kind.title(lang), kind.format_hint(lang));
+    read_pin_with_prompt(kind, pin_stdin, &prompt)
+}
+
+/// [`read_pin`] with the prompt given (`change-pin` asks three times).
+pub(super) fn read_pin_with_prompt(
+    kind: PinKind,
+    pin_stdin: bool,
+    prompt: &str,
+) -> Result<Pin, CliError> {
     let line = if pin_stdin {
         read_stdin_line().map_err(CliError::PinInput)?
     } else {
-        let prompt = format!("{} ({}): ", kind.title(lang), kind.format_hint(lang));
         Zeroizing::new(
             rpassword::prompt_password(prompt)
                 .map_err(CliError::PinInput)?
@@ -179,7 +188,7 @@ fn outcome_text(outcome: &VerifyOutcome, kind: PinKind, lang: Lang) -> String {
     }
 }
 
-fn refusal_text(refusal: Refusal, lang: Lang) -> String {
+pub(super) fn refusal_text(refusal: Refusal, lang: Lang) -> String {
     match (refusal, lang) {
         (Refusal::LastTry, Lang::En) => "Only one try is left. One more wrong PIN would lock it, and unlocking needs a visit to the city office, so mynapin will not send it. The PIN was not sent. A correct PIN entered elsewhere (the clinic, the official software) restores all tries.".into(),
         (Refusal::LastTry, Lang::Ja) => "残り 1 回です。あと1回間違えるとロックされ、解除には市区町村の窓口へ行く必要があるため、mynapin は暗証番号を送りません（送信していません）。別の場所（医療機関、公式ソフト）で正しい暗証番号を入力すると回数は元に戻ります。".into(),
@@ -190,7 +199,7 @@ fn refusal_text(refusal: Refusal, lang: Lang) -> String {
     }
 }
 
-fn unknown_cause(cause: &UnknownOutcome, lang: Lang) -> String {
+pub(super) fn unknown_cause(cause: &UnknownOutcome, lang: Lang) -> String {
     match (cause, lang) {
         (UnknownOutcome::Exchange(error), _) => localize_exchange(error, lang),
         (UnknownOutcome::Transport(error), _) => error.localized(lang),

@@ -219,7 +219,7 @@ pub fn guarded_verify(conn: &mut impl Connection, pin: &Pin) -> Result<VerifyOut
 }
 
 /// What the answer to a VERIFY with data means.
-fn verify_outcome(sw: StatusWord) -> VerifyOutcome {
+pub(super) fn verify_outcome(sw: StatusWord) -> VerifyOutcome {
     match sw.status() {
         Status::Success => VerifyOutcome::Verified,
         Status::RetriesLeft(tries) if tries > 0 => VerifyOutcome::WrongPin { tries_left: tries },
@@ -228,7 +228,10 @@ fn verify_outcome(sw: StatusWord) -> VerifyOutcome {
     }
 }
 
-fn select_and_read_counter(tx: &mut dyn Transport, kind: PinKind) -> Result<Counter, JpkiError> {
+pub(super) fn select_and_read_counter(
+    tx: &mut dyn Transport,
+    kind: PinKind,
+) -> Result<Counter, JpkiError> {
     match kind.application() {
         Application::Jpki => select(tx, Application::Jpki)?,
         app => {
