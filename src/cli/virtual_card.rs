@@ -37,7 +37,7 @@ pub struct Args {
     #[arg(long, default_value = "127.0.0.1:35963", value_name = "HOST:PORT")]
     pub vpcd: String,
     /// State file: loaded at start (created with the demo card's state if missing) and saved after
-    /// every APDU that changed a counter. Without it the counters live in memory only.
+    /// every APDU that changed a counter or a PIN. Without it the counters live in memory only.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// ATR to present, in hex (default: the state's, 3BE000FF8131FE4514). Not saved.
