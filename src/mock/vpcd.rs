@@ -236,7 +236,7 @@ impl VirtualCard {
     }
 
     /// A virtual card whose state lives in `path`: loaded if the file exists, else the demo state,
-    /// written there at once. Saved again after every command that changed a counter.
+    /// written there at once. Saved again after every command that changed a counter or a PIN.
     pub fn with_state_file(path: &Path) -> Result<Self, VpcdError> {
         let state = if path.exists() {
             CardState::load(path)?
