@@ -177,3 +177,76 @@ fn text_output_in_both_languages() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("を変更しました"), "{text}");
 }
+
+#[test]
+fn no_argument_takes_a_pin_for_change_pin_or_check() {
+    let demo = Demo::new();
+    for args in [
+        &["change-pin", "1234"][..],
+        &["change-pin", "1234", "4321"],
+        &["change-pin", "--pin", "1234"],
+        &["change-pin", "--pin-stdin=1234"],
+        &["check", "1234"],
+        &["check", "--pin", "auth"],
+    ] {
+        let output = demo.cmd(args).write_stdin("").output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+    }
+    assert!(demo.log_lines().is_empty(), "{:?}", demo.log_lines());
+}
+
+#[test]
+fn neither_pin_appears_in_the_output_even_with_the_full_trace() {
+    let demo = Demo::new();
+    for (kind, current, new) in [
+        ("auth", "1234", "8642"),
+        ("sign", "ABC123", "QZX987"),
+        ("card-info", "5678", "7531"),
+    ] {
+        let output = demo
+            .cmd(&["change-pin", "--pin", kind, "--pin-stdin", "-vv"])
+            .env("RUST_LOG", "trace")
+            .write_stdin(format!("{current}\n{new}\n"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("00 24 01 80"), "the trace is on: {stderr}");
+        for pin in [current, new] {
+            let hex_pin = hex::encode_upper(pin);
+            for text in [&stdout, &stderr] {
+                let upper = text.to_uppercase();
+                assert!(!upper.contains(pin), "{kind} PIN in the output: {text}");
+                assert!(
+                    !upper.replace(' ', "").contains(&hex_pin),
+                    "{kind} PIN as hex in the output: {text}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_pin_is_masked_in_the_trace_of_check() {
+    // check's trace holds certificates and a signature in hex, where any 4 digits may appear
+    // by chance: look at the VERIFY lines themselves.
+    let demo = Demo::new();
+    let output = demo
+        .cmd(&["check", "--pin-stdin", "-vv"])
+        .env("RUST_LOG", "trace")
+        .write_stdin("1234\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let verifies: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("00 20 00 80 04"))
+        .collect();
+    assert!(!verifies.is_empty(), "the trace is on: {stderr}");
+    for line in verifies {
+        assert!(line.contains("00 20 00 80 04 ** ** ** **"), "{line}");
+        assert!(!line.contains("31 32 33 34"), "{line}");
+    }
+}

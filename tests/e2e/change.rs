@@ -125,3 +125,24 @@ fn each_check_fault_fails_its_step() {
         drop(card);
     }
 }
+
+#[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
+fn without_a_card_check_fails_its_first_step_and_change_pin_is_no_card() {
+    let _serial = e2e();
+    let result = run(&["check", "--pin-stdin", "--json"], Some("1234\n"));
+    assert_eq!(result.code, 6, "{result:?}");
+    let json = result.json();
+    assert_eq!(json["passed"], false);
+    assert_eq!(json["steps"][0]["result"], "failed", "{json}");
+    assert_eq!(json["steps"][0]["reason"], "no-card", "{json}");
+    for step in 1..6 {
+        assert_eq!(json["steps"][step]["result"], "not-checked", "{json}");
+    }
+    let result = run(
+        &["change-pin", "--pin-stdin", "--json"],
+        Some("1234\n4321\n"),
+    );
+    assert_eq!(result.code, 6, "{result:?}");
+    assert_eq!(result.json()["error"]["code"], "no-card", "{result:?}");
+}
