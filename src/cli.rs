@@ -3,6 +3,8 @@
 
 mod backend;
 mod cert;
+mod change_pin;
+mod check;
 mod completions;
 mod demo;
 mod error;
@@ -72,7 +74,7 @@ enum PinChoice {
     All,
 }
 
-/// The one PIN `verify` checks.
+/// The one PIN `verify` checks or `change-pin` changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum PinArg {
     /// User-authentication PIN (利用者証明用電子証明書の暗証番号): 4 digits, 3 tries.
@@ -114,6 +116,27 @@ enum Command {
         pin: PinArg,
         /// Read the PIN as one line on stdin instead of asking for it (on a terminal it is still
         /// read hidden).
+        #[arg(long)]
+        pin_stdin: bool,
+        #[command(flatten)]
+        wait: watch::WaitArgs,
+    },
+    /// Change a PIN, guarded: refused when only one try is left or the counter is unknown; the
+    /// new PIN goes only right after the current one was accepted, in the same transaction.
+    ChangePin {
+        /// Which PIN to change (never the PIN itself: both are asked for, or read with --pin-stdin).
+        #[arg(long, value_enum, value_name = "KIND", default_value = "auth")]
+        pin: PinArg,
+        /// Read two lines on stdin, the current PIN then the new one, instead of hidden prompts.
+        #[arg(long)]
+        pin_stdin: bool,
+        #[command(flatten)]
+        wait: watch::WaitArgs,
+    },
+    /// Would the card work with its PIN at the clinic? Card, counter, certificate and its CA,
+    /// then the PIN (guarded) and a signature with the card's key. Exit 0 only if all passed.
+    Check {
+        /// Read the auth PIN as one line on stdin instead of a hidden prompt on the terminal.
         #[arg(long)]
         pin_stdin: bool,
         #[command(flatten)]
@@ -174,7 +197,10 @@ pub fn main() -> i32 {
         return error.exit_code() as i32;
     }
     let wait = match &cli.command {
-        Command::Status { wait, .. } | Command::Verify { wait, .. } => wait.clone(),
+        Command::Status { wait, .. }
+        | Command::Verify { wait, .. }
+        | Command::ChangePin { wait, .. }
+        | Command::Check { wait, .. } => wait.clone(),
         _ => watch::WaitArgs::default(),
     };
     let backend = backend::Options {
@@ -188,6 +214,10 @@ pub fn main() -> i32 {
         Command::Verify { pin, pin_stdin, .. } => {
             verify::run(&backend, &out, pin.into(), pin_stdin)
         }
+        Command::ChangePin { pin, pin_stdin, .. } => {
+            change_pin::run(&backend, &out, pin.into(), pin_stdin)
+        }
+        Command::Check { pin_stdin, .. } => check::run(&backend, &out, pin_stdin),
         Command::Cert(args) => cert::run(&backend, &out, &args),
         Command::Watch => watch::run(&backend, &out),
         Command::ResetDemo => demo::reset(&out),
@@ -215,6 +245,8 @@ fn check_inputs(cli: &Cli, out: &Output) -> Result<(), CliError> {
         Command::Readers
             | Command::Status { .. }
             | Command::Verify { .. }
+            | Command::ChangePin { .. }
+            | Command::Check { .. }
             | Command::Cert(_)
             | Command::Watch
     );

@@ -5,6 +5,8 @@
 //! nothing of PC/SC and prints nothing.
 
 mod cert;
+mod change_pin;
+mod check;
 mod commands;
 mod detect;
 mod error;
@@ -15,6 +17,14 @@ pub use cert::{
     certificate_length, parse_expiry, read_certificate, read_status_with_expiry, CardCertificate,
     CertificateError, CertificateExpiry, CertificateFile, CertificateInfo, ExpiryState,
     StatusWithExpiry, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_LEN, MAX_CERTIFICATE_READS, READ_CHUNK,
+};
+pub use change_pin::{
+    guarded_change, guarded_change_after, ChangeOutcome, PinChange, PinChangeError,
+};
+pub use check::{
+    counter_step, guarded_sign, issuer_step, pin_step, read_check_facts, revocation_step,
+    signature_matches, validity_step, Challenge, CheckFacts, CheckStep, SignOutcome, StepResult,
+    Verdict,
 };
 pub use commands::Application;
 pub use detect::{identify, CardIdentity, CardType};

@@ -20,7 +20,7 @@ use zeroize::Zeroize;
 
 use crate::jpki::PinKind;
 
-pub use faults::{Faults, Removal, StatusOverride};
+pub use faults::{CheckFault, Faults, Removal, StatusOverride};
 pub use model::{CARD_FACE_AID, CARD_INFO_AID, JPKI_AID};
 pub use state::{
     CardState, Certificates, PinState, StateError, StateProblem, MAX_STATE_FILE_BYTES,
@@ -297,6 +297,7 @@ impl MockCard {
             strict_le: self.faults.strict_le,
             read_binary_cap: self.faults.read_binary_cap,
             empty_verify_answers_9000: self.faults.empty_verify_answers_9000,
+            check: self.faults.check,
         };
         let answer = self.model.execute(&mut self.state, command, quirks);
         self.chunk(answer)

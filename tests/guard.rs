@@ -2,8 +2,8 @@
 
 use apdu::{Disposition, StatusWord};
 use mynapin::jpki::{
-    guarded_verify, guarded_verify_after, read_counter, read_status, Counter, JpkiError, Pin,
-    PinKind, Refusal, UnknownOutcome, VerifyOutcome,
+    guarded_change, guarded_sign, guarded_verify, guarded_verify_after, read_counter, read_status,
+    Challenge, Counter, JpkiError, Pin, PinChange, PinKind, Refusal, UnknownOutcome, VerifyOutcome,
 };
 use mynapin::mock::{CardState, LogEntry, MockCard, Removal, StatusOverride};
 use proptest::prelude::*;
@@ -373,6 +373,14 @@ enum Op {
         kind: PinKind,
         correct: bool,
     },
+    Change {
+        kind: PinKind,
+        correct: bool,
+        new: usize,
+    },
+    Sign {
+        correct: bool,
+    },
     Status,
     SetTries {
         kind: PinKind,
@@ -422,6 +430,8 @@ fn sw_strategy() -> impl Strategy<Value = u16> {
 fn op_strategy() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (kind_strategy(), any::<bool>()).prop_map(|(kind, correct)| Op::Verify { kind, correct }),
+        3 => (kind_strategy(), any::<bool>(), 0usize..2).prop_map(|(kind, correct, new)| Op::Change { kind, correct, new }),
+        1 => any::<bool>().prop_map(|correct| Op::Sign { correct }),
         1 => Just(Op::Status),
         2 => (kind_strategy(), 0u8..=5).prop_map(|(kind, tries)| Op::SetTries { kind, tries }),
         1 => any::<bool>().prop_map(Op::EmptyVerify9000),
@@ -437,7 +447,8 @@ fn op_strategy() -> impl Strategy<Value = Op> {
 /// application, SELECT of that PIN EF and an empty VERIFY answered 63Cx with x >= 2, with no
 /// command in between; each transaction holds at most one VERIFY with data; and no transaction
 /// that began after a reset, power cycle or removal since the previous transaction (or at its own
-/// start) holds one.
+/// start) holds one. Every CHANGE REFERENCE DATA comes right after a VERIFY with data answered
+/// 9000, in the same transaction, and each transaction holds at most one.
 fn check_invariant(log: &[LogEntry]) -> Result<(), String> {
     let mut transaction: Vec<(&[u8], Option<&[u8]>)> = Vec::new();
     let mut in_transaction = false;
@@ -475,6 +486,21 @@ fn check_invariant(log: &[LogEntry]) -> Result<(), String> {
             | LogEntry::PowerOff => transaction.clear(),
             LogEntry::Removed => {}
             LogEntry::Command { command, response } => {
+                if command.len() > 1 && command[1] == 0x24 {
+                    match transaction.last() {
+                        Some((verify, Some([0x90, 0x00])))
+                            if verify.len() > 4 && verify[1] == 0x20 => {}
+                        other => {
+                            return Err(format!(
+                                "CHANGE {} not right after a 9000 VERIFY: {other:?}",
+                                hex::encode(command)
+                            ))
+                        }
+                    }
+                    if transaction.iter().any(|(c, _)| c.len() > 1 && c[1] == 0x24) {
+                        return Err("two CHANGE commands in one transaction".into());
+                    }
+                }
                 if command.len() > 4 && command[1] == 0x20 {
                     let n = transaction.len();
                     if n < 3 {
@@ -541,11 +567,31 @@ proptest! {
         for op in ops {
             let before: Vec<u8> = PinKind::ALL.iter().map(|k| *tries_mut(&mut card, *k)).collect();
             let mut verified_kind = None;
+            let current = |card: &MockCard, kind: PinKind, correct: bool| {
+                let value = card.state().pin(kind).value.clone();
+                Pin::new(kind, if correct { &value } else { wrong_pin(kind) }).unwrap()
+            };
             match op {
                 Op::Verify { kind, correct } => {
-                    let pin = Pin::new(kind, if correct { right_pin(kind) } else { wrong_pin(kind) }).unwrap();
+                    let pin = current(&card, kind, correct);
                     let _ = guarded_verify(&mut card, &pin);
                     verified_kind = Some(kind);
+                }
+                Op::Change { kind, correct, new } => {
+                    let new_values = match kind {
+                        PinKind::Sign => ["XYZ789", "ABC123"],
+                        _ => ["1357", "2468"],
+                    };
+                    let pin = current(&card, kind, correct);
+                    if let Ok(change) = PinChange::new(pin, Pin::new(kind, new_values[new]).unwrap()) {
+                        let _ = guarded_change(&mut card, &change);
+                        verified_kind = Some(kind);
+                    }
+                }
+                Op::Sign { correct } => {
+                    let pin = current(&card, PinKind::Auth, correct);
+                    let _ = guarded_sign(&mut card, &pin, &Challenge::random().unwrap());
+                    verified_kind = Some(PinKind::Auth);
                 }
                 Op::Status => { let _ = read_status(&mut card, &PinKind::ALL); }
                 Op::SetTries { kind, tries } => {
@@ -738,4 +784,26 @@ fn the_invariant_checker_catches_a_verify_after_a_reset_between_transactions() {
         check_invariant(card.log()),
         Err("a VERIFY with data after the card was reset or changed".to_string())
     );
+}
+
+#[test]
+fn the_invariant_checker_catches_a_change_without_a_verify_just_before() {
+    let mut card = MockCard::new(CardState::demo());
+    apdu::Connection::transaction(&mut card, Disposition::Leave, |tx, _| {
+        for command in [
+            apdu::Command::new(0, 0xA4, 4, 0x0C)
+                .with_data(&hex::decode("D392F000260100000001").unwrap()),
+            apdu::Command::new(0, 0xA4, 2, 0x0C).with_data(&[0, 0x18]),
+            apdu::Command::new(0, 0x20, 0, 0x80),
+            apdu::Command::new(0, 0x20, 0, 0x80).with_secret_data(b"1234"),
+            // A counter read between the VERIFY and the CHANGE breaks the chain.
+            apdu::Command::new(0, 0x20, 0, 0x80),
+            apdu::Command::new(0, 0x24, 1, 0x80).with_secret_data(b"4321"),
+        ] {
+            apdu::exchange(tx, &command).unwrap();
+        }
+    })
+    .unwrap();
+    let violation = check_invariant(card.log()).unwrap_err();
+    assert!(violation.contains("CHANGE"), "{violation}");
 }

@@ -192,8 +192,8 @@ impl Localized for CliError {
 /// A usage error from clap that never repeats what was typed: a mistyped argument may be a PIN.
 pub fn usage_error(error: &clap::Error) -> CliError {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
-    const NO_PIN_EN: &str = "A PIN is never given on the command line: `verify` asks for it, or reads it from stdin with --pin-stdin.";
-    const NO_PIN_JA: &str = "暗証番号はコマンドラインでは指定しません。`verify` が入力を求めるか、--pin-stdin で標準入力から読みます。";
+    const NO_PIN_EN: &str = "A PIN is never given on the command line: `verify`, `change-pin` and `check` ask for it, or read it from stdin with --pin-stdin.";
+    const NO_PIN_JA: &str = "暗証番号はコマンドラインでは指定しません。`verify`・`change-pin`・`check` が入力を求めるか、--pin-stdin で標準入力から読みます。";
     let context = |kind| match error.get(kind) {
         Some(ContextValue::String(value)) => Some(value.clone()),
         Some(ContextValue::Strings(values)) => Some(values.join(", ")),

@@ -74,9 +74,14 @@ fn attempt(backend: &mut Backend, out: &Output, kind: PinKind) -> Result<VerifyO
 
 /// Reads the PIN, hidden on a terminal (with or without `--pin-stdin`) or one line of a pipe,
 /// and checks its format at once.
-fn read_pin(kind: PinKind, lang: Lang) -> Result<Pin, CliError> {
+pub(super) fn read_pin(kind: PinKind, lang: Lang) -> Result<Pin, CliError> {
     let prompt = format!("{} ({}): ", kind.title(lang), kind.format_hint(lang));
-    let line = read_pin_line(&prompt).map_err(CliError::PinInput)?;
+    read_pin_with_prompt(kind, &prompt)
+}
+
+/// [`read_pin`] with the prompt given (`change-pin` asks three times).
+pub(super) fn read_pin_with_prompt(kind: PinKind, prompt: &str) -> Result<Pin, CliError> {
+    let line = read_pin_line(prompt).map_err(CliError::PinInput)?;
     let line = line.strip_suffix(b"\r").unwrap_or(&line);
     // Not UTF-8 cannot be a PIN: a format error like any other, nothing is sent.
     let text = std::str::from_utf8(line).map_err(|_| PinFormatError { kind })?;
@@ -131,7 +136,7 @@ fn outcome_text(outcome: &VerifyOutcome, kind: PinKind, lang: Lang) -> String {
     }
 }
 
-fn refusal_text(refusal: Refusal, kind: PinKind, lang: Lang) -> String {
+pub(super) fn refusal_text(refusal: Refusal, kind: PinKind, lang: Lang) -> String {
     let next = next_steps_text(kind, lang);
     match (refusal, lang) {
         (Refusal::LastTry, Lang::En) => format!("Only one try is left. One more wrong PIN would lock it, so mynapin will not send it. The PIN was not sent. A correct PIN entered elsewhere (the clinic, the official software) restores all tries. If it gets locked: {next}"),
@@ -143,7 +148,7 @@ fn refusal_text(refusal: Refusal, kind: PinKind, lang: Lang) -> String {
     }
 }
 
-fn unknown_cause(cause: &UnknownOutcome, lang: Lang) -> String {
+pub(super) fn unknown_cause(cause: &UnknownOutcome, lang: Lang) -> String {
     match (cause, lang) {
         (UnknownOutcome::Exchange(error), _) => localize_exchange(error, lang),
         (UnknownOutcome::Transport(error), _) => error.localized(lang),

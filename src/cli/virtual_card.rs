@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::output::{stderr_line, Output};
 use super::{CliError, ExitCode};
 use crate::mock::vpcd::{Event, VirtualCard, VpcdError, REINSERT_PAUSE};
-use crate::mock::{Faults, MockCard, Removal, StatusOverride};
+use crate::mock::{CheckFault, Faults, MockCard, Removal, StatusOverride};
 
 /// The fault switches, shown after the options in `--help` (and in docs/testing.md).
 const FAULT_HELP: &str = "\
@@ -22,8 +22,12 @@ Faults (--fault SPEC, repeatable; N counts the APDUs this card received since it
                            unanswered
   hang-at=N                the Nth APDU is never answered (the process keeps running)
   verified-survives-reset  a warm reset keeps verified PINs; only power-off clears them
+  expired-certificate      EF 000A holds an expired certificate (same key and CA): `check` fails
+                           its validity step
+  wrong-ca                 EF 000B holds a CA certificate that did not issue EF 000A
+  key-mismatch             the card signs with a key that does not match its certificate
 A removed card closes its connection to vpcd; the process then exits, or with --reinsert puts
-the card back after 0.6 s. The card never prints a PIN: the --log file masks VERIFY data.";
+the card back after 0.6 s. The card never prints a PIN: the --log file masks VERIFY and CHANGE data.";
 
 /// Options of `virtual-card`.
 #[derive(Debug, clap::Args)]
@@ -33,7 +37,7 @@ pub struct Args {
     #[arg(long, default_value = "127.0.0.1:35963", value_name = "HOST:PORT")]
     pub vpcd: String,
     /// State file: loaded at start (created with the demo card's state if missing) and saved after
-    /// every APDU that changed a counter. Without it the counters live in memory only.
+    /// every APDU that changed a counter or a PIN. Without it the counters live in memory only.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// ATR to present, in hex (default: the state's, 3BE000FF8131FE4514). Not saved.
@@ -71,6 +75,8 @@ pub enum FaultSpec {
     HangAt(usize),
     /// `verified-survives-reset`.
     VerifiedSurvivesReset,
+    /// `expired-certificate`, `wrong-ca`, `key-mismatch`.
+    Check(CheckFault),
 }
 
 impl FaultSpec {
@@ -83,6 +89,7 @@ impl FaultSpec {
             FaultSpec::Remove(removal) => faults.remove = Some(*removal),
             FaultSpec::HangAt(n) => faults.hang_at = Some(*n),
             FaultSpec::VerifiedSurvivesReset => faults.verified_survives_reset = true,
+            FaultSpec::Check(fault) => faults.check = Some(*fault),
         }
     }
 }
@@ -96,6 +103,9 @@ fn parse_fault(spec: &str) -> Result<FaultSpec, String> {
         ("empty-verify-9000", None) => FaultSpec::EmptyVerify9000,
         ("strict-le", None) => FaultSpec::StrictLe,
         ("verified-survives-reset", None) => FaultSpec::VerifiedSurvivesReset,
+        ("expired-certificate", None) => FaultSpec::Check(CheckFault::ExpiredCertificate),
+        ("wrong-ca", None) => FaultSpec::Check(CheckFault::WrongCa),
+        ("key-mismatch", None) => FaultSpec::Check(CheckFault::KeyMismatch),
         ("chunk", Some(n)) => FaultSpec::Chunk(
             n.parse()
                 .ok()
@@ -278,6 +288,13 @@ mod tests {
         assert_eq!(all.hang_at, Some(7));
         assert!(all.verified_survives_reset);
         assert!(!all.reset_before_next_transaction);
+        for (spec, fault) in [
+            ("expired-certificate", CheckFault::ExpiredCertificate),
+            ("wrong-ca", CheckFault::WrongCa),
+            ("key-mismatch", CheckFault::KeyMismatch),
+        ] {
+            assert_eq!(faults(&[spec]).check, Some(fault), "{spec}");
+        }
 
         assert_eq!(
             faults(&["remove-before=2"]).remove,

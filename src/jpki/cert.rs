@@ -452,6 +452,16 @@ pub fn read_status_with_expiry(
     })?
 }
 
+/// With JPKI selected: SELECT EF and the whole certificate (2 + ceil(L / 256) APDUs less the
+/// SELECT JPKI of [`read_certificate`]).
+pub(super) fn read_certificate_in(
+    tx: &mut dyn Transport,
+    file: CertificateFile,
+) -> Result<Vec<u8>, CertificateError> {
+    select_certificate_file(tx, file)?;
+    read_selected_certificate(tx, file)
+}
+
 /// With JPKI selected: SELECT EF 000A and READ BINARY 256 bytes at 0, then the validity from
 /// those bytes (2 APDUs).
 fn read_auth_expiry(tx: &mut dyn Transport) -> Result<CertificateExpiry, CertificateError> {

@@ -48,6 +48,24 @@ pub fn verify(pin: &Pin) -> Command {
     Command::new(0x00, 0x20, 0x00, 0x80).with_secret_data(pin.expose())
 }
 
+/// CHANGE REFERENCE DATA with the new value only: `00 24 01 80 Lc NEW`, the data marked secret.
+/// P1 `01` says the current value is not in the data: the card takes it from the VERIFY just
+/// before, in the same session (as the public JPKI implementations send it).
+pub fn change_reference_data(new: &Pin) -> Command {
+    Command::new(0x00, 0x24, 0x01, 0x80).with_secret_data(new.expose())
+}
+
+/// The private key of the user-authentication certificate (needs the auth PIN).
+pub const AUTH_KEY_EF: [u8; 2] = [0x00, 0x17];
+
+/// COMPUTE DIGITAL SIGNATURE with the selected key over a DigestInfo:
+/// `80 2A 00 80 Lc DigestInfo 00`. The card pads it (PKCS#1 v1.5) and signs.
+pub fn compute_digital_signature(digest_info: &[u8]) -> Command {
+    Command::new(0x80, 0x2A, 0x00, 0x80)
+        .with_data(digest_info)
+        .with_le(256)
+}
+
 /// READ BINARY of the selected file: `00 B0 off_hi off_lo Le` (Le 1..=256).
 pub fn read_binary(offset: u16, len: usize) -> Command {
     let [hi, lo] = offset.to_be_bytes();
@@ -78,6 +96,18 @@ mod tests {
         let pin = Pin::new(PinKind::Auth, "1234").unwrap();
         assert_eq!(hex(&verify(&pin)), "002000800431323334");
         assert_eq!(verify(&pin).to_string(), "00 20 00 80 04 ** ** ** **");
+        let new = Pin::new(PinKind::Auth, "4321").unwrap();
+        assert_eq!(hex(&change_reference_data(&new)), "002401800434333231");
+        assert_eq!(
+            change_reference_data(&new).to_string(),
+            "00 24 01 80 04 ** ** ** **"
+        );
+        assert!(!format!("{:?}", change_reference_data(&new)).contains("34 33"));
+        assert_eq!(hex(&select_ef(AUTH_KEY_EF)), "00A4020C020017");
+        assert_eq!(
+            hex(&compute_digital_signature(&[0x30, 0x31, 0xAB])),
+            "802A0080033031AB00"
+        );
         assert_eq!(hex(&read_binary(0x0100, 256)), "00B0010000");
         assert_eq!(hex(&read_binary(0, 32)), "00B0000020");
     }

@@ -298,7 +298,7 @@ fn verify_in_guarded_transaction(
 }
 
 /// What the answer to a VERIFY with data means.
-fn verify_outcome(sw: StatusWord) -> VerifyOutcome {
+pub(super) fn verify_outcome(sw: StatusWord) -> VerifyOutcome {
     match sw.status() {
         Status::Success => VerifyOutcome::Verified,
         Status::RetriesLeft(tries) if tries > 0 => VerifyOutcome::WrongPin { tries_left: tries },
@@ -307,7 +307,10 @@ fn verify_outcome(sw: StatusWord) -> VerifyOutcome {
     }
 }
 
-fn select_and_read_counter(tx: &mut dyn Transport, kind: PinKind) -> Result<Counter, JpkiError> {
+pub(super) fn select_and_read_counter(
+    tx: &mut dyn Transport,
+    kind: PinKind,
+) -> Result<Counter, JpkiError> {
     match kind.application() {
         Application::Jpki => select(tx, Application::Jpki)?,
         app => {

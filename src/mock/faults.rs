@@ -34,6 +34,20 @@ pub struct Faults {
     pub verified_survives_reset: bool,
     /// The Nth command is not run and never answered ([`Reply::Hang`](super::Reply::Hang)).
     pub hang_at: Option<usize>,
+    /// Breaks one step of `mynapin check` and nothing else.
+    pub check: Option<CheckFault>,
+}
+
+/// What breaks one step of `mynapin check` (the fixtures are in `tests/fixtures`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFault {
+    /// EF 000A holds `expired.der`: same key and CA, validity ended 2025-01-01.
+    ExpiredCertificate,
+    /// EF 000B holds `auth-ca-other.der`: the CA's name with another key, so the auth
+    /// certificate's signature does not verify under it.
+    WrongCa,
+    /// The card signs with `keys/other.pk8`, not the key of its certificate.
+    KeyMismatch,
 }
 
 /// One status-word override. A command matches when it starts with `prefix` (if given) and is

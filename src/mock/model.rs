@@ -2,7 +2,14 @@
 //! verified PINs). Faults are applied around it, in `mock.rs`. Sources: the JPKI reference
 //! (`docs/jpki-reference.md` of the project notes) and ISO 7816-4; see `docs/card-model.md`.
 
-use super::state::CardState;
+use std::sync::OnceLock;
+
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::{Pkcs1v15Sign, RsaPrivateKey};
+use zeroize::Zeroize;
+
+use super::faults::CheckFault;
+use super::state::{accepts, CardState};
 use crate::jpki::PinKind;
 
 /// JPKI application (公的個人認証AP).
@@ -36,6 +43,8 @@ pub mod sw {
     pub const INS_NOT_SUPPORTED: u16 = 0x6D00;
     /// Class not supported.
     pub const CLA_NOT_SUPPORTED: u16 = 0x6E00;
+    /// Incorrect data (a new PIN the card does not accept, a DigestInfo too long to sign).
+    pub const WRONG_DATA: u16 = 0x6A80;
 
     /// `63Cx`: x tries left.
     pub fn tries_left(tries: u8) -> u16 {
@@ -76,6 +85,30 @@ pub struct Quirks {
     pub strict_le: bool,
     pub read_binary_cap: Option<u16>,
     pub empty_verify_answers_9000: bool,
+    pub check: Option<CheckFault>,
+}
+
+/// The demo card's user-authentication key (EF 0017), whose public key is in `auth.der`;
+/// `tests/fixtures/README.md` says how it was made. A test key, nothing else.
+const AUTH_KEY_PKCS8: &[u8] = include_bytes!("../../tests/fixtures/keys/auth.pk8");
+/// Another key, for [`CheckFault::KeyMismatch`].
+const OTHER_KEY_PKCS8: &[u8] = include_bytes!("../../tests/fixtures/keys/other.pk8");
+/// EF 000A under [`CheckFault::ExpiredCertificate`].
+const EXPIRED_AUTH_CERTIFICATE: &[u8] = include_bytes!("../../tests/fixtures/expired.der");
+/// EF 000B under [`CheckFault::WrongCa`].
+const OTHER_AUTH_CA_CERTIFICATE: &[u8] = include_bytes!("../../tests/fixtures/auth-ca-other.der");
+
+/// A committed test key, parsed once. `None` only if the committed bytes were broken.
+fn signing_key(key_mismatch: bool) -> Option<&'static RsaPrivateKey> {
+    static AUTH: OnceLock<Option<RsaPrivateKey>> = OnceLock::new();
+    static OTHER: OnceLock<Option<RsaPrivateKey>> = OnceLock::new();
+    let (cell, der) = if key_mismatch {
+        (&OTHER, OTHER_KEY_PKCS8)
+    } else {
+        (&AUTH, AUTH_KEY_PKCS8)
+    };
+    cell.get_or_init(|| RsaPrivateKey::from_pkcs8_der(der).ok())
+        .as_ref()
 }
 
 /// A parsed short command APDU.
@@ -156,8 +189,8 @@ enum Ef {
     TokenInfo,
     Certificate(Certificate),
     Pin(PinKind),
-    /// A private key: never readable.
-    Key,
+    /// A private key of the PIN that unlocks it: never readable.
+    Key(PinKind),
 }
 
 impl Ef {
@@ -170,7 +203,8 @@ impl Ef {
             (App::Jpki, 0x0002) => Some(Ef::Certificate(Certificate::SignCa)),
             (App::Jpki, 0x0018) => Some(Ef::Pin(PinKind::Auth)),
             (App::Jpki, 0x001B) => Some(Ef::Pin(PinKind::Sign)),
-            (App::Jpki, 0x0017 | 0x001A) => Some(Ef::Key),
+            (App::Jpki, 0x0017) => Some(Ef::Key(PinKind::Auth)),
+            (App::Jpki, 0x001A) => Some(Ef::Key(PinKind::Sign)),
             (App::CardInfo, 0x0011) => Some(Ef::Pin(PinKind::CardInfo)),
             _ => None,
         }
@@ -219,20 +253,76 @@ impl Model {
     /// Runs one command APDU against `state`.
     pub fn execute(&mut self, state: &mut CardState, command: &[u8], quirks: Quirks) -> Answer {
         // CLA first, as the card checks it before anything else. CLA 80 is the JPKI
-        // proprietary class (COMPUTE DIGITAL SIGNATURE), which the model does not implement.
-        match command.first() {
-            Some(0x00) | None => {}
-            Some(0x80) => return Answer::status(sw::INS_NOT_SUPPORTED),
+        // proprietary class: COMPUTE DIGITAL SIGNATURE only.
+        let proprietary = match command.first() {
+            Some(0x00) | None => false,
+            Some(0x80) => true,
             Some(_) => return Answer::status(sw::CLA_NOT_SUPPORTED),
-        }
+        };
         let Some(apdu) = Apdu::parse(command) else {
             return Answer::status(sw::WRONG_LENGTH);
         };
-        match apdu.ins {
-            0xA4 => self.select(&apdu),
-            0xB0 => self.read_binary(state, &apdu, quirks),
-            0x20 => self.verify(state, &apdu, quirks),
+        match (proprietary, apdu.ins) {
+            (false, 0xA4) => self.select(&apdu),
+            (false, 0xB0) => self.read_binary(state, &apdu, quirks),
+            (false, 0x20) => self.verify(state, &apdu, quirks),
+            (false, 0x24) => self.change_reference_data(state, &apdu),
+            (true, 0x2A) => self.compute_digital_signature(&apdu, quirks),
             _ => Answer::status(sw::INS_NOT_SUPPORTED),
+        }
+    }
+
+    /// CHANGE REFERENCE DATA `00 24 01 80 Lc NEW` on the selected PIN EF: only after that PIN's
+    /// VERIFY in this power cycle (else 6982); the counter is not touched.
+    fn change_reference_data(&mut self, state: &mut CardState, apdu: &Apdu) -> Answer {
+        if apdu.le.is_some() || apdu.data.is_empty() {
+            return Answer::status(sw::WRONG_LENGTH);
+        }
+        if apdu.p1 != 0x01 || apdu.p2 != 0x80 {
+            return Answer::status(sw::WRONG_P1_P2);
+        }
+        let Some(Ef::Pin(kind)) = self.ef else {
+            return Answer::status(sw::CONDITIONS_NOT_SATISFIED);
+        };
+        if !self.is_verified(kind) {
+            return Answer::status(sw::SECURITY_NOT_SATISFIED);
+        }
+        let new = match std::str::from_utf8(apdu.data) {
+            Ok(text) if accepts(kind, text) => text.to_string(),
+            _ => return Answer::status(sw::WRONG_DATA),
+        };
+        let pin = state.pin_mut(kind);
+        pin.value.zeroize();
+        pin.value = new;
+        Answer::status(sw::SUCCESS)
+    }
+
+    /// COMPUTE DIGITAL SIGNATURE `80 2A 00 80 Lc DigestInfo Le` with the selected key: only
+    /// after its PIN's VERIFY in this power cycle (else 6982). PKCS#1 v1.5 over the DigestInfo
+    /// as given. The demo card's two certificates share one key, so both key EFs sign with it.
+    fn compute_digital_signature(&self, apdu: &Apdu, quirks: Quirks) -> Answer {
+        if apdu.data.is_empty() {
+            return Answer::status(sw::WRONG_LENGTH);
+        }
+        if apdu.p1 != 0x00 || apdu.p2 != 0x80 {
+            return Answer::status(sw::WRONG_P1_P2);
+        }
+        let Some(Ef::Key(kind)) = self.ef else {
+            return Answer::status(sw::CONDITIONS_NOT_SATISFIED);
+        };
+        if !self.is_verified(kind) {
+            return Answer::status(sw::SECURITY_NOT_SATISFIED);
+        }
+        let Some(key) = signing_key(quirks.check == Some(CheckFault::KeyMismatch)) else {
+            return Answer::status(sw::CONDITIONS_NOT_SATISFIED);
+        };
+        let mut rng = rand_core::OsRng;
+        match key.sign_with_rng(&mut rng, Pkcs1v15Sign::new_unprefixed(), apdu.data) {
+            Ok(signature) => Answer {
+                data: signature,
+                sw: sw::SUCCESS,
+            },
+            Err(_) => Answer::status(sw::WRONG_DATA),
         }
     }
 
@@ -296,11 +386,19 @@ impl Model {
                 token_info = token_info_bytes(&state.token_label);
                 &token_info
             }
+            Ef::Certificate(Certificate::Auth)
+                if quirks.check == Some(CheckFault::ExpiredCertificate) =>
+            {
+                EXPIRED_AUTH_CERTIFICATE
+            }
+            Ef::Certificate(Certificate::AuthCa) if quirks.check == Some(CheckFault::WrongCa) => {
+                OTHER_AUTH_CA_CERTIFICATE
+            }
             Ef::Certificate(Certificate::Auth) => &state.certificates.auth,
             Ef::Certificate(Certificate::AuthCa) => &state.certificates.auth_ca,
             Ef::Certificate(Certificate::SignCa) => &state.certificates.sign_ca,
             Ef::Certificate(Certificate::Sign) if self.verified_sign => &state.certificates.sign,
-            Ef::Certificate(Certificate::Sign) | Ef::Pin(_) | Ef::Key => {
+            Ef::Certificate(Certificate::Sign) | Ef::Pin(_) | Ef::Key(_) => {
                 return Answer::status(sw::SECURITY_NOT_SATISFIED)
             }
         };

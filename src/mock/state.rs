@@ -101,7 +101,7 @@ fn field(kind: PinKind) -> &'static str {
 
 /// Whether `value` has the format the real card stores for this PIN (the signature password in
 /// upper case: the card compares bytes).
-fn accepts(kind: PinKind, value: &str) -> bool {
+pub(super) fn accepts(kind: PinKind, value: &str) -> bool {
     Pin::new(kind, value).is_ok() && !value.bytes().any(|b| b.is_ascii_lowercase())
 }
 

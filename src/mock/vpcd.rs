@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use super::{CardState, LogEntry, MockCard, PinKind, Reply, StateError};
+use super::{CardState, LogEntry, MockCard, PinKind, PinState, Reply, StateError};
 use crate::i18n::{Lang, Localized};
 
 /// Control byte: the reader cuts the card's power.
@@ -236,7 +236,7 @@ impl VirtualCard {
     }
 
     /// A virtual card whose state lives in `path`: loaded if the file exists, else the demo state,
-    /// written there at once. Saved again after every command that changed a counter.
+    /// written there at once. Saved again after every command that changed a counter or a PIN.
     pub fn with_state_file(path: &Path) -> Result<Self, VpcdError> {
         let state = if path.exists() {
             CardState::load(path)?
@@ -314,9 +314,10 @@ impl VirtualCard {
                 Action::Nothing
             }
             Message::Apdu(command) => {
-                let counters_before = self.counters();
+                // Counters and PIN values (CHANGE REFERENCE DATA) persist.
+                let pins_before = self.pins();
                 let reply = self.card.respond(command);
-                if self.counters() != counters_before {
+                if self.pins() != pins_before {
                     self.save_state()?;
                 }
                 match reply {
@@ -410,8 +411,8 @@ impl VirtualCard {
         }
     }
 
-    fn counters(&self) -> [u8; 3] {
-        PinKind::ALL.map(|kind| self.card.state().pin(kind).tries_left)
+    fn pins(&self) -> [PinState; 3] {
+        PinKind::ALL.map(|kind| self.card.state().pin(kind).clone())
     }
 
     fn save_state(&self) -> Result<(), VpcdError> {

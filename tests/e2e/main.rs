@@ -6,6 +6,7 @@
 mod support;
 mod watch;
 
+mod change;
 mod hardening;
 
 use mynapin::jpki::PinKind;

@@ -1,0 +1,239 @@
+//! `mynapin check`: would the card work with its PIN at the clinic? A checklist, each step passed,
+//! failed or not checked. The PIN is asked only when the counter allows a try (read and shown
+//! first, as `verify` does), with no transaction open; exit 0 only when every step passed.
+
+use std::io::IsTerminal;
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use super::backend::{Backend, Options};
+use super::output::Output;
+use super::status::card_type_text;
+use super::verify::read_pin;
+use super::{CliError, ExitCode};
+use crate::i18n::{Lang, Localized};
+use crate::jpki::{
+    counter_step, guarded_sign, issuer_step, pin_step, read_check_facts, revocation_step,
+    validity_step, CardType, Challenge, CheckStep, PinKind, StepResult, Verdict,
+};
+
+/// Runs the checklist and prints it.
+pub fn run(options: &Options, out: &Output, pin_stdin: bool) -> Result<ExitCode, CliError> {
+    if !pin_stdin && !std::io::stdin().is_terminal() {
+        return Err(CliError::NoTerminal);
+    }
+    super::watch::wait_if_asked(options, out)?;
+    let mut steps = Vec::new();
+    let mut reader = None;
+    let opened = Backend::open(options);
+    let ran = match opened {
+        Ok(mut backend) => {
+            reader = Some(backend.reader_name());
+            let ran = run_steps(&mut backend, out, &mut steps);
+            if let Err(error) = backend.finish() {
+                log::warn!("closing the card failed after the check: {error}");
+            }
+            ran
+        }
+        Err(error) => Err(error),
+    };
+    let card_error = match ran {
+        Ok(()) => None,
+        // Bad arguments, or a PIN that could not be read: nothing was sent; the command's error.
+        Err(error @ (CliError::Usage { .. } | CliError::PinFormat(_) | CliError::PinInput(_))) => {
+            return Err(error)
+        }
+        // Reaching the card failed before any step could run: step 1 failed, the rest unchecked.
+        Err(error) => {
+            steps.push(StepResult::new(
+                CheckStep::Card,
+                Verdict::Failed,
+                error.code(),
+                error.localized(Lang::En),
+                error.localized(Lang::Ja),
+            ));
+            for step in &CheckStep::ALL[1..5] {
+                steps.push(StepResult::skipped(*step, CheckStep::Card));
+            }
+            steps.push(revocation_step());
+            print_steps(out, &steps);
+            Some(error)
+        }
+    };
+    let code = match &card_error {
+        Some(error) => error.exit_code(),
+        None => exit_code(&steps),
+    };
+    if out.json {
+        out.print_json(&CheckJson {
+            reader,
+            passed: code == ExitCode::Success,
+            steps: steps
+                .iter()
+                .map(|step| StepJson::new(step, out.lang))
+                .collect(),
+        });
+    } else {
+        out.text(match code {
+            ExitCode::Success => out.pick(
+                "Every check passed: the card should work with this PIN at the clinic. (Revocation cannot be checked from here.)",
+                "すべての確認に合格しました。このカードと暗証番号は医療機関で使えるはずです（失効状態はここでは確認できません）。",
+            ),
+            _ => out.pick(
+                "Not every check passed: see the steps above for what to do.",
+                "合格しなかった確認があります。上の各項目の対処を参照してください。",
+            ),
+        });
+    }
+    Ok(code)
+}
+
+/// Steps 1 to 6 on an open card; the text of each step is printed as soon as it is known, so the
+/// counter is on screen before the PIN is asked for.
+fn run_steps(
+    backend: &mut Backend,
+    out: &Output,
+    steps: &mut Vec<StepResult>,
+) -> Result<(), CliError> {
+    let facts = read_check_facts(backend)?;
+    let now = SystemTime::now();
+    let card = match facts.identity.card_type {
+        CardType::MyNumberCard => StepResult::new(
+            CheckStep::Card,
+            Verdict::Passed,
+            "ok",
+            format!(
+                "{} ({}) in {}",
+                card_type_text(&facts.identity.card_type, Lang::En),
+                facts.identity.token_label,
+                backend.reader_name()
+            ),
+            format!(
+                "{}（{}）: {}",
+                card_type_text(&facts.identity.card_type, Lang::Ja),
+                facts.identity.token_label,
+                backend.reader_name()
+            ),
+        ),
+        _ => StepResult::new(
+            CheckStep::Card,
+            Verdict::Failed,
+            "not-my-number-card",
+            format!(
+                "{} ({}): clinics take only My Number cards.",
+                card_type_text(&facts.identity.card_type, Lang::En),
+                facts.identity.token_label
+            ),
+            format!(
+                "{}（{}）: 医療機関で使えるのはマイナンバーカードだけです。",
+                card_type_text(&facts.identity.card_type, Lang::Ja),
+                facts.identity.token_label
+            ),
+        ),
+    };
+    let counter = counter_step(facts.counter);
+    let validity = validity_step(&facts.auth_certificate, now);
+    let issuer = issuer_step(&facts.auth_certificate, &facts.auth_ca_certificate, now);
+    let early = [card, counter, validity, issuer];
+    print_steps(out, &early);
+    steps.extend(early.iter().cloned());
+    let pin_step = match (
+        &early[0].verdict,
+        &early[1].verdict,
+        &facts.auth_certificate,
+    ) {
+        (Verdict::Failed, ..) => StepResult::skipped(CheckStep::PinAndKey, CheckStep::Card),
+        (_, Verdict::Failed, _) => StepResult::skipped(CheckStep::PinAndKey, CheckStep::PinCounter),
+        (_, _, Err(_)) => StepResult::skipped(CheckStep::PinAndKey, CheckStep::CertificateValidity),
+        (_, _, Ok(certificate)) => {
+            let challenge = Challenge::random().map_err(|error| {
+                CliError::usage(
+                    format!("The operating system gave no random bytes ({error}); nothing was sent. Try again."),
+                    format!("OS から乱数を得られませんでした（{error}）。何も送っていません。もう一度試してください。"),
+                )
+            })?;
+            let pin = read_pin(PinKind::Auth, out.lang)?;
+            match guarded_sign(backend, &pin, &challenge) {
+                Ok(outcome) => pin_step(&outcome, certificate, &challenge),
+                // Nothing was sent (the transaction could not begin, or selecting failed).
+                Err(error) => {
+                    let error = CliError::from(error);
+                    StepResult::new(
+                        CheckStep::PinAndKey,
+                        Verdict::Failed,
+                        error.code(),
+                        error.localized(Lang::En),
+                        error.localized(Lang::Ja),
+                    )
+                }
+            }
+        }
+    };
+    let late = [pin_step, revocation_step()];
+    print_steps(out, &late);
+    steps.extend(late);
+    Ok(())
+}
+
+fn print_steps(out: &Output, steps: &[StepResult]) {
+    for step in steps {
+        let mark = match (step.verdict, out.lang) {
+            (Verdict::Passed, Lang::En) => "[passed]     ",
+            (Verdict::Failed, Lang::En) => "[FAILED]     ",
+            (Verdict::NotChecked, Lang::En) => "[not checked]",
+            (Verdict::Passed, Lang::Ja) => "[合格]  ",
+            (Verdict::Failed, Lang::Ja) => "[不合格]",
+            (Verdict::NotChecked, Lang::Ja) => "[未確認]",
+        };
+        out.text(format!(
+            "{mark} {}: {}",
+            step.step.title(out.lang),
+            step.localized(out.lang)
+        ));
+    }
+}
+
+/// 0 when every step that counts passed; else the code of the first failure: the PIN's codes
+/// (3 wrong, 4 refused, 5 blocked) for the PIN steps, 1 for the rest.
+fn exit_code(steps: &[StepResult]) -> ExitCode {
+    let first_failure = steps
+        .iter()
+        .filter(|step| step.step.counts())
+        .find(|step| step.verdict != Verdict::Passed);
+    match first_failure.map(|step| step.reason) {
+        None => ExitCode::Success,
+        Some("wrong-pin") => ExitCode::WrongPin,
+        Some("last-try" | "counter-unknown" | "refused") => ExitCode::Refused,
+        Some("blocked") => ExitCode::Blocked,
+        Some("not-my-number-card") => ExitCode::NotMyNumberCard,
+        Some("no-service" | "no-reader" | "no-card" | "card-removed") => ExitCode::NoCard,
+        Some(_) => ExitCode::Other,
+    }
+}
+
+#[derive(Serialize)]
+struct CheckJson {
+    reader: Option<String>,
+    passed: bool,
+    steps: Vec<StepJson>,
+}
+
+#[derive(Serialize)]
+struct StepJson {
+    step: &'static str,
+    result: &'static str,
+    reason: &'static str,
+    message: String,
+}
+
+impl StepJson {
+    fn new(step: &StepResult, lang: Lang) -> Self {
+        StepJson {
+            step: step.step.name(),
+            result: step.verdict.name(),
+            reason: step.reason,
+            message: step.localized(lang),
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! `change-pin` and `check` against the card model, byte-exact on the APDUs it received.
+
+use std::time::SystemTime;
+
+use apdu::StatusWord;
+use mynapin::jpki::{
+    counter_step, guarded_change, guarded_sign, issuer_step, pin_step, read_check_facts,
+    validity_step, Challenge, ChangeOutcome, Pin, PinChange, PinChangeError, PinKind, Refusal,
+    SignOutcome, UnknownOutcome, Verdict,
+};
+use mynapin::mock::{CardState, CheckFault, LogEntry, MockCard, Removal, StatusOverride};
+
+const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
+const SELECT_AUTH_PIN: &str = "00A4020C020018";
+
+/// The log as lines, commands in clear (the test knows the PINs).
+fn log_lines(card: &MockCard) -> Vec<String> {
+    card.log()
+        .iter()
+        .filter_map(|entry| match entry {
+            LogEntry::Command { command, response } => Some(format!(
+                "{} -> {}",
+                hex::encode_upper(command),
+                response
+                    .as_deref()
+                    .map_or("(none)".to_string(), hex::encode_upper)
+            )),
+            LogEntry::TransactionBegin => Some("[".into()),
+            LogEntry::TransactionEnd(disposition) => Some(format!("] {disposition:?}")),
+            _ => None,
+        })
+        .collect()
+}
+
+fn change(kind: PinKind, current: &str, new: &str) -> PinChange {
+    PinChange::new(
+        Pin::new(kind, current).unwrap(),
+        Pin::new(kind, new).unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn change_sends_verify_then_change_in_one_unpowered_transaction() {
+    let mut card = MockCard::demo();
+    let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
+    assert!(matches!(outcome, ChangeOutcome::Changed), "{outcome:?}");
+    assert_eq!(
+        log_lines(&card),
+        [
+            "[",
+            &format!("{SELECT_JPKI} -> 9000"),
+            &format!("{SELECT_AUTH_PIN} -> 9000"),
+            "00200080 -> 63C3",
+            "002000800431323334 -> 9000",
+            "002401800434333231 -> 9000",
+            "] Unpower",
+        ]
+    );
+    assert_eq!(card.state().auth.value, "4321");
+    assert_eq!(card.state().auth.tries_left, 3);
+    assert!(!card.is_verified(PinKind::Auth));
+}
+
+#[test]
+fn the_signature_password_and_the_card_info_pin_change_too() {
+    let mut card = MockCard::demo();
+    let outcome = guarded_change(&mut card, &change(PinKind::Sign, "abc123", "new2pw")).unwrap();
+    assert!(matches!(outcome, ChangeOutcome::Changed), "{outcome:?}");
+    assert_eq!(card.state().sign.value, "NEW2PW");
+    assert!(log_lines(&card).contains(&format!(
+        "0024018006{} -> 9000",
+        hex::encode_upper("NEW2PW")
+    )));
+    card.clear_log();
+    let outcome = guarded_change(&mut card, &change(PinKind::CardInfo, "5678", "8765")).unwrap();
+    assert!(matches!(outcome, ChangeOutcome::Changed), "{outcome:?}");
+    assert_eq!(
+        log_lines(&card)[1..6],
+        [
+            "00A4040C0AD3921000310001010408 -> 9000",
+            "00A4020C020011 -> 9000",
+            "00200080 -> 63C3",
+            "002000800435363738 -> 9000",
+            "002401800438373635 -> 9000",
+        ]
+    );
+    assert_eq!(card.state().card_info.value, "8765");
+}
+
+#[test]
+fn a_wrong_current_pin_never_sends_the_new_one() {
+    let mut card = MockCard::demo();
+    let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1111", "4321")).unwrap();
+    assert!(
+        matches!(outcome, ChangeOutcome::WrongCurrent { tries_left: 2 }),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        log_lines(&card)[4..],
+        ["002000800431313131 -> 63C2", "] Unpower"]
+    );
+    assert_eq!(card.state().auth.value, "1234");
+    assert_eq!(card.state().auth.tries_left, 2);
+}
+
+#[test]
+fn nothing_is_sent_at_one_try_left_blocked_or_unknown() {
+    for (tries, nine_thousand, expected) in [
+        (1, false, Refusal::LastTry),
+        (0, false, Refusal::Blocked(StatusWord(0x63C0))),
+        (3, true, Refusal::CounterUnknown(StatusWord(0x9000))),
+    ] {
+        let mut card = MockCard::demo();
+        card.state_mut().auth.tries_left = tries;
+        card.faults_mut().empty_verify_answers_9000 = nine_thousand;
+        let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
+        match outcome {
+            ChangeOutcome::Refused(refusal) => assert_eq!(refusal, expected),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(card.commands().len(), 3, "{:?}", log_lines(&card));
+        assert_eq!(card.state().auth.value, "1234");
+    }
+}
+
+#[test]
+fn the_card_refuses_a_change_without_a_verify_in_the_session_and_keeps_the_counter() {
+    let mut card = MockCard::demo();
+    for command in [SELECT_JPKI, SELECT_AUTH_PIN, "002401800434333231"] {
+        card.respond(&hex::decode(command).unwrap());
+    }
+    assert_eq!(log_lines(&card)[2], "002401800434333231 -> 6982");
+    assert_eq!(card.state().auth.value, "1234");
+    assert_eq!(card.state().auth.tries_left, 3);
+}
+
+#[test]
+fn a_change_the_card_rejects_keeps_the_old_pin() {
+    let mut card = MockCard::demo();
+    card.faults_mut()
+        .status_overrides
+        .push(StatusOverride::prefix(&[0x00, 0x24], 0x6A80));
+    let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
+    assert!(
+        matches!(outcome, ChangeOutcome::Rejected(StatusWord(0x6A80))),
+        "{outcome:?}"
+    );
+    assert_eq!(card.state().auth.value, "1234");
+}
+
+#[test]
+fn a_lost_answer_to_the_change_is_unknown_and_never_resent() {
+    let mut card = MockCard::demo();
+    // The CHANGE is the 5th command: it runs, then the card leaves before answering.
+    card.faults_mut().remove = Some(Removal::AfterCommand(5));
+    let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
+    assert!(matches!(outcome, ChangeOutcome::Unknown(_)), "{outcome:?}");
+    let changes = card.commands().iter().filter(|c| c[1] == 0x24).count();
+    assert_eq!(changes, 1);
+    // The card did change it: "old or new" is real.
+    assert_eq!(card.state().auth.value, "4321");
+}
+
+#[test]
+fn a_lost_answer_to_the_verify_is_unknown_and_the_change_is_not_sent() {
+    let mut card = MockCard::demo();
+    card.faults_mut().remove = Some(Removal::AfterCommand(4));
+    let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
+    assert!(
+        matches!(
+            outcome,
+            ChangeOutcome::UnknownVerify(UnknownOutcome::Exchange(_))
+        ),
+        "{outcome:?}"
+    );
+    assert!(card.commands().iter().all(|c| c[1] != 0x24));
+    assert_eq!(card.state().auth.value, "1234");
+}
+
+#[test]
+fn a_new_pin_equal_to_the_current_one_is_refused_before_the_card() {
+    let error = PinChange::new(
+        Pin::new(PinKind::Sign, "abc123").unwrap(),
+        Pin::new(PinKind::Sign, "ABC123").unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!(error, PinChangeError::Unchanged(PinKind::Sign));
+    let error = PinChange::new(
+        Pin::new(PinKind::Auth, "1234").unwrap(),
+        Pin::new(PinKind::CardInfo, "4321").unwrap(),
+    )
+    .unwrap_err();
+    assert!(matches!(error, PinChangeError::KindMismatch { .. }));
+    assert_eq!(
+        format!("{:?}", change(PinKind::Auth, "1234", "4321")),
+        "PinChange(auth, ****, ****)"
+    );
+}
+
+// ---- check ----
+
+#[test]
+fn the_guarded_signature_is_byte_exact_and_verifies_under_the_certificate() {
+    let mut card = MockCard::demo();
+    let challenge = Challenge::random().unwrap();
+    let pin = Pin::new(PinKind::Auth, "1234").unwrap();
+    let outcome = guarded_sign(&mut card, &pin, &challenge).unwrap();
+    let lines = log_lines(&card);
+    let digest_info = hex::encode_upper(challenge.digest_info());
+    assert_eq!(challenge.digest_info().len(), 51);
+    assert!(digest_info.starts_with("3031300D060960864801650304020105000420"));
+    assert_eq!(
+        lines[..6],
+        [
+            "[",
+            &format!("{SELECT_JPKI} -> 9000"),
+            &format!("{SELECT_AUTH_PIN} -> 9000"),
+            "00200080 -> 63C3",
+            "002000800431323334 -> 9000",
+            "00A4020C020017 -> 9000",
+        ]
+    );
+    assert!(lines[6].starts_with(&format!("802A008033{digest_info}00 -> ")));
+    assert!(lines[6].ends_with("9000"));
+    assert_eq!(lines[7], "] Unpower");
+    let SignOutcome::Signed(signature) = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(signature.len(), 256);
+    let auth = &CardState::demo().certificates.auth;
+    assert!(pin_step(&outcome, auth, &challenge).verdict == Verdict::Passed);
+    // Another challenge does not verify with this signature.
+    let other = Challenge::random().unwrap();
+    assert_eq!(
+        pin_step(&outcome, auth, &other).reason,
+        "signature-mismatch"
+    );
+}
+
+#[test]
+fn the_card_signs_only_after_the_pin() {
+    let mut card = MockCard::demo();
+    for command in [SELECT_JPKI, "00A4020C020017"] {
+        card.respond(&hex::decode(command).unwrap());
+    }
+    let digest_info = Challenge::random().unwrap().digest_info();
+    let mut sign = hex::decode("802A008033").unwrap();
+    sign.extend(digest_info);
+    sign.push(0);
+    card.respond(&sign);
+    assert!(log_lines(&card)[2].ends_with("-> 6982"));
+}
+
+#[test]
+fn a_wrong_pin_signs_nothing_and_the_counter_guards_the_signature() {
+    let mut card = MockCard::demo();
+    let challenge = Challenge::random().unwrap();
+    let wrong = Pin::new(PinKind::Auth, "0000").unwrap();
+    let outcome = guarded_sign(&mut card, &wrong, &challenge).unwrap();
+    assert_eq!(
+        pin_step(&outcome, &CardState::demo().certificates.auth, &challenge).reason,
+        "wrong-pin"
+    );
+    assert!(card.commands().iter().all(|c| c[0] != 0x80));
+    card.state_mut().auth.tries_left = 1;
+    card.clear_log();
+    let right = Pin::new(PinKind::Auth, "1234").unwrap();
+    let outcome = guarded_sign(&mut card, &right, &challenge).unwrap();
+    assert!(
+        matches!(outcome, SignOutcome::NotVerified(_)),
+        "{outcome:?}"
+    );
+    assert_eq!(card.commands().len(), 3);
+}
+
+/// Every step of `check` on a card with `fault`, the PIN right.
+fn check_steps(fault: Option<CheckFault>) -> Vec<(&'static str, Verdict, &'static str)> {
+    let mut card = MockCard::demo();
+    card.faults_mut().check = fault;
+    let facts = read_check_facts(&mut card).unwrap();
+    let now = SystemTime::now();
+    let challenge = Challenge::random().unwrap();
+    let pin = Pin::new(PinKind::Auth, "1234").unwrap();
+    let signed = guarded_sign(&mut card, &pin, &challenge).unwrap();
+    [
+        counter_step(facts.counter),
+        validity_step(&facts.auth_certificate, now),
+        issuer_step(&facts.auth_certificate, &facts.auth_ca_certificate, now),
+        pin_step(
+            &signed,
+            facts.auth_certificate.as_ref().unwrap(),
+            &challenge,
+        ),
+    ]
+    .into_iter()
+    .map(|step| (step.step.name(), step.verdict, step.reason))
+    .collect()
+}
+
+#[test]
+fn each_fault_breaks_its_step_and_only_it() {
+    let passed = |name| (name, Verdict::Passed, "ok");
+    let all = [
+        passed("pin-counter"),
+        passed("certificate-validity"),
+        passed("certificate-issuer"),
+        passed("pin-and-key"),
+    ];
+    assert_eq!(check_steps(None), all);
+    let mut expired = all;
+    expired[1] = ("certificate-validity", Verdict::Failed, "expired");
+    assert_eq!(check_steps(Some(CheckFault::ExpiredCertificate)), expired);
+    let mut wrong_ca = all;
+    wrong_ca[2] = ("certificate-issuer", Verdict::Failed, "bad-signature");
+    assert_eq!(check_steps(Some(CheckFault::WrongCa)), wrong_ca);
+    let mut mismatch = all;
+    mismatch[3] = ("pin-and-key", Verdict::Failed, "signature-mismatch");
+    assert_eq!(check_steps(Some(CheckFault::KeyMismatch)), mismatch);
+}
+
+#[test]
+fn the_facts_take_one_read_only_transaction() {
+    let mut card = MockCard::demo();
+    read_check_facts(&mut card).unwrap();
+    let lines = log_lines(&card);
+    assert_eq!(lines.first().unwrap(), "[");
+    assert_eq!(lines.last().unwrap(), "] Leave");
+    assert_eq!(lines.iter().filter(|l| *l == "[").count(), 1);
+    // Label (3), EF 000A (1 + 5 reads of 1226 bytes), EF 000B (1 + 4 reads of 832), counter (2).
+    assert_eq!(card.commands().len(), 3 + 6 + 5 + 2, "{lines:?}");
+    assert!(card
+        .commands()
+        .iter()
+        .all(|c| !(c.len() > 4 && c[1] == 0x20)));
+}
