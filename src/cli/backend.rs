@@ -85,7 +85,12 @@ impl Backend {
             Backend::Demo { card, path, loaded } => {
                 demo::append_apdu_log(&card)?;
                 if card.state() != &*loaded {
-                    card.state().save(&path)?;
+                    card.state()
+                        .save(&path)
+                        .map_err(|source| CliError::DemoNotSaved {
+                            source,
+                            done: Default::default(),
+                        })?;
                 }
                 Ok(())
             }

@@ -168,10 +168,7 @@ fn pem(der: &[u8]) -> Result<String, CliError> {
 fn write_bytes(path: Option<&PathBuf>, bytes: &[u8]) -> Result<Option<PathBuf>, CliError> {
     match path {
         Some(path) => {
-            std::fs::write(path, bytes).map_err(|source| CliError::Io {
-                path: Some(path.clone()),
-                source,
-            })?;
+            crate::files::write_atomically(path, bytes, false)?;
             Ok(Some(path.clone()))
         }
         None => {

@@ -66,6 +66,19 @@ pub enum CliError {
         /// The time-out, in seconds.
         seconds: u64,
     },
+    /// The demo card's counters changed but could not be saved: the card model spent (or
+    /// restored) a try that the next run will not know about.
+    #[error("the demo card's state was not saved: {source}")]
+    DemoNotSaved {
+        /// Why.
+        #[source]
+        source: StateError,
+        /// What the command did, in English and Japanese (empty when it printed it already).
+        done: (String, String),
+    },
+    /// A file that mynapin writes: not a regular file, or the file system refused.
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
     /// Writing a file, or the output when `path` is `None`.
     #[error("cannot write {}: {source}", path.as_ref().map_or("the output".into(), |path| path.display().to_string()))]
     Io {
@@ -111,8 +124,10 @@ impl CliError {
             },
             CliError::Certificate(error) => error.code(),
             CliError::DemoState(_) => "demo-state",
+            CliError::DemoNotSaved { .. } => "demo-not-saved",
             CliError::CardTimeout { .. } => "card-timeout",
-            CliError::Io { .. } => "io",
+            CliError::File(crate::files::FileError::NotAFile { .. }) => "not-a-file",
+            CliError::File(_) | CliError::Io { .. } => "io",
         }
     }
 }
@@ -166,6 +181,17 @@ impl Localized for CliError {
             (CliError::Jpki(error), _) => error.localized(lang),
             (CliError::Certificate(error), _) => error.localized(lang),
             (CliError::DemoState(error), _) => error.localized(lang),
+            (CliError::File(error), _) => error.localized(lang),
+            (CliError::DemoNotSaved { source, done }, Lang::En) => format!(
+                "{}The demo card spent or restored a try, but could not record it, so the next run starts from the old counters. {} Then run `mynapin --demo reset-demo`, or fix the path.",
+                if done.0.is_empty() { String::new() } else { format!("{} ", done.0) },
+                source.localized(lang)
+            ),
+            (CliError::DemoNotSaved { source, done }, Lang::Ja) => format!(
+                "{}デモカードでは試行回数が減った（または戻った）のに、それを記録できませんでした。次回は前の残り回数から始まります。{} そのうえで `mynapin --demo reset-demo` を実行するか、パスを直してください。",
+                done.1,
+                source.localized(lang)
+            ),
             (CliError::CardTimeout { seconds }, Lang::En) => format!(
                 "The card did not answer for {seconds} s (or another program held the reader that long). If a PIN was being checked, whether a try was spent is unknown: remove and reinsert the card, then run `mynapin status`. A slow reader may need a longer wait: set {} (seconds).",
                 super::watchdog::TIMEOUT_ENV

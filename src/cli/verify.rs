@@ -37,8 +37,25 @@ pub fn run(
     let attempt = attempt(&mut backend, out, kind, pin_stdin);
     let finished = backend.finish();
     let outcome = attempt?;
-    if let Err(error) = finished {
-        log::warn!("closing the card failed after the attempt: {error}");
+    match finished {
+        // The demo card spent a try it could not record: the user must know (and in JSON the
+        // error document carries the result).
+        Err(CliError::DemoNotSaved { source, .. }) => {
+            out.text(outcome_text(&outcome, kind, out.lang));
+            return Err(CliError::DemoNotSaved {
+                source,
+                done: if out.json {
+                    (
+                        outcome_text(&outcome, kind, Lang::En),
+                        outcome_text(&outcome, kind, Lang::Ja),
+                    )
+                } else {
+                    Default::default()
+                },
+            });
+        }
+        Err(error) => log::warn!("closing the card failed after the attempt: {error}"),
+        Ok(()) => {}
     }
     let (result, code) = classify(&outcome);
     if out.json {

@@ -1,0 +1,160 @@
+//! The command line as a person meets it (issue 19): files never clobbered, usage errors that name
+//! what was wrong, Japanese help, `--reader` with `--demo`, and the docs' examples against real
+//! output.
+
+#[path = "support/demo.rs"]
+mod demo;
+
+use std::fs;
+
+use demo::Demo;
+
+fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
+    let output = cmd.output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+// ---- item 1: files mynapin writes -------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_state_file_is_followed_and_stays_a_symlink() {
+    let demo = Demo::new();
+    let real = demo.dir().join("real.json");
+    fs::write(&real, "").unwrap();
+    std::os::unix::fs::symlink(&real, demo.state()).unwrap();
+    let (code, _, stderr) = run(&mut demo.cmd(&["reset-demo"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(fs::symlink_metadata(demo.state())
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(fs::read_to_string(&real)
+        .unwrap()
+        .contains("JPKIAPICCTOKEN2"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_state_file_is_refused_and_left_as_it_was() {
+    use std::os::unix::fs::FileTypeExt;
+    let demo = Demo::new();
+    let status = std::process::Command::new("mkfifo")
+        .arg(demo.state())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for args in [
+        &["reset-demo"][..],
+        &["status"],
+        &["--lang", "ja", "reset-demo"],
+    ] {
+        let (code, _, stderr) = run(&mut demo.cmd(args));
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(stderr.contains("FIFO"), "{stderr}");
+        assert!(fs::symlink_metadata(demo.state())
+            .unwrap()
+            .file_type()
+            .is_fifo());
+    }
+    let (_, stderr) = {
+        let (code, _, stderr) = run(&mut demo.cmd(&["--lang", "ja", "reset-demo"]));
+        (code, stderr)
+    };
+    assert!(stderr.contains("通常のファイルではありません"), "{stderr}");
+}
+
+#[test]
+fn a_directory_as_state_file_or_cert_out_is_refused_and_left() {
+    let demo = Demo::new();
+    fs::create_dir(demo.state()).unwrap();
+    let (code, _, stderr) = run(&mut demo.cmd(&["reset-demo", "--json"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(demo.state().is_dir());
+    let demo = Demo::new();
+    let out = demo.dir().join("out");
+    fs::create_dir(&out).unwrap();
+    let (code, stdout, _) = run(&mut demo.cmd(&[
+        "cert",
+        "--format",
+        "pem",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1);
+    let error: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(error["error"]["code"], "not-a-file", "{stdout}");
+    assert!(out.is_dir());
+}
+
+#[cfg(unix)]
+#[test]
+fn cert_out_through_a_symlink_writes_the_target() {
+    let demo = Demo::new();
+    let real = demo.dir().join("real.pem");
+    fs::write(&real, "old").unwrap();
+    let link = demo.dir().join("link.pem");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let (code, _, stderr) =
+        run(&mut demo.cmd(&["cert", "--format", "pem", "--out", link.to_str().unwrap()]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(fs::read_to_string(&real)
+        .unwrap()
+        .starts_with("-----BEGIN CERTIFICATE-----"));
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+/// A try spent on the demo card that cannot be saved is an error the user sees, with the result.
+#[cfg(unix)]
+#[test]
+fn a_failed_save_after_verify_is_an_error_not_a_log_line() {
+    let demo = Demo::new();
+    // A symbolic link to nothing: the card loads fresh, the save is refused.
+    std::os::unix::fs::symlink(demo.dir().join("nothing"), demo.state()).unwrap();
+    let (code, stdout, stderr) = run(demo
+        .cmd(&["verify", "--pin", "auth", "--pin-stdin"])
+        .write_stdin("0000\n"));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("Wrong PIN. 2 of 3 tries left."), "{stdout}");
+    assert!(stderr.contains("could not record it"), "{stderr}");
+    assert!(stderr.contains("symbolic link to nothing"), "{stderr}");
+    assert!(!stderr.contains("WARN"), "{stderr}");
+    let (code, stdout, _) = run(demo
+        .cmd(&["verify", "--pin", "auth", "--pin-stdin", "--json"])
+        .write_stdin("0000\n"));
+    assert_eq!(code, 1);
+    let error: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(error["error"]["code"], "demo-not-saved");
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("Wrong PIN."), "{message}");
+}
+
+/// Needs root (mknod). `scripts/e2e` runs it; or `cargo test --test cli_ux -- --ignored`.
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root to make a device node with mknod (scripts/e2e runs it)"]
+fn a_device_node_as_state_file_is_refused_and_left() {
+    use std::os::unix::fs::FileTypeExt;
+    let demo = Demo::new();
+    let status = std::process::Command::new("mknod")
+        .arg(demo.state())
+        .args(["c", "1", "3"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "mknod failed: run this test as root");
+    let (code, _, stderr) = run(&mut demo.cmd(&["reset-demo"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("a device"), "{stderr}");
+    assert!(fs::symlink_metadata(demo.state())
+        .unwrap()
+        .file_type()
+        .is_char_device());
+}
