@@ -158,3 +158,85 @@ fn a_device_node_as_state_file_is_refused_and_left() {
         .file_type()
         .is_char_device());
 }
+
+// ---- items 2 and 3: usage errors and help in the user's language ------------------------------
+
+#[test]
+fn help_and_clap_errors_follow_the_language_also_in_json() {
+    let demo = Demo::new();
+    let (code, stdout, _) = run(demo.cmd(&["status", "--help"]).env("LANG", "ja_JP.UTF-8"));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("使い方:") && stdout.contains("各暗証番号の残り回数"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(&mut demo.cmd(&["--lang", "JA", "--help"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("コマンド:"), "{stdout}");
+    let (code, stdout, _) =
+        run(&mut demo.cmd(&["--json", "--lang", "ja", "status", "--timeout", "3"]));
+    assert_eq!(code, 2);
+    let error: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(error["error"]["code"], "usage");
+    assert_eq!(
+        error["error"]["message"],
+        "指定したオプションには --wait も必要です。`mynapin status --help` を参照してください。"
+    );
+    let (code, _, stderr) = run(demo.cmd(&["stauts"]).env("LC_ALL", "ja_JP.UTF-8"));
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "mynapin: `stauts` というコマンドはありません。`status` のことですか？`mynapin --help` を参照してください。\n"
+    );
+}
+
+// ---- item 7: --reader and --demo --------------------------------------------------------------
+
+#[test]
+fn the_demo_reader_is_chosen_by_its_index_or_name_and_nothing_else() {
+    let demo = Demo::new();
+    let (code, stdout, _) = run(&mut demo.cmd(&["readers"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("0"), "{stdout}");
+    for reader in ["0", "mynapin demo card", "DEMO"] {
+        let (code, _, stderr) = run(&mut demo.cmd(&["-r", reader, "status"]));
+        assert_eq!(code, 0, "-r {reader}: {stderr}");
+    }
+    let (code, stdout, _) = run(&mut demo.cmd(&["-r", "1", "--json", "status"]));
+    assert_eq!(code, 1, "{stdout}");
+    let error: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(error["error"]["code"], "unknown-reader");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("0: \"mynapin demo card\""),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn global_options_a_command_does_not_use_are_refused() {
+    let demo = Demo::new();
+    let (code, _, stderr) = run(&mut demo.cmd(&["-r", "0", "reset-demo"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--reader does nothing for `reset-demo`"),
+        "{stderr}"
+    );
+    assert!(!demo.state().exists(), "reset-demo ran anyway");
+    let (code, _, stderr) = run(&mut demo.cmd(&["virtual-card", "--vpcd", "127.0.0.1:1"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--demo does nothing for `virtual-card`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn demo_watch_gives_a_next_step() {
+    let demo = Demo::new();
+    let (code, _, stderr) = run(&mut demo.cmd(&["watch"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("mynapin --demo status"), "{stderr}");
+}

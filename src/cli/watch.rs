@@ -25,7 +25,7 @@ pub struct WaitArgs {
     #[arg(long)]
     pub wait: bool,
     /// With --wait: give up after this many seconds (exit 6 with no-card or no-reader; exit 1 if the --reader named never appeared).
-    #[arg(long, value_name = "SECONDS", requires = "wait", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", requires = "wait", value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: Option<Duration>,
 }
 
@@ -91,8 +91,8 @@ pub fn wait_if_asked(options: &Options, out: &Output) -> Result<(), CliError> {
 pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
     if options.demo {
         return Err(CliError::usage(
-            "watch works with PC/SC readers only, not with --demo.",
-            "watch は PC/SC のカードリーダー専用です。--demo とは一緒に使えません。",
+            "watch works with PC/SC readers only, not with --demo. To see the demo card's counters, run `mynapin --demo status`; to watch a card that comes and goes, run `mynapin virtual-card` (docs/testing.md) and then `mynapin watch`.",
+            "watch は PC/SC のカードリーダー専用で、--demo とは一緒に使えません。デモカードの残り回数は `mynapin --demo status` で見られます。抜き差しを試すには `mynapin virtual-card`（docs/testing.md）を動かしてから `mynapin watch` を実行してください。",
         ));
     }
     if options.reader.is_some() {
