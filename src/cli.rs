@@ -7,6 +7,7 @@ mod completions;
 mod demo;
 mod error;
 mod help;
+mod interrupt;
 mod output;
 mod readers;
 mod status;

@@ -240,3 +240,77 @@ fn demo_watch_gives_a_next_step() {
     assert_eq!(code, 2);
     assert!(stderr.contains("mynapin --demo status"), "{stderr}");
 }
+
+// ---- item 8: Ctrl-C during verify --json ------------------------------------------------------
+
+/// Starts `verify --json --pin-stdin` with stdin held open and no PIN, waits until its Ctrl-C
+/// handler is in place (a debug line on stderr), then sends SIGINT.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_verify_json_prints_one_json_document_and_exits_130() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let demo = Demo::new();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("mynapin"));
+    demo::english(&mut cmd)
+        .env("MYNAPIN_DEMO_STATE", demo.state())
+        .env("RUST_LOG", "mynapin::cli::interrupt=debug")
+        .args(["--demo", "verify", "--json", "--pin-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("Ctrl-C handler installed") {
+        line.clear();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "no handler line");
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(output.status.code(), Some(130));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(document["error"]["code"], "interrupted", "{stdout}");
+    assert!(
+        document["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was sent"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn virtual_card_says_where_it_connects_and_that_it_waits() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    // A port nobody listens on (bound, then freed): the card keeps waiting.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("mynapin"));
+    demo::english(&mut cmd)
+        .args(["virtual-card", "--vpcd", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        line,
+        format!("mynapin virtual-card: connecting to vpcd at 127.0.0.1:{port}; waiting until it answers (pcscd with vsmartcard-vpcd must be running; Ctrl-C to stop)\n")
+    );
+}

@@ -25,6 +25,8 @@ pub enum ExitCode {
     NoCard = 6,
     /// Not a My Number card.
     NotMyNumberCard = 7,
+    /// Ctrl-C.
+    Interrupted = 130,
 }
 
 /// Everything that can stop a command.
@@ -76,6 +78,12 @@ pub enum CliError {
         /// What the command did, in English and Japanese (empty when it printed it already).
         done: (String, String),
     },
+    /// Ctrl-C (exit 130): before the PIN was sent (nothing was), or after (outcome unknown).
+    #[error("interrupted")]
+    Interrupted {
+        /// Whether the PIN may have reached the card.
+        pin_sent: bool,
+    },
     /// A file that mynapin writes: not a regular file, or the file system refused.
     #[error(transparent)]
     File(#[from] crate::files::FileError),
@@ -103,6 +111,7 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self.code() {
             "usage" | "malformed-pin" | "no-terminal" => ExitCode::Usage,
+            "interrupted" | "interrupted-unknown" => ExitCode::Interrupted,
             "no-service" | "no-reader" | "no-card" | "card-removed" => ExitCode::NoCard,
             "not-my-number-card" => ExitCode::NotMyNumberCard,
             _ => ExitCode::Other,
@@ -125,6 +134,8 @@ impl CliError {
             CliError::Certificate(error) => error.code(),
             CliError::DemoState(_) => "demo-state",
             CliError::DemoNotSaved { .. } => "demo-not-saved",
+            CliError::Interrupted { pin_sent: false } => "interrupted",
+            CliError::Interrupted { pin_sent: true } => "interrupted-unknown",
             CliError::CardTimeout { .. } => "card-timeout",
             CliError::File(crate::files::FileError::NotAFile { .. }) => "not-a-file",
             CliError::File(_) | CliError::Io { .. } => "io",
@@ -182,6 +193,10 @@ impl Localized for CliError {
             (CliError::Certificate(error), _) => error.localized(lang),
             (CliError::DemoState(error), _) => error.localized(lang),
             (CliError::File(error), _) => error.localized(lang),
+            (CliError::Interrupted { pin_sent: false }, Lang::En) => "Interrupted (Ctrl-C) before the PIN was sent: nothing was sent, no try was spent.".into(),
+            (CliError::Interrupted { pin_sent: false }, Lang::Ja) => "暗証番号を送る前に中断しました（Ctrl-C）。何も送っていないため、回数は減っていません。".into(),
+            (CliError::Interrupted { pin_sent: true }, Lang::En) => "Interrupted (Ctrl-C) while the PIN was being checked: whether a try was spent is unknown, and mynapin will not send it again. Run `mynapin status` to see the counter before anything else.".into(),
+            (CliError::Interrupted { pin_sent: true }, Lang::Ja) => "暗証番号の照合中に中断しました（Ctrl-C）。回数が減ったかどうかは不明で、mynapin は暗証番号を再送しません。まず `mynapin status` で残り回数を確認してください。".into(),
             (CliError::DemoNotSaved { source, done }, Lang::En) => format!(
                 "{}The demo card spent or restored a try, but could not record it, so the next run starts from the old counters. {} Then run `mynapin --demo reset-demo`, or fix the path.",
                 if done.0.is_empty() { String::new() } else { format!("{} ", done.0) },

@@ -32,6 +32,14 @@ pub fn run(
         return Err(CliError::NoTerminal);
     }
     super::watch::wait_if_asked(options, out)?;
+    if out.json {
+        // Ctrl-C still gives one JSON document (exit 130). After the wait: Ctrl-C while waiting
+        // is `cancelled` (exit 1), and its handler ends here too once the wait is over.
+        let lang = out.lang;
+        super::interrupt::on_interrupt(move |pin_sent| {
+            Output::new(true, lang).error(&CliError::Interrupted { pin_sent });
+        });
+    }
     let mut backend = Backend::open(options)?;
     let reader = backend.reader_name();
     let attempt = attempt(&mut backend, out, kind, pin_stdin);
@@ -93,6 +101,7 @@ fn attempt(
         return Ok(VerifyOutcome::Refused(refusal));
     }
     let pin = read_pin(kind, pin_stdin, out.lang)?;
+    super::interrupt::pin_sent();
     Ok(guarded_verify(backend, &pin)?)
 }
 

@@ -37,10 +37,6 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{text}` is not a number of seconds (e.g. 30 or 2.5)"))
 }
 
-/// Exit code of a second Ctrl-C, or of one that comes when nothing is waiting: what the shell
-/// reports for a process killed by SIGINT.
-const INTERRUPTED: i32 = 130;
-
 /// Installs the Ctrl-C handler: it cancels what `canceller` waits for; when nothing is waiting
 /// (or it does not stop within [`CANCEL_PATIENCE`]) the process exits with 130, as if the handler
 /// were not there. If the handler cannot be installed, Ctrl-C keeps its default (the process ends
@@ -50,7 +46,7 @@ fn interrupt_canceller() -> Canceller {
     let handler = canceller.clone();
     if let Err(error) = ctrlc::set_handler(move || {
         if !handler.cancel(CANCEL_PATIENCE) {
-            std::process::exit(INTERRUPTED);
+            super::interrupt::exit();
         }
     }) {
         log::warn!("cannot handle Ctrl-C ({error}); it will end mynapin at once");
