@@ -127,6 +127,9 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff), from this very definition.
+    #[command(hide = true)]
+    Man,
 }
 
 /// Parses the arguments, runs the command, prints the result and returns the exit code.
@@ -204,6 +207,7 @@ pub fn main() -> i32 {
         Command::ResetDemo => demo::reset(&out),
         Command::VirtualCard(args) => virtual_card::run(&args, &out),
         Command::Completions { shell } => completions::run(shell),
+        Command::Man => completions::man(lang),
     };
     match result {
         Ok(code) => code as i32,

@@ -314,3 +314,60 @@ fn virtual_card_says_where_it_connects_and_that_it_waits() {
         format!("mynapin virtual-card: connecting to vpcd at 127.0.0.1:{port}; waiting until it answers (pcscd with vsmartcard-vpcd must be running; Ctrl-C to stop)\n")
     );
 }
+
+// ---- item 9: man page, DER never on a terminal ------------------------------------------------
+
+#[test]
+fn the_man_page_is_generated_from_the_command_definition() {
+    let demo = Demo::new();
+    let (code, page, _) = run(assert_cmd::Command::cargo_bin("mynapin")
+        .unwrap()
+        .env("LANG", "C.UTF-8")
+        .arg("man"));
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH mynapin 1"), "{page}");
+    // roff writes a hyphen as \-.
+    for command in [
+        "readers",
+        "status",
+        "verify",
+        "cert",
+        "watch",
+        "reset\\-demo",
+    ] {
+        assert!(page.contains(command), "no {command} in the man page");
+    }
+    let (code, page, _) = run(&mut demo.cmd(&["--lang", "ja", "man"]));
+    assert_eq!(code, 0);
+    assert!(page.contains("各暗証番号の残り回数"), "{page}");
+}
+
+/// Runs `mynapin --demo cert --format der` with stdout on a terminal (a pseudo-terminal that
+/// util-linux `script` makes).
+#[cfg(target_os = "linux")]
+#[test]
+fn der_is_never_written_to_a_terminal() {
+    let demo = Demo::new();
+    let binary = assert_cmd::cargo::cargo_bin("mynapin");
+    let command = format!(
+        "{} --demo cert --format der; echo exit=$?",
+        binary.display()
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("MYNAPIN_DEMO_STATE", demo.state())
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .output()
+        .expect("util-linux script");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("DER is binary and is not written to a terminal"),
+        "{text}"
+    );
+    assert!(text.contains("exit=2"), "{text}");
+    // Piped, it is written as before.
+    let output = demo.cmd(&["cert", "--format", "der"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(output.stdout[0], 0x30, "DER starts with a SEQUENCE");
+}
