@@ -371,3 +371,26 @@ fn der_is_never_written_to_a_terminal() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(output.stdout[0], 0x30, "DER starts with a SEQUENCE");
 }
+
+// ---- item 10: the corrupt-state error names the command that fixes it -------------------------
+
+#[test]
+fn a_corrupt_demo_state_names_reset_demo_and_reset_demo_fixes_it() {
+    let demo = Demo::new();
+    fs::write(demo.state(), "{").unwrap();
+    for (lang, expected) in [
+        (
+            "en",
+            "start again from the demo card's first state with `mynapin --demo reset-demo`",
+        ),
+        ("ja", "`mynapin --demo reset-demo` で"),
+    ] {
+        let (code, _, stderr) = run(&mut demo.cmd(&["--lang", lang, "status"]));
+        assert_eq!(code, 1);
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+    let (code, _, _) = run(&mut demo.cmd(&["reset-demo"]));
+    assert_eq!(code, 0);
+    let (code, _, _) = run(&mut demo.cmd(&["status"]));
+    assert_eq!(code, 0);
+}
