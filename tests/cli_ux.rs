@@ -394,3 +394,40 @@ fn a_corrupt_demo_state_names_reset_demo_and_reset_demo_fixes_it() {
     let (code, _, _) = run(&mut demo.cmd(&["status"]));
     assert_eq!(code, 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn virtual_card_refuses_a_fifo_as_state_and_a_directory_as_log() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("state.json");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut cmd = assert_cmd::Command::cargo_bin("mynapin").unwrap();
+    let (code, _, stderr) = run(cmd.env("LANG", "C.UTF-8").env_remove("LC_ALL").args([
+        "virtual-card",
+        "--vpcd",
+        "127.0.0.1:1",
+        "--state",
+        fifo.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("a named pipe (FIFO)"), "{stderr}");
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    let mut cmd = assert_cmd::Command::cargo_bin("mynapin").unwrap();
+    let (code, _, stderr) = run(cmd.env("LANG", "C.UTF-8").env_remove("LC_ALL").args([
+        "virtual-card",
+        "--vpcd",
+        "127.0.0.1:1",
+        "--log",
+        dir.path().to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("is a directory, not a regular file"),
+        "{stderr}"
+    );
+}
