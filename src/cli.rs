@@ -8,6 +8,8 @@ mod check;
 mod completions;
 mod demo;
 mod error;
+mod help;
+mod interrupt;
 mod output;
 mod pin_input;
 mod readers;
@@ -17,7 +19,7 @@ mod virtual_card;
 mod watch;
 mod watchdog;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::i18n::Lang;
 pub use error::{CliError, ExitCode};
@@ -47,7 +49,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     json: bool,
     /// Language of messages (default from LC_ALL, LC_MESSAGES, LANG).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_enum, ignore_case = true)]
     lang: Option<LangArg>,
     /// More detail on stderr; -vv shows the APDU trace with PIN bytes masked.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -155,32 +157,49 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff), from this very definition.
+    #[command(hide = true)]
+    Man,
 }
 
 /// Parses the arguments, runs the command, prints the result and returns the exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    // Arguments may be anything, even invalid UTF-8: look at them as OsStr only.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The language is needed before parsing: the help and clap's errors are in it.
+    let lang = lang_from_args(&args).unwrap_or_else(Lang::from_env);
+    let parsed = help::localized(Cli::command(), lang)
+        .try_get_matches_from(&args)
+        .and_then(|matches| {
+            let cli = Cli::from_arg_matches(&matches)?;
+            Ok((
+                cli,
+                matches.subcommand_name().unwrap_or_default().to_string(),
+            ))
+        });
+    let (cli, command_name) = match parsed {
+        Ok(parsed) => parsed,
         Err(error) if !error.use_stderr() => {
             // --help and --version.
             let _ = error.print();
             return ExitCode::Success as i32;
         }
         Err(error) => {
-            // Arguments may be anything, even invalid UTF-8: look at them as OsStr only.
-            let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
             let json = args.iter().any(|arg| arg == "--json");
-            let ja = args
-                .windows(2)
-                .any(|pair| pair[0] == "--lang" && pair[1] == "ja")
-                || args.iter().any(|arg| arg == "--lang=ja");
-            let lang = if ja { Lang::Ja } else { Lang::from_env() };
             if !json
                 && error.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
             {
                 let _ = error.print();
             } else {
-                Output::new(json, lang).error(&error::usage_error(&error));
+                // The first argument that names a command (never a value: it may be a PIN).
+                let command = Cli::command();
+                let named = args.iter().skip(1).find_map(|arg| {
+                    command
+                        .get_subcommands()
+                        .map(|sub| sub.get_name())
+                        .find(|name| arg == name)
+                });
+                Output::new(json, lang).error(&error::usage_error(&error, named));
             }
             return ExitCode::Usage as i32;
         }
@@ -189,10 +208,12 @@ pub fn main() -> i32 {
     let lang = match cli.lang {
         Some(LangArg::Ja) => Lang::Ja,
         Some(LangArg::En) => Lang::En,
-        None => Lang::from_env(),
+        None => lang,
     };
     let out = Output::new(cli.json, lang);
-    if let Err(error) = check_inputs(&cli, &out) {
+    if let Err(error) =
+        check_unused_globals(&cli, &command_name).and_then(|()| check_inputs(&cli, &out))
+    {
         out.error(&error);
         return error.exit_code() as i32;
     }
@@ -223,6 +244,7 @@ pub fn main() -> i32 {
         Command::ResetDemo => demo::reset(&out),
         Command::VirtualCard(args) => virtual_card::run(&args, &out),
         Command::Completions { shell } => completions::run(shell),
+        Command::Man => completions::man(lang),
     };
     match result {
         Ok(code) => code as i32,
@@ -231,6 +253,51 @@ pub fn main() -> i32 {
             error.exit_code() as i32
         }
     }
+}
+
+/// `--lang` as given (the last one wins, any case, `--lang X` or `--lang=X`), before parsing.
+fn lang_from_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+    let mut lang = None;
+    let mut iter = args.iter().skip(1);
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            break;
+        }
+        let value = if arg == "--lang" {
+            iter.next().and_then(|value| value.to_str())
+        } else {
+            arg.to_str().and_then(|arg| arg.strip_prefix("--lang="))
+        };
+        match value.map(str::to_ascii_lowercase).as_deref() {
+            Some("ja") => lang = Some(Lang::Ja),
+            Some("en") => lang = Some(Lang::En),
+            _ => {}
+        }
+    }
+    lang
+}
+
+/// Refuses a global option the command does not use (its help does not show it either), so that
+/// nothing is silently ignored. `watch` says it in its own words; `completions` prints the same
+/// text whatever is given.
+fn check_unused_globals(cli: &Cli, command: &str) -> Result<(), CliError> {
+    if matches!(command, "watch" | "completions" | "man") {
+        return Ok(());
+    }
+    let unused = help::unused_globals(command);
+    for (id, given) in [
+        ("reader", cli.reader.is_some()),
+        ("demo", cli.demo),
+        ("json", cli.json),
+    ] {
+        if given && unused.contains(&id) {
+            return Err(CliError::usage(
+                format!("--{id} does nothing for `{command}`; drop it. See `mynapin {command} --help`."),
+                format!("--{id} は `{command}` では使いません。外してください。`mynapin {command} --help` を参照してください。"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The longest `--reader` accepted: PC/SC reader names are at most 128 bytes (pcsc-lite's

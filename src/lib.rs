@@ -12,6 +12,7 @@ pub use apdu;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod files;
 pub mod i18n;
 pub mod jpki;
 pub mod mock;

@@ -41,11 +41,17 @@ impl Backend {
     /// Opens the card the options name.
     pub fn open(options: &Options) -> Result<Backend, CliError> {
         if options.demo {
-            if options.reader.is_some() {
-                return Err(CliError::usage(
-                    "--reader and --demo do not go together: the demo card has no reader. Drop one of them.",
-                    "--reader と --demo は同時に使えません（デモカードにはリーダーがありません）。どちらかを外してください。",
-                ));
+            if let Some(reader) = &options.reader {
+                // The demo card's one reader, as `--demo readers` lists it: index 0.
+                let reader = reader.trim();
+                let matches = reader == "0" || DEMO_READER.contains(reader.to_lowercase().as_str());
+                if !matches {
+                    return Err(crate::reader::ReaderError::UnknownReader {
+                        given: reader.to_string(),
+                        available: vec![DEMO_READER.to_string()],
+                    }
+                    .into());
+                }
             }
             let path = demo::state_path()?;
             let card = MockCard::new(demo::load_state(&path)?);
@@ -85,7 +91,12 @@ impl Backend {
             Backend::Demo { card, path, loaded } => {
                 demo::append_apdu_log(&card)?;
                 if card.state() != &*loaded {
-                    card.state().save(&path)?;
+                    card.state()
+                        .save(&path)
+                        .map_err(|source| CliError::DemoNotSaved {
+                            source,
+                            done: Default::default(),
+                        })?;
                 }
                 Ok(())
             }

@@ -139,6 +139,14 @@ pub fn run(options: &Options, out: &Output, args: &Args) -> Result<ExitCode, Cli
 
 /// Rejects combinations that cannot work, before anything is sent.
 fn check_args(out: &Output, args: &Args) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if args.format == FormatArg::Der && args.out.is_none() && std::io::stdout().is_terminal() {
+        // Binary on a terminal garbles it and helps nobody.
+        return Err(CliError::usage(
+            "DER is binary and is not written to a terminal. Write it to a file with --out FILE, pipe it (`mynapin cert --format der > cert.der`), or use --format pem.",
+            "DER はバイナリなので端末には出力しません。--out FILE でファイルに書くか、リダイレクトする（`mynapin cert --format der > cert.der`）か、--format pem を使ってください。",
+        ));
+    }
     if args.format == FormatArg::Text && args.out.is_some() {
         return Err(CliError::usage(
             "--out writes der or pem output; add --format der or --format pem",
@@ -168,10 +176,7 @@ fn pem(der: &[u8]) -> Result<String, CliError> {
 fn write_bytes(path: Option<&PathBuf>, bytes: &[u8]) -> Result<Option<PathBuf>, CliError> {
     match path {
         Some(path) => {
-            std::fs::write(path, bytes).map_err(|source| CliError::Io {
-                path: Some(path.clone()),
-                source,
-            })?;
+            crate::files::write_atomically(path, bytes, false)?;
             Ok(Some(path.clone()))
         }
         None => {

@@ -22,16 +22,11 @@ pub fn append_apdu_log(card: &MockCard) -> Result<(), CliError> {
         return Ok(());
     };
     let text: String = card.log().iter().map(|entry| entry.line() + "\n").collect();
-    let io_error = |source| CliError::Io {
+    let mut file = crate::files::open_append(std::path::Path::new(&path))?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|source| CliError::Io {
         path: Some(PathBuf::from(&path)),
         source,
-    };
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(io_error)?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io_error)
+    })
 }
 
 /// The demo card's state file: `$MYNAPIN_DEMO_STATE`, else `mynapin/demo-card.json` in the user's
@@ -51,7 +46,7 @@ pub fn state_path() -> Result<PathBuf, CliError> {
 
 /// The saved state, or a fresh demo card when there is none yet.
 pub fn load_state(path: &std::path::Path) -> Result<CardState, CliError> {
-    if path.exists() {
+    if crate::files::is_regular_file(path).map_err(crate::mock::StateError::NotAFile)? {
         Ok(CardState::load(path)?)
     } else {
         Ok(CardState::demo())

@@ -25,6 +25,8 @@ pub enum ExitCode {
     NoCard = 6,
     /// Not a My Number card.
     NotMyNumberCard = 7,
+    /// Ctrl-C.
+    Interrupted = 130,
 }
 
 /// Everything that can stop a command.
@@ -66,6 +68,25 @@ pub enum CliError {
         /// The time-out, in seconds.
         seconds: u64,
     },
+    /// The demo card's counters changed but could not be saved: the card model spent (or
+    /// restored) a try that the next run will not know about.
+    #[error("the demo card's state was not saved: {source}")]
+    DemoNotSaved {
+        /// Why.
+        #[source]
+        source: StateError,
+        /// What the command did, in English and Japanese (empty when it printed it already).
+        done: (String, String),
+    },
+    /// Ctrl-C (exit 130): before the PIN was sent (nothing was), or after (outcome unknown).
+    #[error("interrupted")]
+    Interrupted {
+        /// Whether the PIN may have reached the card.
+        pin_sent: bool,
+    },
+    /// A file that mynapin writes: not a regular file, or the file system refused.
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
     /// Writing a file, or the output when `path` is `None`.
     #[error("cannot write {}: {source}", path.as_ref().map_or("the output".into(), |path| path.display().to_string()))]
     Io {
@@ -90,6 +111,7 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self.code() {
             "usage" | "malformed-pin" | "no-terminal" => ExitCode::Usage,
+            "interrupted" | "interrupted-unknown" => ExitCode::Interrupted,
             "no-service" | "no-reader" | "no-card" | "card-removed" | "card-changed" => {
                 ExitCode::NoCard
             }
@@ -114,8 +136,12 @@ impl CliError {
             },
             CliError::Certificate(error) => error.code(),
             CliError::DemoState(_) => "demo-state",
+            CliError::DemoNotSaved { .. } => "demo-not-saved",
+            CliError::Interrupted { pin_sent: false } => "interrupted",
+            CliError::Interrupted { pin_sent: true } => "interrupted-unknown",
             CliError::CardTimeout { .. } => "card-timeout",
-            CliError::Io { .. } => "io",
+            CliError::File(crate::files::FileError::NotAFile { .. }) => "not-a-file",
+            CliError::File(_) | CliError::Io { .. } => "io",
         }
     }
 }
@@ -169,6 +195,21 @@ impl Localized for CliError {
             (CliError::Jpki(error), _) => error.localized(lang),
             (CliError::Certificate(error), _) => error.localized(lang),
             (CliError::DemoState(error), _) => error.localized(lang),
+            (CliError::File(error), _) => error.localized(lang),
+            (CliError::Interrupted { pin_sent: false }, Lang::En) => "Interrupted (Ctrl-C) before the PIN was sent: nothing was sent, no try was spent.".into(),
+            (CliError::Interrupted { pin_sent: false }, Lang::Ja) => "暗証番号を送る前に中断しました（Ctrl-C）。何も送っていないため、回数は減っていません。".into(),
+            (CliError::Interrupted { pin_sent: true }, Lang::En) => "Interrupted (Ctrl-C) while the PIN was being checked: whether a try was spent is unknown, and mynapin will not send it again. Run `mynapin status` to see the counter before anything else.".into(),
+            (CliError::Interrupted { pin_sent: true }, Lang::Ja) => "暗証番号の照合中に中断しました（Ctrl-C）。回数が減ったかどうかは不明で、mynapin は暗証番号を再送しません。まず `mynapin status` で残り回数を確認してください。".into(),
+            (CliError::DemoNotSaved { source, done }, Lang::En) => format!(
+                "{}The demo card spent or restored a try, but could not record it, so the next run starts from the old counters. {} Then run `mynapin --demo reset-demo`, or fix the path.",
+                if done.0.is_empty() { String::new() } else { format!("{} ", done.0) },
+                source.localized(lang)
+            ),
+            (CliError::DemoNotSaved { source, done }, Lang::Ja) => format!(
+                "{}デモカードでは試行回数が減った（または戻った）のに、それを記録できませんでした。次回は前の残り回数から始まります。{} そのうえで `mynapin --demo reset-demo` を実行するか、パスを直してください。",
+                done.1,
+                source.localized(lang)
+            ),
             (CliError::CardTimeout { seconds }, Lang::En) => format!(
                 "The card did not answer for {seconds} s (or another program held the reader that long). If a PIN was being checked, whether a try was spent is unknown: remove and reinsert the card, then run `mynapin status`. A slow reader may need a longer wait: set {} (seconds).",
                 super::watchdog::TIMEOUT_ENV
@@ -189,36 +230,191 @@ impl Localized for CliError {
     }
 }
 
-/// A usage error from clap that never repeats what was typed: a mistyped argument may be a PIN.
-pub fn usage_error(error: &clap::Error) -> CliError {
+/// A usage error from clap, in both languages: it names the command, option or value that was not
+/// understood, with clap's suggestion, but never repeats what could be a PIN (anything with a
+/// digit, unless it is the value of `--timeout`).
+/// `command` is the command named in the arguments (`status`), if any, for the `--help` pointer
+/// when clap does not say.
+pub fn usage_error(error: &clap::Error, command: Option<&str>) -> CliError {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     const NO_PIN_EN: &str = "A PIN is never given on the command line: `verify`, `change-pin` and `check` ask for it, or read it from stdin with --pin-stdin.";
     const NO_PIN_JA: &str = "暗証番号はコマンドラインでは指定しません。`verify`・`change-pin`・`check` が入力を求めるか、--pin-stdin で標準入力から読みます。";
     let context = |kind| match error.get(kind) {
         Some(ContextValue::String(value)) => Some(value.clone()),
-        Some(ContextValue::Strings(values)) => Some(values.join(", ")),
+        Some(ContextValue::Strings(values)) if !values.is_empty() => Some(values.join(", ")),
+        Some(ContextValue::StyledStr(value)) => Some(value.to_string()),
+        Some(ContextValue::StyledStrs(values)) if !values.is_empty() => Some(
+            values
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         _ => None,
     };
-    match error.kind() {
+    let command = match (context(ContextKind::Usage), command) {
+        (Some(usage), _) => usage_command(&usage),
+        (None, Some(command)) => format!("mynapin {command}"),
+        (None, None) => "mynapin".into(),
+    };
+    let see_en = format!("See `{command} --help`.");
+    let see_ja = format!("`{command} --help` を参照してください。");
+    // "--lang <LANG>" → "--lang"; "<SHELL>" stays.
+    let arg = context(ContextKind::InvalidArg).map(|arg| match arg.split_once(" <") {
+        Some((name, _)) if name.starts_with('-') => name.to_string(),
+        _ => arg,
+    });
+    let arg = arg.unwrap_or_else(|| "?".into());
+    let (usage_en, usage_ja) = match error.kind() {
+        ErrorKind::InvalidSubcommand => {
+            let typed = context(ContextKind::InvalidSubcommand).unwrap_or_default();
+            match (shown(&typed), context(ContextKind::SuggestedSubcommand)) {
+                (Some(typed), Some(suggested)) => (
+                    format!("`{command}` has no command `{typed}`. Did you mean `{suggested}`?"),
+                    format!("`{typed}` というコマンドはありません。`{suggested}` のことですか？"),
+                ),
+                (Some(typed), None) => (
+                    format!("`{command}` has no command `{typed}`."),
+                    format!("`{typed}` というコマンドはありません。"),
+                ),
+                (None, _) => (
+                    format!("Unexpected value where a command should be; it is not repeated here. {NO_PIN_EN}"),
+                    format!("コマンドの位置に想定外の値があります（ここには表示しません）。{NO_PIN_JA}"),
+                ),
+            }
+        }
+        ErrorKind::UnknownArgument => match shown(&arg).filter(|arg| arg.starts_with('-')) {
+            Some(option) => {
+                let (hint_en, hint_ja) = match (
+                    context(ContextKind::SuggestedArg),
+                    context(ContextKind::Suggested),
+                ) {
+                    (Some(suggested), _) => (
+                        format!(" Did you mean `{suggested}`?"),
+                        format!("`{suggested}` のことですか？"),
+                    ),
+                    // "'status --pin' exists": an option of a command, given before it.
+                    (None, Some(suggested)) if suggested.ends_with("' exists") => {
+                        let place = suggested.trim_end_matches(" exists").trim_matches('\'');
+                        (
+                            format!(" It is an option of a command: put it after the command, as in `mynapin {place}`."),
+                            format!("これはコマンドのオプションです。`mynapin {place}` のようにコマンドの後に書いてください。"),
+                        )
+                    }
+                    _ => (String::new(), String::new()),
+                };
+                (
+                    format!("`{command}` has no option `{option}`.{hint_en}"),
+                    format!("`{command}` に `{option}` というオプションはありません。{hint_ja}"),
+                )
+            }
+            None => (
+                format!("Unexpected value after `{command}`; it is not repeated here. {NO_PIN_EN}"),
+                format!(
+                    "`{command}` の後に想定外の値があります（ここには表示しません）。{NO_PIN_JA}"
+                ),
+            ),
+        },
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            let arg = context(ContextKind::InvalidArg).unwrap_or_else(|| "an option".into());
-            let (valid_en, valid_ja) = match context(ContextKind::ValidValue) {
-                Some(values) => (format!(" (one of: {values})"), format!("（{values} のいずれか）")),
-                None => (String::new(), String::new()),
+            let value = context(ContextKind::InvalidValue).unwrap_or_default();
+            let valid = context(ContextKind::ValidValue);
+            let (allowed_en, allowed_ja) = match (&valid, arg.as_str()) {
+                (Some(valid), _) => (
+                    format!("use one of: {valid}."),
+                    format!("{valid} のいずれかを指定してください。"),
+                ),
+                (None, "--timeout") => (
+                    "give a number of seconds, such as 30 or 2.5.".to_string(),
+                    "30 や 2.5 のような秒数を指定してください。".to_string(),
+                ),
+                (None, _) => (String::new(), String::new()),
             };
-            CliError::usage(
-                format!("Invalid value for {arg}{valid_en}; the value is not repeated here. {NO_PIN_EN} See `mynapin --help`."),
-                format!("{arg} の値が正しくありません{valid_ja}（値はここに表示しません）。{NO_PIN_JA} `mynapin --help` を参照してください。"),
-            )
+            let value_shown = if arg == "--timeout" {
+                Some(value.as_str())
+            } else {
+                shown(&value)
+            };
+            match value_shown {
+                _ if value.is_empty() => (
+                    format!("{arg} needs a value. {allowed_en}").trim_end().to_string(),
+                    format!("{arg} に値がありません。{allowed_ja}"),
+                ),
+                Some(value) => (
+                    format!("{arg} does not take `{value}`: {allowed_en}"),
+                    format!("{arg} に `{value}` は指定できません。{allowed_ja}"),
+                ),
+                None => (
+                    format!("{arg} does not take that value (not repeated here): {allowed_en} {NO_PIN_EN}"),
+                    format!("{arg} にその値は指定できません（値は表示しません）。{allowed_ja}{NO_PIN_JA}"),
+                ),
+            }
         }
-        ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand | ErrorKind::TooManyValues => CliError::usage(
-            format!("Unexpected argument; it is not repeated here. {NO_PIN_EN} See `mynapin --help`."),
-            format!("想定外の引数があります（ここには表示しません）。{NO_PIN_JA} `mynapin --help` を参照してください。"),
+        ErrorKind::TooManyValues => (
+            format!("{arg} takes no value; give it alone."),
+            format!("{arg} は値をとりません。値を付けずに指定してください。"),
         ),
-        _ => {
-            let message = error.render().to_string();
-            let message = message.trim().trim_start_matches("error: ").to_string();
-            CliError::usage(message.clone(), message)
-        }
+        ErrorKind::MissingRequiredArgument => (
+            format!("The options given also need {arg}."),
+            format!("指定したオプションには {arg} も必要です。"),
+        ),
+        ErrorKind::ArgumentConflict => match context(ContextKind::PriorArg) {
+            Some(prior) if prior == arg => (
+                format!("{arg} is given more than once; give it once."),
+                format!("{arg} が2回以上指定されています。1回だけ指定してください。"),
+            ),
+            Some(prior) => (
+                format!("{arg} and {prior} do not go together; drop one of them."),
+                format!("{arg} と {prior} は同時に使えません。どちらかを外してください。"),
+            ),
+            None => (
+                format!("{arg} does not go with the other options given."),
+                format!("{arg} は、指定したほかのオプションと同時に使えません。"),
+            ),
+        },
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => (
+            format!("`{command}` needs a command, such as `mynapin status`."),
+            format!("`{command}` にはコマンドが必要です（例: `mynapin status`）。"),
+        ),
+        ErrorKind::InvalidUtf8 => (
+            "An argument is not valid UTF-8; it is not repeated here.".to_string(),
+            "UTF-8 として正しくない引数があります（ここには表示しません）。".to_string(),
+        ),
+        _ => (
+            format!(
+                "The arguments could not be understood; they are not repeated here. {NO_PIN_EN}"
+            ),
+            format!("引数を解釈できませんでした（ここには表示しません）。{NO_PIN_JA}"),
+        ),
+    };
+    CliError::usage(
+        format!("{usage_en} {see_en}"),
+        format!("{usage_ja}{see_ja}"),
+    )
+}
+
+/// The command a usage line is about: "Usage: mynapin status [OPTIONS]" → "mynapin status".
+fn usage_command(usage: &str) -> String {
+    let line = usage.lines().next().unwrap_or_default();
+    let words: Vec<&str> = line
+        .split_whitespace()
+        .skip_while(|word| *word != "mynapin")
+        .take_while(|word| !word.starts_with(['[', '<', '-']))
+        .collect();
+    if words.is_empty() {
+        "mynapin".into()
+    } else {
+        words.join(" ")
     }
 }
+
+/// What was typed, if it may be repeated: nothing with a digit (every PIN has one), nothing long
+/// or with control characters.
+fn shown(typed: &str) -> Option<&str> {
+    let safe = !typed.is_empty()
+        && typed.chars().count() <= 40
+        && !typed.chars().any(|c| c.is_numeric() || c.is_control());
+    safe.then_some(typed)
+}
+
+#[cfg(test)]
+mod tests;

@@ -29,13 +29,38 @@ pub fn run(
         return Err(CliError::NoTerminal);
     }
     super::watch::wait_if_asked(options, out)?;
+    if out.json {
+        // Ctrl-C still gives one JSON document (exit 130). After the wait: Ctrl-C while waiting
+        // is `cancelled` (exit 1), and its handler ends here too once the wait is over.
+        let lang = out.lang;
+        super::interrupt::on_interrupt(move |pin_sent| {
+            Output::new(true, lang).error(&CliError::Interrupted { pin_sent });
+        });
+    }
     let mut backend = Backend::open(options)?;
     let reader = backend.reader_name();
     let attempt = attempt(&mut backend, out, kind);
     let finished = backend.finish();
     let outcome = attempt?;
-    if let Err(error) = finished {
-        log::warn!("closing the card failed after the attempt: {error}");
+    match finished {
+        // The demo card spent a try it could not record: the user must know (and in JSON the
+        // error document carries the result).
+        Err(CliError::DemoNotSaved { source, .. }) => {
+            out.text(outcome_text(&outcome, kind, out.lang));
+            return Err(CliError::DemoNotSaved {
+                source,
+                done: if out.json {
+                    (
+                        outcome_text(&outcome, kind, Lang::En),
+                        outcome_text(&outcome, kind, Lang::Ja),
+                    )
+                } else {
+                    Default::default()
+                },
+            });
+        }
+        Err(error) => log::warn!("closing the card failed after the attempt: {error}"),
+        Ok(()) => {}
     }
     let (result, code) = classify(&outcome);
     if out.json {
@@ -69,6 +94,7 @@ fn attempt(backend: &mut Backend, out: &Output, kind: PinKind) -> Result<VerifyO
         return Ok(VerifyOutcome::Refused(refusal));
     }
     let pin = read_pin(kind, out.lang)?;
+    super::interrupt::pin_sent();
     Ok(guarded_verify_after(backend, &shown, &pin)?)
 }
 

@@ -203,6 +203,15 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, CliError> {
     }
     let atr = hex::encode_upper(card.atr());
     let reinsert = args.reinsert;
+    // Nothing happens until vpcd (loaded by pcscd) accepts: say where and that it waits.
+    stderr_line(&match out.lang {
+        crate::i18n::Lang::En => format!(
+            "mynapin virtual-card: connecting to vpcd at {address}; waiting until it answers (pcscd with vsmartcard-vpcd must be running; Ctrl-C to stop)"
+        ),
+        crate::i18n::Lang::Ja => format!(
+            "mynapin virtual-card: vpcd（{address}）に接続します。応答するまで待っています（vsmartcard-vpcd を読み込んだ pcscd が動いている必要があります。Ctrl-C で中止）"
+        ),
+    });
     card.run(address, reinsert, |event| match event {
         Event::Connected(address) => stderr_line(&match out.lang {
             crate::i18n::Lang::En => format!(
@@ -212,10 +221,20 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, CliError> {
                 "mynapin virtual-card: 準備完了: vpcd ({address}) のリーダーにカードを挿入しました。ATR {atr}"
             ),
         }),
-        Event::Lost(error) => log::debug!(
-            "vpcd closed the connection ({}); reconnecting",
-            error.map_or_else(|| "end of stream".to_string(), |error| error.to_string())
-        ),
+        Event::Lost(error) => {
+            log::debug!(
+                "vpcd closed the connection ({}); reconnecting",
+                error.map_or_else(|| "end of stream".to_string(), |error| error.to_string())
+            );
+            stderr_line(&match out.lang {
+                crate::i18n::Lang::En => format!(
+                    "mynapin virtual-card: vpcd at {address} closed the connection; waiting to connect again"
+                ),
+                crate::i18n::Lang::Ja => format!(
+                    "mynapin virtual-card: vpcd（{address}）が接続を閉じました。再接続を待っています"
+                ),
+            })
+        }
         Event::Removed => stderr_line(&format!(
             "mynapin virtual-card: {}",
             if reinsert {

@@ -25,7 +25,7 @@ pub struct WaitArgs {
     #[arg(long)]
     pub wait: bool,
     /// With --wait: give up after this many seconds (exit 6 with no-card or no-reader; exit 1 if the --reader named never appeared).
-    #[arg(long, value_name = "SECONDS", requires = "wait", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", requires = "wait", value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: Option<Duration>,
 }
 
@@ -37,10 +37,6 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{text}` is not a number of seconds (e.g. 30 or 2.5)"))
 }
 
-/// Exit code of a second Ctrl-C, or of one that comes when nothing is waiting: what the shell
-/// reports for a process killed by SIGINT.
-const INTERRUPTED: i32 = 130;
-
 /// Installs the Ctrl-C handler: it cancels what `canceller` waits for; when nothing is waiting
 /// (or it does not stop within [`CANCEL_PATIENCE`]) the process exits with 130, as if the handler
 /// were not there. If the handler cannot be installed, Ctrl-C keeps its default (the process ends
@@ -50,7 +46,7 @@ fn interrupt_canceller() -> Canceller {
     let handler = canceller.clone();
     if let Err(error) = ctrlc::set_handler(move || {
         if !handler.cancel(CANCEL_PATIENCE) {
-            std::process::exit(INTERRUPTED);
+            super::interrupt::exit();
         }
     }) {
         log::warn!("cannot handle Ctrl-C ({error}); it will end mynapin at once");
@@ -91,8 +87,8 @@ pub fn wait_if_asked(options: &Options, out: &Output) -> Result<(), CliError> {
 pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
     if options.demo {
         return Err(CliError::usage(
-            "watch works with PC/SC readers only, not with --demo.",
-            "watch は PC/SC のカードリーダー専用です。--demo とは一緒に使えません。",
+            "watch works with PC/SC readers only, not with --demo. To see the demo card's counters, run `mynapin --demo status`; to watch a card that comes and goes, run `mynapin virtual-card` (docs/testing.md) and then `mynapin watch`.",
+            "watch は PC/SC のカードリーダー専用で、--demo とは一緒に使えません。デモカードの残り回数は `mynapin --demo status` で見られます。抜き差しを試すには `mynapin virtual-card`（docs/testing.md）を動かしてから `mynapin watch` を実行してください。",
         ));
     }
     if options.reader.is_some() {

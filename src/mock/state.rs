@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -206,6 +206,8 @@ impl CardState {
             path: path.to_path_buf(),
             source,
         };
+        // Never open a FIFO (it would wait for ever) or a device as a state file.
+        crate::files::is_regular_file(path).map_err(StateError::from_file)?;
         let file = fs::File::open(path).map_err(read_error)?;
         // Sized up front so the buffer never reallocates and leaves a copy of the PINs behind.
         let expected = file
@@ -236,59 +238,23 @@ impl CardState {
     }
 
     /// Validates and writes the state atomically: a temporary file in the same directory, then
-    /// a rename over `path`. Creates missing parent directories. On Unix the file is readable by
-    /// its owner only, since it holds PINs.
+    /// a rename over `path` (or over the file a symbolic link at `path` points to). Creates
+    /// missing parent directories. Refuses a directory, FIFO or device at `path` and leaves it as
+    /// it was. On Unix the file is readable by its owner only, since it holds PINs.
     pub fn save(&self, path: &Path) -> Result<(), StateError> {
         self.validate().map_err(|problem| StateError::Invalid {
             path: path.to_path_buf(),
             problem,
         })?;
-        let write_error = |source| StateError::Write {
-            path: path.to_path_buf(),
-            source,
-        };
-        let file_name = path.file_name().ok_or_else(|| {
-            write_error(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "the path does not name a file",
-            ))
-        })?;
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&dir).map_err(write_error)?;
-        let mut temp_name = std::ffi::OsString::from(".");
-        temp_name.push(file_name);
-        temp_name.push(format!(".tmp-{}", std::process::id()));
-        let temp_path = dir.join(temp_name);
-
         // Sized up front (certificates dominate) so the buffer never reallocates and leaves a
         // copy of the PINs behind.
         let mut json = Zeroizing::new(Vec::with_capacity(self.serialized_size_bound()));
-        serde_json::to_writer_pretty(&mut *json, self)
-            .map_err(|source| write_error(io::Error::new(io::ErrorKind::InvalidData, source)))?;
-        let written = write_new_file(&temp_path, &json).and_then(|()| fs::rename(&temp_path, path));
-        if let Err(source) = written {
-            // Best effort: the temporary file is useless now.
-            let _ = fs::remove_file(&temp_path);
-            return Err(write_error(source));
-        }
-        Ok(())
+        serde_json::to_writer_pretty(&mut *json, self).map_err(|source| StateError::Write {
+            path: path.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::InvalidData, source),
+        })?;
+        crate::files::write_atomically(path, &json, true).map_err(StateError::from_file)
     }
-}
-
-fn write_new_file(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(contents)?;
-    file.sync_all()
 }
 
 /// What is wrong with a card state's content.
@@ -372,6 +338,9 @@ pub enum StateError {
         #[source]
         problem: StateProblem,
     },
+    /// Something other than a regular file is at the path; it was left as it was.
+    #[error(transparent)]
+    NotAFile(crate::files::FileError),
     /// The file could not be written.
     #[error("cannot write card state {}: {source}", path.display())]
     Write {
@@ -381,6 +350,15 @@ pub enum StateError {
         #[source]
         source: io::Error,
     },
+}
+
+impl StateError {
+    fn from_file(error: crate::files::FileError) -> Self {
+        match error {
+            crate::files::FileError::Io { path, source } => StateError::Write { path, source },
+            not_a_file => StateError::NotAFile(not_a_file),
+        }
+    }
 }
 
 impl Localized for StateError {
@@ -395,34 +373,35 @@ impl Localized for StateError {
                 path.display()
             ),
             (StateError::TooLarge { path }, Lang::En) => format!(
-                "The card state file {} is larger than 1 MiB, so it is not a card state. Check the path, or delete the file to start again from the demo card.",
+                "The card state file {} is larger than 1 MiB, so it is not a card state. Check the path, or start again from the demo card's first state with `mynapin --demo reset-demo` (or delete the file).",
                 path.display()
             ),
             (StateError::TooLarge { path }, Lang::Ja) => format!(
-                "カード状態ファイル {} が 1 MiB を超えているため、カード状態ではありません。パスを確認するか、ファイルを削除してデモカードの初期状態からやり直してください。",
+                "カード状態ファイル {} が 1 MiB を超えているため、カード状態ではありません。パスを確認するか、`mynapin --demo reset-demo` で（またはファイルを削除して）デモカードの初期状態からやり直してください。",
                 path.display()
             ),
             (StateError::Parse { path, line, column }, Lang::En) => format!(
-                "The card state file {} is not valid JSON of the expected shape (line {line}, column {column}). Fix it as docs/card-model.md describes, or delete it to start again from the demo card.",
+                "The card state file {} is not valid JSON of the expected shape (line {line}, column {column}). Fix it as docs/card-model.md describes, or start again from the demo card's first state with `mynapin --demo reset-demo` (or delete the file).",
                 path.display()
             ),
             (StateError::Parse { path, line, column }, Lang::Ja) => format!(
-                "カード状態ファイル {} が想定した形式の JSON ではありません（{line} 行 {column} 列）。docs/card-model.md のとおりに直すか、削除してデモカードの初期状態からやり直してください。",
+                "カード状態ファイル {} が想定した形式の JSON ではありません（{line} 行 {column} 列）。docs/card-model.md のとおりに直すか、`mynapin --demo reset-demo` で（またはファイルを削除して）デモカードの初期状態からやり直してください。",
                 path.display()
             ),
             (StateError::Invalid { path, problem }, lang) => {
                 let problem = problem_text(problem, lang);
                 match lang {
                     Lang::En => format!(
-                        "The card state file {} has a value the card model cannot use: {problem}. Fix that value, or delete the file to start again from the demo card.",
+                        "The card state file {} has a value the card model cannot use: {problem}. Fix that value, or start again from the demo card's first state with `mynapin --demo reset-demo` (or delete the file).",
                         path.display()
                     ),
                     Lang::Ja => format!(
-                        "カード状態ファイル {} にカードモデルが使えない値があります: {problem}。その値を直すか、ファイルを削除してデモカードの初期状態からやり直してください。",
+                        "カード状態ファイル {} にカードモデルが使えない値があります: {problem}。その値を直すか、`mynapin --demo reset-demo` で（またはファイルを削除して）デモカードの初期状態からやり直してください。",
                         path.display()
                     ),
                 }
             }
+            (StateError::NotAFile(error), lang) => error.localized(lang),
             (StateError::Write { path, source }, Lang::En) => format!(
                 "Cannot write the card state file {} ({source}); the PIN counters were not saved. Check that the directory is writable and the disk is not full.",
                 path.display()

@@ -11,7 +11,7 @@
 //! `Read + Write`), and [`VirtualCard::run`] (TCP, reconnection and reinsertion).
 
 use std::fmt;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -238,7 +238,7 @@ impl VirtualCard {
     /// A virtual card whose state lives in `path`: loaded if the file exists, else the demo state,
     /// written there at once. Saved again after every command that changed a counter or a PIN.
     pub fn with_state_file(path: &Path) -> Result<Self, VpcdError> {
-        let state = if path.exists() {
+        let state = if crate::files::is_regular_file(path).map_err(StateError::NotAFile)? {
             CardState::load(path)?
         } else {
             let state = CardState::demo();
@@ -257,14 +257,10 @@ impl VirtualCard {
 
     /// Appends one line per event to `path` from now on ([`LogEntry::line`]: PINs masked).
     pub fn log_to(&mut self, path: &Path) -> Result<(), VpcdError> {
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|source| VpcdError::Log {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let file = crate::files::open_append(path).map_err(|error| match error {
+            crate::files::FileError::Io { path, source } => VpcdError::Log { path, source },
+            not_a_file => VpcdError::State(StateError::NotAFile(not_a_file)),
+        })?;
         self.log = Some(LogFile {
             path: path.to_path_buf(),
             file,

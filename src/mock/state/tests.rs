@@ -241,16 +241,23 @@ fn an_invalid_state_is_not_saved() {
 #[test]
 fn a_write_failure_is_reported_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
-    // A directory where the file should be: the rename fails.
+    // A directory where the file should be: refused, and left as it was.
     let path = dir.path().join("state.json");
     fs::create_dir(&path).unwrap();
     let error = CardState::demo().save(&path).unwrap_err();
+    assert!(matches!(error, StateError::NotAFile(_)), "{error:?}");
+    assert!(path.is_dir());
+    // A regular file where a directory should be: the file system refuses.
+    let file = dir.path().join("file");
+    fs::write(&file, "").unwrap();
+    let error = CardState::demo().save(&file.join("x")).unwrap_err();
     assert!(matches!(error, StateError::Write { .. }), "{error:?}");
-    let names: Vec<_> = fs::read_dir(dir.path())
+    let mut names: Vec<_> = fs::read_dir(dir.path())
         .unwrap()
         .map(|entry| entry.unwrap().file_name())
         .collect();
-    assert_eq!(names, ["state.json"]);
+    names.sort();
+    assert_eq!(names, ["file", "state.json"]);
 }
 
 #[test]

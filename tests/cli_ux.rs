@@ -1,0 +1,433 @@
+//! The command line as a person meets it (issue 19): files never clobbered, usage errors that name
+//! what was wrong, Japanese help, `--reader` with `--demo`, and the docs' examples against real
+//! output.
+
+#[path = "support/demo.rs"]
+mod demo;
+
+use std::fs;
+
+use demo::Demo;
+
+fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
+    let output = cmd.output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+// ---- item 1: files mynapin writes -------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_state_file_is_followed_and_stays_a_symlink() {
+    let demo = Demo::new();
+    let real = demo.dir().join("real.json");
+    fs::write(&real, "").unwrap();
+    std::os::unix::fs::symlink(&real, demo.state()).unwrap();
+    let (code, _, stderr) = run(&mut demo.cmd(&["reset-demo"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(fs::symlink_metadata(demo.state())
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(fs::read_to_string(&real)
+        .unwrap()
+        .contains("JPKIAPICCTOKEN2"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_state_file_is_refused_and_left_as_it_was() {
+    use std::os::unix::fs::FileTypeExt;
+    let demo = Demo::new();
+    let status = std::process::Command::new("mkfifo")
+        .arg(demo.state())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for args in [
+        &["reset-demo"][..],
+        &["status"],
+        &["--lang", "ja", "reset-demo"],
+    ] {
+        let (code, _, stderr) = run(&mut demo.cmd(args));
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(stderr.contains("FIFO"), "{stderr}");
+        assert!(fs::symlink_metadata(demo.state())
+            .unwrap()
+            .file_type()
+            .is_fifo());
+    }
+    let (_, stderr) = {
+        let (code, _, stderr) = run(&mut demo.cmd(&["--lang", "ja", "reset-demo"]));
+        (code, stderr)
+    };
+    assert!(stderr.contains("通常のファイルではありません"), "{stderr}");
+}
+
+#[test]
+fn a_directory_as_state_file_or_cert_out_is_refused_and_left() {
+    let demo = Demo::new();
+    fs::create_dir(demo.state()).unwrap();
+    let (code, _, stderr) = run(&mut demo.cmd(&["reset-demo", "--json"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(demo.state().is_dir());
+    let demo = Demo::new();
+    let out = demo.dir().join("out");
+    fs::create_dir(&out).unwrap();
+    let (code, stdout, _) = run(&mut demo.cmd(&[
+        "cert",
+        "--format",
+        "pem",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1);
+    let error: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(error["error"]["code"], "not-a-file", "{stdout}");
+    assert!(out.is_dir());
+}
+
+#[cfg(unix)]
+#[test]
+fn cert_out_through_a_symlink_writes_the_target() {
+    let demo = Demo::new();
+    let real = demo.dir().join("real.pem");
+    fs::write(&real, "old").unwrap();
+    let link = demo.dir().join("link.pem");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let (code, _, stderr) =
+        run(&mut demo.cmd(&["cert", "--format", "pem", "--out", link.to_str().unwrap()]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(fs::read_to_string(&real)
+        .unwrap()
+        .starts_with("-----BEGIN CERTIFICATE-----"));
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+/// A try spent on the demo card that cannot be saved is an error the user sees, with the result.
+#[cfg(unix)]
+#[test]
+fn a_failed_save_after_verify_is_an_error_not_a_log_line() {
+    let demo = Demo::new();
+    // A symbolic link to nothing: the card loads fresh, the save is refused.
+    std::os::unix::fs::symlink(demo.dir().join("nothing"), demo.state()).unwrap();
+    let (code, stdout, stderr) = run(demo
+        .cmd(&["verify", "--pin", "auth", "--pin-stdin"])
+        .write_stdin("0000\n"));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("Wrong PIN. 2 of 3 tries left."), "{stdout}");
+    assert!(stderr.contains("could not record it"), "{stderr}");
+    assert!(stderr.contains("symbolic link to nothing"), "{stderr}");
+    assert!(!stderr.contains("WARN"), "{stderr}");
+    let (code, stdout, _) = run(demo
+        .cmd(&["verify", "--pin", "auth", "--pin-stdin", "--json"])
+        .write_stdin("0000\n"));
+    assert_eq!(code, 1);
+    let error: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(error["error"]["code"], "demo-not-saved");
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("Wrong PIN."), "{message}");
+}
+
+/// Needs root (mknod). `scripts/e2e` runs it; or `cargo test --test cli_ux -- --ignored`.
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root to make a device node with mknod (scripts/e2e runs it)"]
+fn a_device_node_as_state_file_is_refused_and_left() {
+    use std::os::unix::fs::FileTypeExt;
+    let demo = Demo::new();
+    let status = std::process::Command::new("mknod")
+        .arg(demo.state())
+        .args(["c", "1", "3"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "mknod failed: run this test as root");
+    let (code, _, stderr) = run(&mut demo.cmd(&["reset-demo"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("a device"), "{stderr}");
+    assert!(fs::symlink_metadata(demo.state())
+        .unwrap()
+        .file_type()
+        .is_char_device());
+}
+
+// ---- items 2 and 3: usage errors and help in the user's language ------------------------------
+
+#[test]
+fn help_and_clap_errors_follow_the_language_also_in_json() {
+    let demo = Demo::new();
+    let (code, stdout, _) = run(demo.cmd(&["status", "--help"]).env("LANG", "ja_JP.UTF-8"));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("使い方:") && stdout.contains("各暗証番号の残り回数"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(&mut demo.cmd(&["--lang", "JA", "--help"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("コマンド:"), "{stdout}");
+    let (code, stdout, _) =
+        run(&mut demo.cmd(&["--json", "--lang", "ja", "status", "--timeout", "3"]));
+    assert_eq!(code, 2);
+    let error: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(error["error"]["code"], "usage");
+    assert_eq!(
+        error["error"]["message"],
+        "指定したオプションには --wait も必要です。`mynapin status --help` を参照してください。"
+    );
+    let (code, _, stderr) = run(demo.cmd(&["stauts"]).env("LC_ALL", "ja_JP.UTF-8"));
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "mynapin: `stauts` というコマンドはありません。`status` のことですか？`mynapin --help` を参照してください。\n"
+    );
+}
+
+// ---- item 7: --reader and --demo --------------------------------------------------------------
+
+#[test]
+fn the_demo_reader_is_chosen_by_its_index_or_name_and_nothing_else() {
+    let demo = Demo::new();
+    let (code, stdout, _) = run(&mut demo.cmd(&["readers"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("0"), "{stdout}");
+    for reader in ["0", "mynapin demo card", "DEMO"] {
+        let (code, _, stderr) = run(&mut demo.cmd(&["-r", reader, "status"]));
+        assert_eq!(code, 0, "-r {reader}: {stderr}");
+    }
+    let (code, stdout, _) = run(&mut demo.cmd(&["-r", "1", "--json", "status"]));
+    assert_eq!(code, 1, "{stdout}");
+    let error: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(error["error"]["code"], "unknown-reader");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("0: \"mynapin demo card\""),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn global_options_a_command_does_not_use_are_refused() {
+    let demo = Demo::new();
+    let (code, _, stderr) = run(&mut demo.cmd(&["-r", "0", "reset-demo"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--reader does nothing for `reset-demo`"),
+        "{stderr}"
+    );
+    assert!(!demo.state().exists(), "reset-demo ran anyway");
+    let (code, _, stderr) = run(&mut demo.cmd(&["virtual-card", "--vpcd", "127.0.0.1:1"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--demo does nothing for `virtual-card`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn demo_watch_gives_a_next_step() {
+    let demo = Demo::new();
+    let (code, _, stderr) = run(&mut demo.cmd(&["watch"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("mynapin --demo status"), "{stderr}");
+}
+
+// ---- item 8: Ctrl-C during verify --json ------------------------------------------------------
+
+/// Starts `verify --json --pin-stdin` with stdin held open and no PIN, waits until its Ctrl-C
+/// handler is in place (a debug line on stderr), then sends SIGINT.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_verify_json_prints_one_json_document_and_exits_130() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let demo = Demo::new();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("mynapin"));
+    demo::english(&mut cmd)
+        .env("MYNAPIN_DEMO_STATE", demo.state())
+        .env("RUST_LOG", "mynapin::cli::interrupt=debug")
+        .args(["--demo", "verify", "--json", "--pin-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("Ctrl-C handler installed") {
+        line.clear();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "no handler line");
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(output.status.code(), Some(130));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(document["error"]["code"], "interrupted", "{stdout}");
+    assert!(
+        document["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was sent"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn virtual_card_says_where_it_connects_and_that_it_waits() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    // A port nobody listens on (bound, then freed): the card keeps waiting.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("mynapin"));
+    demo::english(&mut cmd)
+        .args(["virtual-card", "--vpcd", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        line,
+        format!("mynapin virtual-card: connecting to vpcd at 127.0.0.1:{port}; waiting until it answers (pcscd with vsmartcard-vpcd must be running; Ctrl-C to stop)\n")
+    );
+}
+
+// ---- item 9: man page, DER never on a terminal ------------------------------------------------
+
+#[test]
+fn the_man_page_is_generated_from_the_command_definition() {
+    let demo = Demo::new();
+    let (code, page, _) = run(assert_cmd::Command::cargo_bin("mynapin")
+        .unwrap()
+        .env("LANG", "C.UTF-8")
+        .arg("man"));
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH mynapin 1"), "{page}");
+    // roff writes a hyphen as \-.
+    for command in [
+        "readers",
+        "status",
+        "verify",
+        "cert",
+        "watch",
+        "reset\\-demo",
+    ] {
+        assert!(page.contains(command), "no {command} in the man page");
+    }
+    let (code, page, _) = run(&mut demo.cmd(&["--lang", "ja", "man"]));
+    assert_eq!(code, 0);
+    assert!(page.contains("各暗証番号の残り回数"), "{page}");
+}
+
+/// Runs `mynapin --demo cert --format der` with stdout on a terminal (a pseudo-terminal that
+/// util-linux `script` makes).
+#[cfg(target_os = "linux")]
+#[test]
+fn der_is_never_written_to_a_terminal() {
+    let demo = Demo::new();
+    let binary = assert_cmd::cargo::cargo_bin("mynapin");
+    let command = format!(
+        "{} --demo cert --format der; echo exit=$?",
+        binary.display()
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("MYNAPIN_DEMO_STATE", demo.state())
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .output()
+        .expect("util-linux script");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("DER is binary and is not written to a terminal"),
+        "{text}"
+    );
+    assert!(text.contains("exit=2"), "{text}");
+    // Piped, it is written as before.
+    let output = demo.cmd(&["cert", "--format", "der"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(output.stdout[0], 0x30, "DER starts with a SEQUENCE");
+}
+
+// ---- item 10: the corrupt-state error names the command that fixes it -------------------------
+
+#[test]
+fn a_corrupt_demo_state_names_reset_demo_and_reset_demo_fixes_it() {
+    let demo = Demo::new();
+    fs::write(demo.state(), "{").unwrap();
+    for (lang, expected) in [
+        (
+            "en",
+            "start again from the demo card's first state with `mynapin --demo reset-demo`",
+        ),
+        ("ja", "`mynapin --demo reset-demo` で"),
+    ] {
+        let (code, _, stderr) = run(&mut demo.cmd(&["--lang", lang, "status"]));
+        assert_eq!(code, 1);
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+    let (code, _, _) = run(&mut demo.cmd(&["reset-demo"]));
+    assert_eq!(code, 0);
+    let (code, _, _) = run(&mut demo.cmd(&["status"]));
+    assert_eq!(code, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn virtual_card_refuses_a_fifo_as_state_and_a_directory_as_log() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("state.json");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut cmd = assert_cmd::Command::cargo_bin("mynapin").unwrap();
+    let (code, _, stderr) = run(cmd.env("LANG", "C.UTF-8").env_remove("LC_ALL").args([
+        "virtual-card",
+        "--vpcd",
+        "127.0.0.1:1",
+        "--state",
+        fifo.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("a named pipe (FIFO)"), "{stderr}");
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    let mut cmd = assert_cmd::Command::cargo_bin("mynapin").unwrap();
+    let (code, _, stderr) = run(cmd.env("LANG", "C.UTF-8").env_remove("LC_ALL").args([
+        "virtual-card",
+        "--vpcd",
+        "127.0.0.1:1",
+        "--log",
+        dir.path().to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("is a directory, not a regular file"),
+        "{stderr}"
+    );
+}
