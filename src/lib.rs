@@ -1,5 +1,9 @@
 //! mynapin: check and test My Number card (JPKI) PINs over PC/SC without ever causing a lockout.
 //!
+//! To embed the guard, start at [`card::MyNumberCard`]: open a reader (or the card model), read
+//! the counters, verify a PIN; the PIN is sent only at two or more tries left, in the same
+//! transaction as the counter read. Build with `default-features = false` to leave out the CLI.
+//!
 //! Layers, top to bottom (data flows one way):
 //! - [`cli`]: the command line; the only code that prints.
 //! - [`jpki`]: applications, PINs and the guard that reads the retry counter before every VERIFY.
@@ -9,6 +13,8 @@
 #![forbid(unsafe_code)]
 
 pub use apdu;
+
+pub mod card;
 
 #[cfg(feature = "cli")]
 pub mod cli;
