@@ -12,6 +12,7 @@ mod help;
 mod interrupt;
 mod output;
 mod pin_input;
+mod pin_text;
 mod readers;
 mod status;
 mod verify;

@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use super::backend::{Backend, Options};
 use super::output::Output;
+use super::pin_input::read_pin_with_prompt;
+use super::pin_text::{refusal_text, unknown_cause};
 use super::status::counter_text;
-use super::verify::{read_pin_with_prompt, refusal_text, unknown_cause};
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::backend::{Backend, Options};
 use super::output::Output;
+use super::pin_input::read_pin;
 use super::status::card_type_text;
-use super::verify::read_pin;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{

@@ -5,8 +5,28 @@ use std::io::{IsTerminal, Read, Write};
 
 use zeroize::{Zeroize, Zeroizing};
 
+use super::CliError;
+use crate::i18n::Lang;
+use crate::jpki::{Pin, PinFormatError, PinKind};
+
 /// Longest line read for a PIN; anything longer is not a PIN.
 pub const MAX_PIN_LINE: usize = 64;
+
+/// Reads the PIN, hidden on a terminal (with or without `--pin-stdin`) or one line of a pipe,
+/// and checks its format at once.
+pub fn read_pin(kind: PinKind, lang: Lang) -> Result<Pin, CliError> {
+    let prompt = format!("{} ({}): ", kind.title(lang), kind.format_hint(lang));
+    read_pin_with_prompt(kind, &prompt)
+}
+
+/// [`read_pin`] with the prompt given (`change-pin` asks three times).
+pub fn read_pin_with_prompt(kind: PinKind, prompt: &str) -> Result<Pin, CliError> {
+    let line = read_pin_line(prompt).map_err(CliError::PinInput)?;
+    let line = line.strip_suffix(b"\r").unwrap_or(&line);
+    // Not UTF-8 cannot be a PIN: a format error like any other, nothing is sent.
+    let text = std::str::from_utf8(line).map_err(|_| PinFormatError { kind })?;
+    Ok(Pin::new(kind, text)?)
+}
 
 /// Reads the PIN line from stdin: from a terminal with its echo off after showing `prompt` (on
 /// the terminal), else (a pipe, a file) as it comes, without a prompt. Never echoes the PIN.
