@@ -28,7 +28,7 @@ pub use check::{
 };
 pub use commands::Application;
 pub use detect::{identify, CardIdentity, CardType};
-pub use error::{localize_exchange, JpkiError};
+pub use error::JpkiError;
 pub use guard::{
     guarded_begin_error, guarded_verify, guarded_verify_after, may_send_secret, read_counter,
     read_status, CardStatus, Counter, PinStatus, Refusal, ShownCounter, UnknownOutcome,

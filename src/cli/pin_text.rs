@@ -2,7 +2,7 @@
 //! not sent, why an outcome is unknown, and what to do when a PIN is blocked or nearly so.
 
 use crate::i18n::{Lang, Localized};
-use crate::jpki::{localize_exchange, PinKind, Refusal, UnknownOutcome};
+use crate::jpki::{PinKind, Refusal, UnknownOutcome};
 
 pub fn refusal_text(refusal: Refusal, kind: PinKind, lang: Lang) -> String {
     let next = next_steps_text(kind, lang);
@@ -18,7 +18,7 @@ pub fn refusal_text(refusal: Refusal, kind: PinKind, lang: Lang) -> String {
 
 pub fn unknown_cause(cause: &UnknownOutcome, lang: Lang) -> String {
     match (cause, lang) {
-        (UnknownOutcome::Exchange(error), _) => localize_exchange(error, lang),
+        (UnknownOutcome::Exchange(error), _) => error.localized(lang),
         (UnknownOutcome::Transport(error), _) => error.localized(lang),
         (UnknownOutcome::UnexpectedStatus(sw), Lang::En) => {
             format!("the card answered {sw}, which a VERIFY does not answer.")

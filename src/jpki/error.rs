@@ -50,9 +50,11 @@ impl JpkiError {
     }
 }
 
-/// Cause and next step for a failed exchange, shared with the CLI.
-pub fn localize_exchange(error: &ExchangeError, lang: Lang) -> String {
-    match (error, lang) {
+/// Cause and next step for a failed exchange, like every other error a person reads.
+impl Localized for ExchangeError {
+    fn localized(&self, lang: Lang) -> String {
+        let error = self;
+        match (error, lang) {
         (ExchangeError::Transport { source, .. }, _) => source.localized(lang),
         (ExchangeError::Response { .. }, Lang::En) => {
             "The card's answer was cut short (it may have left the reader mid-command). Reinsert it and retry.".into()
@@ -70,6 +72,7 @@ pub fn localize_exchange(error: &ExchangeError, lang: Lang) -> String {
         (ExchangeError::Encode { .. }, Lang::Ja) => {
             "コマンドを組み立てられませんでした（何も送っていません）。mynapin の不具合です。報告してください。".into()
         }
+    }
     }
 }
 
@@ -100,7 +103,7 @@ impl Localized for JpkiError {
             (JpkiError::CardChanged, Lang::Ja) => {
                 "残り回数を表示した後にカードがリセット、取り外し、または交換されたため（別のプログラム、カードリーダー、カードの差し替えなど）、暗証番号は送信していません（回数は減っていません）。カードがリーダーにあることを確認して、もう一度実行してください。".into()
             }
-            (JpkiError::Exchange(error), _) => localize_exchange(error, lang),
+            (JpkiError::Exchange(error), _) => error.localized(lang),
             (JpkiError::Transport(error), _) => error.localized(lang),
         }
     }
