@@ -169,7 +169,8 @@ pub fn main() -> i32 {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // The language is needed before parsing: the help and clap's errors are in it.
     let lang = lang_from_args(&args).unwrap_or_else(Lang::from_env);
-    let parsed = help::localized(Cli::command(), lang)
+    // Usage lines say `mynapin` on every platform, not the file name (`mynapin.exe` on Windows).
+    let parsed = help::localized(Cli::command().bin_name("mynapin"), lang)
         .try_get_matches_from(&args)
         .and_then(|matches| {
             let cli = Cli::from_arg_matches(&matches)?;
