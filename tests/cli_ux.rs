@@ -137,6 +137,29 @@ fn a_failed_save_after_verify_is_an_error_not_a_log_line() {
     assert!(message.starts_with("Wrong PIN."), "{message}");
 }
 
+/// A PIN changed on the demo card that cannot be saved is an error the user sees, with the result.
+#[cfg(unix)]
+#[test]
+fn a_failed_save_after_change_pin_is_an_error_not_a_log_line() {
+    let demo = Demo::new();
+    std::os::unix::fs::symlink(demo.dir().join("nothing"), demo.state()).unwrap();
+    let (code, stdout, stderr) = run(demo
+        .cmd(&["change-pin", "--pin", "auth", "--pin-stdin"])
+        .write_stdin("1234\n4321\n"));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("is changed"), "{stdout}");
+    assert!(stderr.contains("could not record it"), "{stderr}");
+    assert!(!stderr.contains("WARN"), "{stderr}");
+    let (code, stdout, _) = run(demo
+        .cmd(&["change-pin", "--pin", "auth", "--pin-stdin", "--json"])
+        .write_stdin("1234\n4321\n"));
+    assert_eq!(code, 1);
+    let error: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(error["error"]["code"], "demo-not-saved");
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(message.contains("is changed"), "{message}");
+}
+
 /// Needs root (mknod). `scripts/e2e` runs it; or `cargo test --test cli_ux -- --ignored`.
 #[cfg(unix)]
 #[test]

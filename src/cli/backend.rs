@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use apdu::{Connection, Disposition, TransactionStart, Transport, TransportError};
 
+use super::output::Output;
 use super::watchdog::card_operation;
 use super::{demo, CliError};
+use crate::i18n::Lang;
 use crate::mock::{CardState, MockCard};
 use crate::reader::PcscConnection;
 
@@ -78,6 +80,35 @@ impl Backend {
         match self {
             Backend::Pcsc(connection) => connection.reader().atr.clone().unwrap_or_default(),
             Backend::Demo { card, .. } => card.atr().to_vec(),
+        }
+    }
+
+    /// [`Backend::finish`] after a command that sent a PIN: a demo card whose changed state could
+    /// not be saved is an error the user sees, after what the command did (`done`, printed here in
+    /// text mode, carried in the error document in JSON). Any other failure to close comes after
+    /// the card answered: logged, the answer stands.
+    pub fn finish_after_pin(
+        self,
+        out: &Output,
+        done: impl Fn(Lang) -> String,
+    ) -> Result<(), CliError> {
+        match self.finish() {
+            Err(CliError::DemoNotSaved { source, .. }) => {
+                out.text(done(out.lang));
+                Err(CliError::DemoNotSaved {
+                    source,
+                    done: if out.json {
+                        (done(Lang::En), done(Lang::Ja))
+                    } else {
+                        Default::default()
+                    },
+                })
+            }
+            Err(error) => {
+                log::warn!("closing the card failed after the card answered: {error}");
+                Ok(())
+            }
+            Ok(()) => Ok(()),
         }
     }
 

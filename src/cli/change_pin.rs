@@ -32,11 +32,15 @@ pub fn run(
     let mut backend = Backend::open(options)?;
     let reader = backend.reader_name();
     let attempt = attempt(&mut backend, out, kind, pin_stdin);
-    let finished = backend.finish();
-    let outcome = attempt?;
-    if let Err(error) = finished {
-        log::warn!("closing the card failed after the change: {error}");
-    }
+    let outcome = match attempt {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            // The error comes first; closing cannot change it.
+            let _ = backend.finish();
+            return Err(error);
+        }
+    };
+    backend.finish_after_pin(out, |lang| outcome_text(&outcome, kind, lang))?;
     let (result, code) = classify(&outcome);
     if out.json {
         out.print_json(&ChangeJson {

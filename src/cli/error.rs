@@ -201,12 +201,12 @@ impl Localized for CliError {
             (CliError::Interrupted { pin_sent: true }, Lang::En) => "Interrupted (Ctrl-C) while the PIN was being checked: whether a try was spent is unknown, and mynapin will not send it again. Run `mynapin status` to see the counter before anything else.".into(),
             (CliError::Interrupted { pin_sent: true }, Lang::Ja) => "暗証番号の照合中に中断しました（Ctrl-C）。回数が減ったかどうかは不明で、mynapin は暗証番号を再送しません。まず `mynapin status` で残り回数を確認してください。".into(),
             (CliError::DemoNotSaved { source, done }, Lang::En) => format!(
-                "{}The demo card spent or restored a try, but could not record it, so the next run starts from the old counters. {} Then run `mynapin --demo reset-demo`, or fix the path.",
+                "{}The demo card changed (a try spent or restored, or a PIN changed), but could not record it, so the next run starts from the old state. {} Then run `mynapin --demo reset-demo`, or fix the path.",
                 if done.0.is_empty() { String::new() } else { format!("{} ", done.0) },
                 source.localized(lang)
             ),
             (CliError::DemoNotSaved { source, done }, Lang::Ja) => format!(
-                "{}デモカードでは試行回数が減った（または戻った）のに、それを記録できませんでした。次回は前の残り回数から始まります。{} そのうえで `mynapin --demo reset-demo` を実行するか、パスを直してください。",
+                "{}デモカードの状態（残り回数や暗証番号）が変わったのに、それを記録できませんでした。次回は前の状態から始まります。{} そのうえで `mynapin --demo reset-demo` を実行するか、パスを直してください。",
                 done.1,
                 source.localized(lang)
             ),

@@ -36,28 +36,15 @@ pub fn run(
     let mut backend = Backend::open(options)?;
     let reader = backend.reader_name();
     let attempt = attempt(&mut backend, out, kind);
-    let finished = backend.finish();
-    let outcome = attempt?;
-    match finished {
-        // The demo card spent a try it could not record: the user must know (and in JSON the
-        // error document carries the result).
-        Err(CliError::DemoNotSaved { source, .. }) => {
-            out.text(outcome_text(&outcome, kind, out.lang));
-            return Err(CliError::DemoNotSaved {
-                source,
-                done: if out.json {
-                    (
-                        outcome_text(&outcome, kind, Lang::En),
-                        outcome_text(&outcome, kind, Lang::Ja),
-                    )
-                } else {
-                    Default::default()
-                },
-            });
+    let outcome = match attempt {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            // The error comes first; closing cannot change it.
+            let _ = backend.finish();
+            return Err(error);
         }
-        Err(error) => log::warn!("closing the card failed after the attempt: {error}"),
-        Ok(()) => {}
-    }
+    };
+    backend.finish_after_pin(out, |lang| outcome_text(&outcome, kind, lang))?;
     let (result, code) = classify(&outcome);
     if out.json {
         out.print_json(&VerifyJson {
