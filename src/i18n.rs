@@ -122,12 +122,6 @@ impl Localized for TransportError {
                 "カードが別のプログラムまたはカードリーダーによってリセットされました。もう一度実行してください。",
             )
             .to_string(),
-        TransportError::ShortResponse { .. } => lang
-            .pick(
-                "The card's answer was cut short (it may have left the reader mid-command). Insert it again and run the command again.",
-                "カードの応答が途中で途切れました（処理中にカードが外れた可能性があります）。カードを挿入し直して、もう一度実行してください。",
-            )
-            .to_string(),
         TransportError::Timeout => lang
             .pick(
                 "The card did not answer in time. Insert the card again and try again.",

@@ -54,7 +54,7 @@ fn twist() -> impl Strategy<Value = Twist> {
         1 => (0usize..300).prop_map(Twist::Cut),
         2 => sw.prop_map(Twist::Status),
         1 => proptest::collection::vec(any::<u8>(), 0..300).prop_map(Twist::Random),
-        1 => (0u8..4).prop_map(Twist::Error),
+        1 => (0u8..3).prop_map(Twist::Error),
     ]
 }
 
@@ -93,8 +93,7 @@ impl Transport for Twisted<'_> {
             Twist::Error(kind) => Err(match kind {
                 0 => TransportError::CardRemoved,
                 1 => TransportError::CardReset,
-                2 => TransportError::Timeout,
-                _ => TransportError::ShortResponse { len: 1 },
+                _ => TransportError::Timeout,
             }),
             Twist::Random(bytes) => Ok(bytes),
             twist => self.inner.transmit(command).map(|mut answer| {

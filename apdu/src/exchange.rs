@@ -52,6 +52,21 @@ impl ExchangeError {
             _ => None,
         }
     }
+
+    /// Whether the card seems to have left in the middle of the command: the transport said so,
+    /// or the answer had not a single byte (PC/SC reports success with an empty answer then).
+    pub fn card_vanished(&self) -> bool {
+        matches!(
+            self,
+            ExchangeError::Transport {
+                source: TransportError::CardRemoved,
+                ..
+            } | ExchangeError::Response {
+                source: ResponseError::TooShort { len: 0 },
+                ..
+            }
+        )
+    }
 }
 
 /// Sends `command` and returns the card's complete answer.

@@ -11,12 +11,6 @@ pub enum TransportError {
     /// Another program or a reader event reset the card.
     #[error("the card was reset")]
     CardReset,
-    /// The answer was shorter than SW1 SW2 (a card that vanished mid-command).
-    #[error("the card answered {len} bytes; a response needs at least SW1 SW2")]
-    ShortResponse {
-        /// Number of bytes received.
-        len: usize,
-    },
     /// The card did not answer in time.
     #[error("the card did not answer in time")]
     Timeout,
@@ -31,7 +25,9 @@ pub enum TransportError {
     Other(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
-/// Carries one command APDU to the card and returns its raw answer (data + SW1 SW2).
+/// Carries one command APDU to the card and returns its raw answer (data + SW1 SW2), as it came:
+/// an answer too short to hold SW1 SW2 is returned too, and [`crate::exchange`] reports it
+/// (one place checks it, with one error).
 ///
 /// Implementations must not resend anything: a resent VERIFY costs a PIN try.
 pub trait Transport {

@@ -313,6 +313,8 @@ fn short_answers_are_errors_and_not_resent() {
             ),
             "{error:?}"
         );
+        // Not a single byte is how PC/SC reports a card that left mid-command.
+        assert_eq!(error.card_vanished(), answer.is_empty());
         assert_eq!(card.received.len(), 1);
     }
 }

@@ -130,6 +130,7 @@ impl CliError {
             CliError::Reader(error) => reader_code(error),
             CliError::Jpki(JpkiError::NotMyNumberCard) => "not-my-number-card",
             CliError::Jpki(JpkiError::CardChanged) => "card-changed",
+            CliError::Jpki(JpkiError::Exchange(error)) if error.card_vanished() => "card-removed",
             CliError::Jpki(error) => match error.transport_error() {
                 Some(transport) => transport_code(transport),
                 None => "card-error",
@@ -148,9 +149,7 @@ impl CliError {
 
 fn transport_code(error: &TransportError) -> &'static str {
     match error {
-        // Not a single byte: the card left in the middle of the command (PC/SC reports success
-        // with an empty answer; observed with pcscd + vpcd).
-        TransportError::CardRemoved | TransportError::ShortResponse { len: 0 } => "card-removed",
+        TransportError::CardRemoved => "card-removed",
         TransportError::ServiceStopped => "no-service",
         TransportError::Busy => "reader-busy",
         _ => "card-error",

@@ -205,18 +205,6 @@ fn transaction_end(requested: Disposition, sent_pin: bool) -> Disposition {
     }
 }
 
-/// A raw answer must hold at least SW1 SW2; PC/SC returns success with 0 bytes when a card
-/// vanishes mid-command.
-fn check_response(response: &[u8]) -> Result<Vec<u8>, TransportError> {
-    if response.len() < 2 {
-        Err(TransportError::ShortResponse {
-            len: response.len(),
-        })
-    } else {
-        Ok(response.to_vec())
-    }
-}
-
 /// The transport handed to the work of one transaction. It owns the transaction so that a
 /// panic in the work still ends it on purpose (see `Drop`).
 struct TransactionTransport<'tx> {
@@ -238,7 +226,9 @@ impl Transport for TransactionTransport<'_> {
         // Set before sending: a failed transmit may still have reached the card.
         self.sent_pin |= presents_pin(command);
         match transaction.transmit(command, &mut self.buffer) {
-            Ok(response) => check_response(response),
+            // Returned as it came, even without SW1 SW2 (PC/SC answers success with 0 bytes when
+            // a card vanishes mid-command): the exchange engine checks it.
+            Ok(response) => Ok(response.to_vec()),
             Err(error) => {
                 log::debug!("SCardTransmit failed: {error}");
                 Err(transport_error(error))
@@ -437,18 +427,5 @@ mod tests {
             pcsc_disposition(Disposition::Unpower),
             pcsc::Disposition::UnpowerCard
         );
-    }
-
-    #[test]
-    fn an_answer_without_sw1_sw2_is_a_transport_error() {
-        assert!(matches!(
-            check_response(&[]),
-            Err(TransportError::ShortResponse { len: 0 })
-        ));
-        assert!(matches!(
-            check_response(&[0x90]),
-            Err(TransportError::ShortResponse { len: 1 })
-        ));
-        assert_eq!(check_response(&[0x90, 0x00]).unwrap(), [0x90, 0x00]);
     }
 }
