@@ -147,6 +147,19 @@ impl CliError {
     }
 }
 
+/// A reader-choice error with the CLI's way to choose: the library names the readers, the CLI says
+/// how to pick one.
+fn with_reader_hint(error: &ReaderError, lang: Lang) -> String {
+    format!(
+        "{} {}",
+        error.localized(lang),
+        lang.pick(
+            "Give it to --reader; `mynapin readers` shows the numbers.",
+            "--reader に指定します。番号は `mynapin readers` で確認できます。",
+        )
+    )
+}
+
 fn transport_code(error: &TransportError) -> &'static str {
     match error {
         TransportError::CardRemoved => "card-removed",
@@ -190,7 +203,17 @@ impl Localized for CliError {
             (CliError::PinInput(error), Lang::Ja) => {
                 format!("暗証番号を読み取れませんでした（{error}）。何も送っていません。もう一度試してください。")
             }
-            (CliError::Reader(error), _) => error.localized(lang),
+            (CliError::Reader(error), _) => match error {
+                // The library says which readers there are; how to choose one is the CLI's.
+                ReaderError::SeveralCards { .. } | ReaderError::AmbiguousReader { .. } => {
+                    with_reader_hint(error, lang)
+                }
+                ReaderError::UnknownReader { available, .. } if !available.is_empty() => {
+                    with_reader_hint(error, lang)
+                }
+                _ => error.localized(lang),
+            },
+
             (CliError::Jpki(error), _) => error.localized(lang),
             (CliError::Certificate(error), _) => error.localized(lang),
             (CliError::DemoState(error), _) => error.localized(lang),

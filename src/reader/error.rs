@@ -9,7 +9,9 @@ use crate::platform::Platform;
 
 /// Why a reader could not be listed, chosen, connected or disconnected.
 ///
-/// `Display` is the English [`Localized`] message: the cause and the next step.
+/// `Display` is the English [`Localized`] message: the cause and the next step, in words that do
+/// not assume mynapin's command line (a program that embeds the library chooses readers its own
+/// way; the CLI adds how to do it with `--reader`).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReaderError {
@@ -132,11 +134,11 @@ impl Localized for ReaderError {
             },
             ReaderError::SeveralCards { readers } => match lang {
                 Lang::En => format!(
-                    "Several readers hold a card: {}. Choose one with --reader (its name, part of its name, or its number from `mynapin readers`).",
+                    "Several readers hold a card: {}. Choose one of them by its name, part of its name, or its number in the list of readers.",
                     quoted_list(readers, lang)
                 ),
                 Lang::Ja => format!(
-                    "複数のカードリーダーにカードがあります: {}。--reader で使うリーダーを指定してください（名前、名前の一部、または `mynapin readers` が表示する番号）。",
+                    "複数のカードリーダーにカードがあります: {}。使うリーダーを、名前、名前の一部、またはリーダー一覧の番号で指定してください。",
                     quoted_list(readers, lang)
                 ),
             },
@@ -152,21 +154,21 @@ impl Localized for ReaderError {
             }
             ReaderError::UnknownReader { given, available } => match lang {
                 Lang::En => format!(
-                    "No reader matches \"{given}\". Connected readers: {}. Give --reader a name, part of a name, or a number from this list.",
+                    "No reader matches \"{given}\". Connected readers: {}. Choose one by its name, part of its name, or its number in this list.",
                     numbered_list(available, lang)
                 ),
                 Lang::Ja => format!(
-                    "「{given}」に一致するカードリーダーがありません。接続中のリーダー: {}。--reader には名前、名前の一部、またはこの番号を指定してください。",
+                    "「{given}」に一致するカードリーダーがありません。接続中のリーダー: {}。名前、名前の一部、またはこの番号で指定してください。",
                     numbered_list(available, lang)
                 ),
             },
             ReaderError::AmbiguousReader { given, matches } => match lang {
                 Lang::En => format!(
-                    "\"{given}\" matches several readers: {}. Give more of the name, or the reader's number from `mynapin readers`.",
+                    "\"{given}\" matches several readers: {}. Give more of the name, or the reader's number in the list of readers.",
                     quoted_list(matches, lang)
                 ),
                 Lang::Ja => format!(
-                    "「{given}」は複数のカードリーダーに一致します: {}。名前をもっと詳しく指定するか、`mynapin readers` が表示する番号を指定してください。",
+                    "「{given}」は複数のカードリーダーに一致します: {}。名前をもっと詳しく指定するか、リーダー一覧の番号で指定してください。",
                     quoted_list(matches, lang)
                 ),
             },
@@ -384,6 +386,42 @@ mod tests {
         assert!(unknown
             .localized(Lang::Ja)
             .contains("0: 「Virtual PCD 00 00」、1: 「Virtual PCD 00 01」"));
+    }
+
+    #[test]
+    fn library_messages_do_not_speak_the_cli() {
+        let names = || vec!["Virtual PCD 00 00".to_string(), "Virtual PCD 00 01".into()];
+        let errors = [
+            ReaderError::NoService,
+            ReaderError::NoReader,
+            ReaderError::NoCard { reader: None },
+            ReaderError::NoCard {
+                reader: Some("A".into()),
+            },
+            ReaderError::SeveralCards { readers: names() },
+            ReaderError::UnknownReader {
+                given: "x".into(),
+                available: names(),
+            },
+            ReaderError::UnknownReader {
+                given: "x".into(),
+                available: vec![],
+            },
+            ReaderError::AmbiguousReader {
+                given: "Virtual".into(),
+                matches: names(),
+            },
+            ReaderError::SharingViolation { reader: "A".into() },
+            ReaderError::UnresponsiveCard { reader: "A".into() },
+            ReaderError::CardRemoved,
+            ReaderError::Cancelled,
+            ReaderError::Pcsc(pcsc::Error::InternalError),
+        ];
+        for error in &errors {
+            for text in [error.to_string(), error.localized(Lang::Ja)] {
+                assert!(!text.contains("--") && !text.contains("mynapin "), "{text}");
+            }
+        }
     }
 
     #[test]

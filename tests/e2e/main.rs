@@ -845,7 +845,7 @@ fn an_unknown_reader_lists_the_readers() {
     );
     assert_eq!(
         message,
-        "No reader matches \"nope\". Connected readers: 0: \"Virtual PCD 00 00\", 1: \"Virtual PCD 00 01\". Give --reader a name, part of a name, or a number from this list."
+        "No reader matches \"nope\". Connected readers: 0: \"Virtual PCD 00 00\", 1: \"Virtual PCD 00 01\". Choose one by its name, part of its name, or its number in this list. Give it to --reader; `mynapin readers` shows the numbers."
     );
     let text = run(&["--reader", "7", "status"], None);
     assert_eq!(text.code, 1, "{text:?}");

@@ -107,3 +107,41 @@ fn never_repeats_what_could_be_a_pin_and_says_why_only_then() {
         }
     }
 }
+
+#[test]
+fn reader_choice_errors_say_how_to_choose_with_the_cli() {
+    use crate::cli::CliError;
+    use crate::reader::ReaderError;
+    let readers = || vec!["Virtual PCD 00 00".to_string(), "Virtual PCD 00 01".into()];
+    let choose = [
+        ReaderError::SeveralCards { readers: readers() },
+        ReaderError::UnknownReader {
+            given: "acs".into(),
+            available: readers(),
+        },
+        ReaderError::AmbiguousReader {
+            given: "Virtual".into(),
+            matches: readers(),
+        },
+    ];
+    for error in choose {
+        let library = (error.localized(Lang::En), error.localized(Lang::Ja));
+        let cli = CliError::Reader(error);
+        for (cli, library) in [
+            (cli.localized(Lang::En), library.0),
+            (cli.localized(Lang::Ja), library.1),
+        ] {
+            assert!(cli.starts_with(&library), "{cli}");
+            assert!(
+                cli.contains("--reader") && cli.contains("`mynapin readers`"),
+                "{cli}"
+            );
+        }
+    }
+    // With no reader at all there is nothing to choose from.
+    let none = CliError::Reader(ReaderError::UnknownReader {
+        given: "acs".into(),
+        available: vec![],
+    });
+    assert!(!none.localized(Lang::En).contains("--reader"));
+}
