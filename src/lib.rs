@@ -12,6 +12,9 @@
 //!   (the card model behind tests, the demo card and the virtual card).
 #![forbid(unsafe_code)]
 
+/// The APDU layer, for a transport of your own ([`apdu::Connection`]). It has no PIN guard: a
+/// VERIFY sent through it directly bypasses the guard; [`card::MyNumberCard::verify`] is the way
+/// to send a PIN.
 pub use apdu;
 
 pub mod card;

@@ -1,6 +1,14 @@
 //! ISO 7816-4 APDUs for mynapin: command encoding, response parsing, status words, the
 //! [`Transport`] trait and the one exchange engine every command goes through.
 //!
+//! # No PIN guard here
+//! This crate sends whatever it is given. It does not read a retry counter before a VERIFY and
+//! does not refuse at one try left: a VERIFY built and sent with it (or with
+//! [`Transport::transmit`] inside a [`Connection::transaction`]) bypasses mynapin's guard and can
+//! lock a card. To verify a PIN, use `mynapin::card::MyNumberCard::verify` (the `mynapin`
+//! crate), the only path there that sends one. Use this crate directly only for commands
+//! that present no PIN, or when you deliberately take the guard's job on yourself.
+//!
 //! # Encoding rules
 //! - Short encoding unless the caller asks for extended length ([`Command::extended`]).
 //! - Case 1 (no data, no Le) is exactly the 4 header bytes: `00 20 00 80`, the JPKI retry-counter
