@@ -5,7 +5,7 @@
 //! transaction as the counter read. Build with `default-features = false` to leave out the CLI.
 //!
 //! Layers, top to bottom (data flows one way):
-//! - [`cli`]: the command line; the only code that prints.
+//! - the command line (the `mynapin` binary, cargo feature `cli`): the only code that prints.
 //! - [`jpki`]: applications, PINs and the guard that reads the retry counter before every VERIFY.
 //! - [`apdu`]: commands, responses and the exchange engine (a crate of its own).
 //! - transports: [`reader`] (PC/SC, the only code that touches the `pcsc` crate) and [`mock`]
