@@ -111,7 +111,7 @@ fn kind_of(file_type: fs::FileType) -> Kind {
 /// Where a write to `path` goes: `path` itself when nothing is there or it is a regular file, the
 /// file a symbolic link points to (links followed to the end), or an error when it is anything
 /// else.
-pub fn write_target(path: &Path) -> Result<PathBuf, FileError> {
+pub(crate) fn write_target(path: &Path) -> Result<PathBuf, FileError> {
     let io_error = |source| FileError::Io {
         path: path.to_path_buf(),
         source,
@@ -148,7 +148,7 @@ pub fn write_target(path: &Path) -> Result<PathBuf, FileError> {
 
 /// Refuses to read what is not a regular file (opening a FIFO would wait for ever); `Ok(false)`
 /// when nothing is there (a symbolic link to nothing included).
-pub fn is_regular_file(path: &Path) -> Result<bool, FileError> {
+pub(crate) fn is_regular_file(path: &Path) -> Result<bool, FileError> {
     match fs::metadata(path) {
         Ok(metadata) if metadata.is_file() => Ok(true),
         Ok(metadata) => Err(FileError::NotAFile {
@@ -167,7 +167,11 @@ pub fn is_regular_file(path: &Path) -> Result<bool, FileError> {
 /// Writes `contents` atomically: a temporary file in the target's directory, then a rename over
 /// it ([`write_target`] decides the target). Creates missing parent directories. `owner_only`:
 /// on Unix the file is readable by its owner only (it holds PINs).
-pub fn write_atomically(path: &Path, contents: &[u8], owner_only: bool) -> Result<(), FileError> {
+pub(crate) fn write_atomically(
+    path: &Path,
+    contents: &[u8],
+    owner_only: bool,
+) -> Result<(), FileError> {
     let target = write_target(path)?;
     let io_error = |source| FileError::Io {
         path: path.to_path_buf(),
@@ -217,7 +221,9 @@ fn write_new_file(path: &Path, contents: &[u8], owner_only: bool) -> io::Result<
 }
 
 /// Opens `path` to append to it: a regular file (through a symbolic link too) or a new file.
-pub fn open_append(path: &Path) -> Result<fs::File, FileError> {
+// Used by the virtual card's log and the CLI's demo APDU log.
+#[cfg_attr(not(feature = "virtual-card"), allow(dead_code))]
+pub(crate) fn open_append(path: &Path) -> Result<fs::File, FileError> {
     let target = write_target(path)?;
     fs::OpenOptions::new()
         .create(true)

@@ -68,12 +68,12 @@ pub trait Localized {
 }
 
 /// How to start the PC/SC service on this system.
-pub fn service_hint(lang: Lang) -> &'static str {
+pub(crate) fn service_hint(lang: Lang) -> &'static str {
     service_hint_on(Platform::current(), lang)
 }
 
 /// How to start the PC/SC service on `platform`: only Linux names pcscd.
-pub fn service_hint_on(platform: Platform, lang: Lang) -> &'static str {
+pub(crate) fn service_hint_on(platform: Platform, lang: Lang) -> &'static str {
     match platform {
         Platform::Linux => lang.pick(
             "The PC/SC service (pcscd) is not running. Start it with `sudo systemctl start pcscd` and try again.",
@@ -91,7 +91,7 @@ pub fn service_hint_on(platform: Platform, lang: Lang) -> &'static str {
 }
 
 /// No reader is connected: what to do on `platform`.
-pub fn no_reader_hint(platform: Platform, lang: Lang) -> &'static str {
+pub(crate) fn no_reader_hint(platform: Platform, lang: Lang) -> &'static str {
     match platform {
         Platform::Linux | Platform::MacOs => lang.pick(
             "No card reader found. Plug in a USB IC card reader and try again.",

@@ -25,5 +25,5 @@ pub mod files;
 pub mod i18n;
 pub mod jpki;
 pub mod mock;
-pub mod platform;
+mod platform;
 pub mod reader;

@@ -18,22 +18,25 @@ mod cancel;
 mod tracker;
 
 pub use cancel::Canceller;
-pub use tracker::{ReaderSnapshot, Tracker, WatchEvent, PNP_READER};
+pub use tracker::WatchEvent;
+pub(crate) use tracker::{ReaderSnapshot, Tracker};
 
 use super::error::service_error;
 use super::{choose_reader, establish, ReaderError, ReaderInfo};
 use crate::platform::Platform;
 
 /// How often a new context is tried while the PC/SC service is down.
-pub const SERVICE_RETRY: Duration = Duration::from_millis(500);
+pub(crate) const SERVICE_RETRY: Duration = Duration::from_millis(500);
 
 /// How often the readers are listed again where PC/SC cannot report readers coming and going
 /// ([`Platform::has_pnp_notification`]).
-pub const RELIST_INTERVAL: Duration = Duration::from_millis(500);
+pub(crate) const RELIST_INTERVAL: Duration = Duration::from_millis(500);
 
 /// How long [`Canceller::cancel`] callers should be ready to wait for a watcher to stop: the
 /// longest it can be busy outside a cancellable wait (reading a card's counters).
-pub const CANCEL_PATIENCE: Duration = Duration::from_secs(3);
+// Used by the CLI's Ctrl-C handler.
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
+pub(crate) const CANCEL_PATIENCE: Duration = Duration::from_secs(3);
 
 /// The readers being watched: the PnP pseudo-reader first (where PC/SC has one), then every
 /// listed reader.

@@ -2,11 +2,11 @@
 //! without PC/SC.
 
 /// The name of PC/SC's pseudo-reader for reader arrivals and removals. It is never a reader.
-pub const PNP_READER: &str = r"\\?PnP?\Notification";
+const PNP_READER: &str = r"\\?PnP?\Notification";
 
 /// One reader as `SCardGetStatusChange` last reported it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReaderSnapshot {
+pub(crate) struct ReaderSnapshot {
     /// The reader name.
     pub name: String,
     /// Whether a card is present (`SCARD_STATE_PRESENT`).
@@ -59,7 +59,7 @@ pub enum WatchEvent {
 /// events come between its `ReaderAdded` and `ReaderRemoved`; a reader that goes away with a card
 /// gives `CardRemoved` first. The PnP pseudo-reader is ignored.
 #[derive(Debug, Default)]
-pub struct Tracker {
+pub(crate) struct Tracker {
     known: Vec<ReaderSnapshot>,
 }
 
