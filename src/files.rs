@@ -10,6 +10,7 @@ use crate::i18n::{Lang, Localized};
 
 /// What is at a path that is not a regular file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Kind {
     /// A directory.
     Directory,
@@ -43,6 +44,7 @@ impl Kind {
 
 /// Why a file could not be written (or read as a file mynapin wrote).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum FileError {
     /// Something other than a regular file is at the path; it was left as it was.
     #[error("{} is {}, not a regular file; it was left as it was", path.display(), kind.name(Lang::En))]

@@ -6,6 +6,7 @@ use crate::platform::Platform;
 
 /// The language of messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Lang {
     /// English.
     #[default]

@@ -41,6 +41,7 @@ pub enum Reply {
 
 /// One thing that happened to the card, in order. `Debug` masks VERIFY data.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LogEntry {
     /// A command received and the raw answer; `None` when no answer came (removed, unpowered,
     /// hung). A command the removal fault stopped before it ran comes right after [`LogEntry::Removed`];

@@ -40,6 +40,7 @@ pub struct Faults {
 
 /// What breaks one step of `mynapin check` (the fixtures are in `tests/fixtures`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CheckFault {
     /// EF 000A holds `expired.der`: same key and CA, validity ended 2025-01-01.
     ExpiredCertificate,
@@ -93,6 +94,7 @@ impl StatusOverride {
 
 /// When the card leaves the reader.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Removal {
     /// Removed before the Nth command runs: the command has no effect and no answer.
     BeforeCommand(usize),

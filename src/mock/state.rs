@@ -259,6 +259,7 @@ impl CardState {
 
 /// What is wrong with a card state's content.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum StateProblem {
     /// The ATR is not 2..=33 bytes starting with 3B or 3F.
     #[error("the ATR must be 2 to 33 bytes starting with 3B or 3F")]
@@ -302,6 +303,7 @@ pub enum StateProblem {
 
 /// Why a state file could not be read or written.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StateError {
     /// The file could not be opened or read.
     #[error("cannot read card state {}: {source}", path.display())]

@@ -154,6 +154,7 @@ pub enum Ending {
 
 /// What [`VirtualCard::run`] reports, for the caller to show.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Event {
     /// Connected to vpcd: the card is in the reader.
     Connected(SocketAddr),
@@ -165,6 +166,7 @@ pub enum Event {
 
 /// Why the virtual card stopped.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum VpcdError {
     /// The state file could not be read or written.
     #[error(transparent)]

@@ -22,6 +22,7 @@ pub(crate) struct ReaderSnapshot {
 /// What `watch` reports. The [`Tracker`] gives the reader and card events; the watcher adds the
 /// service events.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WatchEvent {
     /// A reader appeared (or was there when watching began).
     ReaderAdded {
