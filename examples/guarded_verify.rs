@@ -10,13 +10,13 @@ use std::io::BufRead;
 
 use mynapin::apdu::Connection;
 use mynapin::card::{MyNumberCard, Pin, PinKind, VerifyOutcome};
-use mynapin::mock::CardState;
+use mynapin::card_model::CardState;
 use zeroize::Zeroizing;
 
 fn main() -> Result<(), Box<dyn Error>> {
     match std::env::args().nth(1) {
         Some(reader) => run(MyNumberCard::open(Some(&reader))?),
-        None => run(MyNumberCard::mock(CardState::demo())),
+        None => run(MyNumberCard::model(CardState::demo())),
     }
 }
 

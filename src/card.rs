@@ -1,6 +1,6 @@
 //! The front door for programs that embed mynapin: open a card, read its counters, and verify a
 //! PIN under the guard. Everything a program needs for these three jobs is here; the modules
-//! behind it ([`crate::jpki`], [`crate::reader`], [`crate::mock`]) are for finer control.
+//! behind it ([`crate::jpki`], [`crate::reader`], [`crate::card_model`]) are for finer control.
 //!
 //! The guard holds whatever the program does: a PIN is sent only when, in the same transaction,
 //! the card reports two or more tries left, and only to the card whose counter the program
@@ -9,10 +9,10 @@
 //!
 //! ```
 //! use mynapin::card::{Counter, MyNumberCard, Pin, PinKind, VerifyOutcome};
-//! use mynapin::mock::CardState;
+//! use mynapin::card_model::CardState;
 //!
 //! // The card model; `MyNumberCard::open(None)` opens the one reader with a card instead.
-//! let mut card = MyNumberCard::mock(CardState::demo());
+//! let mut card = MyNumberCard::model(CardState::demo());
 //!
 //! // 1. The counters (no try is spent) and the auth certificate's validity.
 //! let status = card.status()?;
@@ -32,11 +32,11 @@
 //! At one try left the PIN is not sent:
 //! ```
 //! use mynapin::card::{MyNumberCard, Pin, PinKind, Refusal, VerifyOutcome};
-//! use mynapin::mock::CardState;
+//! use mynapin::card_model::CardState;
 //!
 //! let mut state = CardState::demo();
 //! state.auth.tries_left = 1;
-//! let mut card = MyNumberCard::mock(state);
+//! let mut card = MyNumberCard::model(state);
 //! let shown = card.counter(PinKind::Auth)?;
 //! let pin = Pin::new(PinKind::Auth, "0000")?;
 //! assert!(matches!(
@@ -48,15 +48,15 @@
 
 use apdu::Connection;
 
+use crate::card_model::{CardModel, CardState};
 use crate::jpki::{guarded_verify_after, read_counter, read_status_with_expiry};
 pub use crate::jpki::{
     Counter, JpkiError, Pin, PinFormatError, PinKind, Refusal, ShownCounter, StatusWithExpiry,
     UnknownOutcome, VerifyOutcome,
 };
-use crate::mock::{CardState, MockCard};
 use crate::reader::{PcscConnection, ReaderError};
 
-/// A My Number card behind a reader ([`PcscConnection`]) or the card model ([`MockCard`]).
+/// A My Number card behind a reader ([`PcscConnection`]) or the card model ([`CardModel`]).
 pub struct MyNumberCard<C: Connection> {
     connection: C,
 }
@@ -70,10 +70,10 @@ impl MyNumberCard<PcscConnection> {
     }
 }
 
-impl MyNumberCard<MockCard> {
+impl MyNumberCard<CardModel> {
     /// The card model with `state` (counters, PIN values, certificates), for tests and demos.
-    pub fn mock(state: CardState) -> Self {
-        Self::from_connection(MockCard::new(state))
+    pub fn model(state: CardState) -> Self {
+        Self::from_connection(CardModel::new(state))
     }
 }
 

@@ -8,7 +8,7 @@
 //! - the command line (the `mynapin` binary, cargo feature `cli`): the only code that prints.
 //! - [`jpki`]: applications, PINs and the guard that reads the retry counter before every VERIFY.
 //! - [`apdu`]: commands, responses and the exchange engine (a crate of its own).
-//! - transports: [`reader`] (PC/SC, the only code that touches the `pcsc` crate) and [`mock`]
+//! - transports: [`reader`] (PC/SC, the only code that touches the `pcsc` crate) and [`card_model`]
 //!   (the card model behind tests, the demo card and the virtual card).
 #![forbid(unsafe_code)]
 
@@ -19,11 +19,11 @@ pub use apdu;
 
 pub mod card;
 
+pub mod card_model;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod files;
 pub mod i18n;
 pub mod jpki;
-pub mod mock;
 mod platform;
 pub mod reader;

@@ -7,11 +7,11 @@
 mod demo;
 
 use apdu::Disposition;
+use mynapin::card_model::{CardModel, CardState, LogEntry};
 use mynapin::jpki::{
     guarded_verify, read_certificate, read_counter, read_status, read_status_with_expiry,
     CertificateFile, Pin, PinKind, MAX_CERTIFICATE_LEN,
 };
-use mynapin::mock::{CardState, LogEntry, MockCard};
 
 use demo::Demo;
 
@@ -89,13 +89,13 @@ fn transactions<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Transaction
     done
 }
 
-fn model_transactions(card: &MockCard) -> Vec<Transaction> {
+fn model_transactions(card: &CardModel) -> Vec<Transaction> {
     let lines: Vec<String> = card.log().iter().map(LogEntry::line).collect();
     transactions(lines.iter().map(String::as_str))
 }
 
 /// The one transaction of `card`'s log.
-fn only_transaction(card: &MockCard) -> Transaction {
+fn only_transaction(card: &CardModel) -> Transaction {
     let mut all = model_transactions(card);
     assert_eq!(all.len(), 1, "{all:?}");
     all.remove(0)
@@ -119,13 +119,13 @@ fn status_of_one_pin_or_all_stays_within_budget() {
         &PinKind::ALL,
     ];
     for kinds in choices {
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         read_status(&mut card, kinds).unwrap();
         let plain = only_transaction(&card);
         assert_eq!(plain.commands.len(), status_budget(kinds), "{kinds:?}");
         assert_eq!(plain.end, "Leave");
 
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         read_status_with_expiry(&mut card, kinds).unwrap();
         let with_expiry = only_transaction(&card);
         assert_eq!(
@@ -144,14 +144,14 @@ fn status_of_one_pin_or_all_stays_within_budget() {
         );
         assert_eq!(with_expiry.count(COUNTER), kinds.len());
         assert_eq!(with_expiry.verifies_with_data(), 0);
-        assert_eq!(card.state(), MockCard::demo().state());
+        assert_eq!(card.state(), CardModel::demo().state());
     }
 }
 
 #[test]
 fn a_counter_read_needs_no_label() {
     for kind in PinKind::ALL {
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         read_counter(&mut card, kind).unwrap();
         let read = only_transaction(&card);
         assert_eq!(read.commands.len(), COUNTER_READ, "{kind:?}: {read:?}");
@@ -170,7 +170,7 @@ fn the_guarded_verify_sends_four_apdus_or_three_when_it_refuses() {
     ];
     for (kind, text) in pins {
         let pin = Pin::new(kind, text).unwrap();
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         guarded_verify(&mut card, &pin).unwrap();
         let sent = only_transaction(&card);
         assert_eq!(
@@ -181,7 +181,7 @@ fn the_guarded_verify_sends_four_apdus_or_three_when_it_refuses() {
         assert_eq!(sent.verifies_with_data(), 1);
         assert_eq!(sent.end, format!("{:?}", Disposition::Unpower));
 
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         card.state_mut().auth.tries_left = 1;
         card.state_mut().sign.tries_left = 1;
         card.state_mut().card_info.tries_left = 1;
@@ -220,7 +220,7 @@ fn a_certificate_of_l_bytes_takes_ceil_l_over_256_reads() {
     lengths.extend((300..3000).step_by(97));
     for total in lengths {
         let der = der_sequence(total);
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         // Padding after the certificate, as a card file may hold: never read.
         let mut file = der.clone();
         file.extend([0xFF; 300]);
@@ -245,7 +245,7 @@ fn real_certificates_parse_within_the_same_budget() {
         (CertificateFile::SignCa, state.certificates.sign_ca.len()),
     ];
     for (file, len) in files {
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         let certificate = read_certificate(&mut card, file).unwrap();
         assert_eq!(certificate.der.len(), len);
         let read = only_transaction(&card);

@@ -7,11 +7,11 @@ mod demo;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use apdu::{StatusWord, TransportError};
+use mynapin::card_model::{CardModel, CardState, LogEntry, Removal, StatusOverride};
 use mynapin::jpki::{
     read_certificate, read_status, read_status_with_expiry, CertificateError, CertificateFile,
     ExpiryState, JpkiError, PinKind, MAX_CERTIFICATE_READS,
 };
-use mynapin::mock::{CardState, LogEntry, MockCard, Removal, StatusOverride};
 use serde_json::Value;
 
 use demo::{keys, Demo};
@@ -26,18 +26,18 @@ const EXPIRED: &[u8] = include_bytes!("fixtures/expired.der");
 const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
 const SELECT_AUTH: &str = "00A4020C02000A";
 
-fn card_with_auth(der: &[u8]) -> MockCard {
-    let mut card = MockCard::new(CardState::demo());
+fn card_with_auth(der: &[u8]) -> CardModel {
+    let mut card = CardModel::new(CardState::demo());
     card.state_mut().certificates.auth = der.to_vec();
     card
 }
 
-fn commands(card: &MockCard) -> Vec<String> {
+fn commands(card: &CardModel) -> Vec<String> {
     card.commands().iter().map(hex::encode_upper).collect()
 }
 
 /// The answers' status words, in order.
-fn status_words(card: &MockCard) -> Vec<String> {
+fn status_words(card: &CardModel) -> Vec<String> {
     card.log()
         .iter()
         .filter_map(|entry| match entry {
@@ -50,7 +50,7 @@ fn status_words(card: &MockCard) -> Vec<String> {
         .collect()
 }
 
-fn transactions(card: &MockCard) -> Vec<String> {
+fn transactions(card: &CardModel) -> Vec<String> {
     card.log()
         .iter()
         .filter_map(|entry| match entry {
@@ -61,7 +61,7 @@ fn transactions(card: &MockCard) -> Vec<String> {
         .collect()
 }
 
-fn read_binaries(card: &MockCard) -> Vec<String> {
+fn read_binaries(card: &CardModel) -> Vec<String> {
     commands(card)
         .into_iter()
         .filter(|c| c.starts_with("00B0"))
@@ -119,7 +119,7 @@ fn each_file_is_selected_by_its_ef() {
         (CertificateFile::AuthCa, "000B", AUTH_CA),
         (CertificateFile::SignCa, "0002", SIGN_CA),
     ] {
-        let mut card = MockCard::new(CardState::demo());
+        let mut card = CardModel::new(CardState::demo());
         let certificate = read_certificate(&mut card, file).unwrap();
         assert_eq!(certificate.der, fixture);
         assert_eq!(certificate.file, file);
@@ -129,7 +129,7 @@ fn each_file_is_selected_by_its_ef() {
 
 #[test]
 fn the_fields_are_parsed() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     let info = read_certificate(&mut card, CertificateFile::Auth)
         .unwrap()
         .info;
@@ -334,7 +334,7 @@ fn a_length_no_card_file_can_hold_is_refused_after_one_read() {
 #[test]
 fn card_errors_keep_their_kind() {
     // No JPKI application: not a My Number card.
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     card.faults_mut()
         .status_overrides
         .push(StatusOverride::prefix(
@@ -346,7 +346,7 @@ fn card_errors_keep_their_kind() {
         Err(CertificateError::Card(JpkiError::NotMyNumberCard))
     ));
     // The EF is missing.
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     card.faults_mut()
         .status_overrides
         .push(StatusOverride::prefix(
@@ -359,7 +359,7 @@ fn card_errors_keep_their_kind() {
     }
     assert!(read_binaries(&card).is_empty());
     // A READ BINARY in the middle fails.
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     card.faults_mut()
         .status_overrides
         .push(StatusOverride::prefix(&[0x00, 0xB0, 0x02, 0x00], 0x6982));
@@ -372,7 +372,7 @@ fn card_errors_keep_their_kind() {
         other => panic!("{other:?}"),
     }
     // The card leaves during the reads.
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     card.faults_mut().remove = Some(Removal::BeforeCommand(4));
     match read_certificate(&mut card, CertificateFile::Auth) {
         Err(CertificateError::Card(error)) => assert!(matches!(
@@ -385,7 +385,7 @@ fn card_errors_keep_their_kind() {
 
 #[test]
 fn t0_style_chunking_and_strict_le_still_give_the_exact_bytes() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     card.faults_mut().response_chunk = Some(100);
     assert_eq!(
         read_certificate(&mut card, CertificateFile::Auth)
@@ -408,9 +408,9 @@ fn t0_style_chunking_and_strict_le_still_give_the_exact_bytes() {
 
 #[test]
 fn status_reads_the_expiry_with_two_more_apdus() {
-    let mut plain = MockCard::new(CardState::demo());
+    let mut plain = CardModel::new(CardState::demo());
     read_status(&mut plain, &PinKind::ALL).unwrap();
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     let report = read_status_with_expiry(&mut card, &PinKind::ALL).unwrap();
     let mut expected = commands(&plain);
     // Right after the token label, while JPKI is selected.
@@ -425,7 +425,7 @@ fn status_reads_the_expiry_with_two_more_apdus() {
     assert_eq!(card.state().auth.tries_left, 3);
 }
 
-fn plain_status(card: &mut MockCard) -> Vec<mynapin::jpki::PinStatus> {
+fn plain_status(card: &mut CardModel) -> Vec<mynapin::jpki::PinStatus> {
     read_status(card, &PinKind::ALL).unwrap().pins
 }
 
@@ -451,7 +451,7 @@ fn expiry_states_with_an_injected_now() {
 #[test]
 fn status_still_shows_the_counters_when_the_certificate_is_unreadable() {
     // No EF 000A (as on a card without the certificate): one extra APDU.
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     card.faults_mut()
         .status_overrides
         .push(StatusOverride::prefix(
@@ -488,7 +488,7 @@ fn status_still_shows_the_counters_when_the_certificate_is_unreadable() {
 
 #[test]
 fn status_fails_as_a_whole_when_the_card_leaves_during_the_certificate_read() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     card.faults_mut().remove = Some(Removal::BeforeCommand(5));
     let error = read_status_with_expiry(&mut card, &PinKind::ALL).unwrap_err();
     assert!(matches!(

@@ -3,18 +3,18 @@
 use std::time::SystemTime;
 
 use apdu::StatusWord;
+use mynapin::card_model::{CardModel, CardState, CheckFault, LogEntry, Removal, StatusOverride};
 use mynapin::jpki::{
     counter_step, guarded_change, guarded_sign, issuer_step, pin_step, read_check_facts,
     validity_step, Challenge, ChangeOutcome, Pin, PinChange, PinChangeError, PinKind, Refusal,
     SignOutcome, UnknownOutcome, Verdict,
 };
-use mynapin::mock::{CardState, CheckFault, LogEntry, MockCard, Removal, StatusOverride};
 
 const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
 const SELECT_AUTH_PIN: &str = "00A4020C020018";
 
 /// The log as lines, commands in clear (the test knows the PINs).
-fn log_lines(card: &MockCard) -> Vec<String> {
+fn log_lines(card: &CardModel) -> Vec<String> {
     card.log()
         .iter()
         .filter_map(|entry| match entry {
@@ -42,7 +42,7 @@ fn change(kind: PinKind, current: &str, new: &str) -> PinChange {
 
 #[test]
 fn change_sends_verify_then_change_in_one_unpowered_transaction() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
     assert!(matches!(outcome, ChangeOutcome::Changed), "{outcome:?}");
     assert_eq!(
@@ -64,7 +64,7 @@ fn change_sends_verify_then_change_in_one_unpowered_transaction() {
 
 #[test]
 fn the_signature_password_and_the_card_info_pin_change_too() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     let outcome = guarded_change(&mut card, &change(PinKind::Sign, "abc123", "new2pw")).unwrap();
     assert!(matches!(outcome, ChangeOutcome::Changed), "{outcome:?}");
     assert_eq!(card.state().sign.value, "NEW2PW");
@@ -90,7 +90,7 @@ fn the_signature_password_and_the_card_info_pin_change_too() {
 
 #[test]
 fn a_wrong_current_pin_never_sends_the_new_one() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1111", "4321")).unwrap();
     assert!(
         matches!(outcome, ChangeOutcome::WrongCurrent { tries_left: 2 }),
@@ -111,7 +111,7 @@ fn nothing_is_sent_at_one_try_left_blocked_or_unknown() {
         (0, false, Refusal::Blocked(StatusWord(0x63C0))),
         (3, true, Refusal::CounterUnknown(StatusWord(0x9000))),
     ] {
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         card.state_mut().auth.tries_left = tries;
         card.faults_mut().empty_verify_answers_9000 = nine_thousand;
         let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
@@ -126,7 +126,7 @@ fn nothing_is_sent_at_one_try_left_blocked_or_unknown() {
 
 #[test]
 fn the_card_refuses_a_change_without_a_verify_in_the_session_and_keeps_the_counter() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     for command in [SELECT_JPKI, SELECT_AUTH_PIN, "002401800434333231"] {
         card.respond(&hex::decode(command).unwrap());
     }
@@ -137,7 +137,7 @@ fn the_card_refuses_a_change_without_a_verify_in_the_session_and_keeps_the_count
 
 #[test]
 fn a_change_the_card_rejects_keeps_the_old_pin() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut()
         .status_overrides
         .push(StatusOverride::prefix(&[0x00, 0x24], 0x6A80));
@@ -151,7 +151,7 @@ fn a_change_the_card_rejects_keeps_the_old_pin() {
 
 #[test]
 fn a_lost_answer_to_the_change_is_unknown_and_never_resent() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     // The CHANGE is the 5th command: it runs, then the card leaves before answering.
     card.faults_mut().remove = Some(Removal::AfterCommand(5));
     let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
@@ -164,7 +164,7 @@ fn a_lost_answer_to_the_change_is_unknown_and_never_resent() {
 
 #[test]
 fn a_lost_answer_to_the_verify_is_unknown_and_the_change_is_not_sent() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut().remove = Some(Removal::AfterCommand(4));
     let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
     assert!(
@@ -202,7 +202,7 @@ fn a_new_pin_equal_to_the_current_one_is_refused_before_the_card() {
 
 #[test]
 fn the_guarded_signature_is_byte_exact_and_verifies_under_the_certificate() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     let challenge = Challenge::random().unwrap();
     let pin = Pin::new(PinKind::Auth, "1234").unwrap();
     let outcome = guarded_sign(&mut card, &pin, &challenge).unwrap();
@@ -240,7 +240,7 @@ fn the_guarded_signature_is_byte_exact_and_verifies_under_the_certificate() {
 
 #[test]
 fn the_card_signs_only_after_the_pin() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     for command in [SELECT_JPKI, "00A4020C020017"] {
         card.respond(&hex::decode(command).unwrap());
     }
@@ -254,7 +254,7 @@ fn the_card_signs_only_after_the_pin() {
 
 #[test]
 fn a_wrong_pin_signs_nothing_and_the_counter_guards_the_signature() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     let challenge = Challenge::random().unwrap();
     let wrong = Pin::new(PinKind::Auth, "0000").unwrap();
     let outcome = guarded_sign(&mut card, &wrong, &challenge).unwrap();
@@ -276,7 +276,7 @@ fn a_wrong_pin_signs_nothing_and_the_counter_guards_the_signature() {
 
 /// Every step of `check` on a card with `fault`, the PIN right.
 fn check_steps(fault: Option<CheckFault>) -> Vec<(&'static str, Verdict, &'static str)> {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut().check = fault;
     let facts = read_check_facts(&mut card).unwrap();
     let now = SystemTime::now();
@@ -321,7 +321,7 @@ fn each_fault_breaks_its_step_and_only_it() {
 
 #[test]
 fn the_facts_take_one_read_only_transaction() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     read_check_facts(&mut card).unwrap();
     let lines = log_lines(&card);
     assert_eq!(lines.first().unwrap(), "[");

@@ -6,12 +6,12 @@
 //! no VERIFY with a PIN unless the answer just before it read 2 or more tries left.
 
 use apdu::{Connection, Disposition, StatusWord, TransactionStart, Transport, TransportError};
+use mynapin::card_model::{CardModel, CardState};
 use mynapin::jpki::{
     certificate_length, guarded_verify, identify, parse_expiry, read_certificate,
     read_status_with_expiry, CardType, CertificateFile, CertificateInfo, Pin, PinKind,
     VerifyOutcome, MAX_CERTIFICATE_LEN, READ_CHUNK,
 };
-use mynapin::mock::{CardState, MockCard};
 use proptest::prelude::*;
 
 /// Cases per run of each target (fixed: `PROPTEST_CASES` does not change them).
@@ -64,7 +64,7 @@ fn script(max: usize) -> impl Strategy<Value = Vec<Twist>> {
 
 /// The demo card behind a script of twists (then faithful), logging what the host saw.
 struct HostileCard {
-    card: MockCard,
+    card: CardModel,
     script: std::vec::IntoIter<Twist>,
     /// Every command and what the host got back (`None`: a transport error).
     exchanges: Vec<(Vec<u8>, Option<Vec<u8>>)>,
@@ -73,7 +73,7 @@ struct HostileCard {
 impl HostileCard {
     fn new(state: CardState, script: Vec<Twist>) -> Self {
         HostileCard {
-            card: MockCard::new(state),
+            card: CardModel::new(state),
             script: script.into_iter(),
             exchanges: Vec::new(),
         }

@@ -1,11 +1,11 @@
 //! The PIN guard against the card model, byte-exact on the model's APDU log.
 
 use apdu::{Disposition, StatusWord};
+use mynapin::card_model::{CardModel, CardState, LogEntry, Removal, StatusOverride};
 use mynapin::jpki::{
     guarded_change, guarded_sign, guarded_verify, guarded_verify_after, read_counter, read_status,
     Challenge, Counter, JpkiError, Pin, PinChange, PinKind, Refusal, UnknownOutcome, VerifyOutcome,
 };
-use mynapin::mock::{CardState, LogEntry, MockCard, Removal, StatusOverride};
 use proptest::prelude::*;
 
 const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
@@ -42,7 +42,7 @@ fn verify_apdu(pin: &str) -> String {
     format!("00200080{:02X}{}", pin.len(), hex::encode_upper(pin))
 }
 
-fn tries_mut(card: &mut MockCard, kind: PinKind) -> &mut u8 {
+fn tries_mut(card: &mut CardModel, kind: PinKind) -> &mut u8 {
     let state = card.state_mut();
     match kind {
         PinKind::Auth => &mut state.auth.tries_left,
@@ -51,14 +51,14 @@ fn tries_mut(card: &mut MockCard, kind: PinKind) -> &mut u8 {
     }
 }
 
-fn card_with(kind: PinKind, tries: u8) -> MockCard {
-    let mut card = MockCard::new(CardState::demo());
+fn card_with(kind: PinKind, tries: u8) -> CardModel {
+    let mut card = CardModel::new(CardState::demo());
     *tries_mut(&mut card, kind) = tries;
     card
 }
 
 /// The log as lines: `>` commands with their answer, `[` / `]` transaction bounds.
-fn log_lines(card: &MockCard) -> Vec<String> {
+fn log_lines(card: &CardModel) -> Vec<String> {
     card.log()
         .iter()
         .filter_map(|entry| match entry {
@@ -165,7 +165,7 @@ fn wrong_pin_at_two_leaves_one_and_the_next_verify_is_refused() {
 
 #[test]
 fn a_card_answering_9000_to_the_empty_verify_is_refused() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     card.faults_mut().empty_verify_answers_9000 = true;
     let pin = Pin::new(PinKind::Auth, "1234").unwrap();
     let outcome = guarded_verify(&mut card, &pin).unwrap();
@@ -206,7 +206,7 @@ fn other_counter_answers_are_unknown_or_blocked_and_refused() {
         (0x63C4, Refusal::CounterUnknown(StatusWord(0x63C4))),
         (0x63CF, Refusal::CounterUnknown(StatusWord(0x63CF))),
     ] {
-        let mut card = MockCard::new(CardState::demo());
+        let mut card = CardModel::new(CardState::demo());
         card.faults_mut()
             .status_overrides
             .push(StatusOverride::prefix(&[0x00, 0x20, 0x00, 0x80], code));
@@ -226,7 +226,7 @@ fn other_counter_answers_are_unknown_or_blocked_and_refused() {
 
 #[test]
 fn removal_after_the_verify_executes_is_unknown_with_exactly_one_verify() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     // Commands: SELECT JPKI, SELECT EF, counter, VERIFY (4th): removed after the card ran it.
     card.faults_mut().remove = Some(Removal::AfterCommand(4));
     let pin = Pin::new(PinKind::Auth, "0000").unwrap();
@@ -247,7 +247,7 @@ fn removal_after_the_verify_executes_is_unknown_with_exactly_one_verify() {
 
 #[test]
 fn removal_before_the_verify_executes_is_unknown_and_spends_nothing() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     card.faults_mut().remove = Some(Removal::BeforeCommand(4));
     let pin = Pin::new(PinKind::Auth, "0000").unwrap();
     let outcome = guarded_verify(&mut card, &pin).unwrap();
@@ -258,7 +258,7 @@ fn removal_before_the_verify_executes_is_unknown_and_spends_nothing() {
 #[test]
 fn removal_before_the_counter_read_is_an_error_and_no_verify_is_sent() {
     for command in 1..=3 {
-        let mut card = MockCard::new(CardState::demo());
+        let mut card = CardModel::new(CardState::demo());
         card.faults_mut().remove = Some(Removal::AfterCommand(command));
         let pin = Pin::new(PinKind::Auth, "1234").unwrap();
         let error = guarded_verify(&mut card, &pin).unwrap_err();
@@ -272,7 +272,7 @@ fn removal_before_the_counter_read_is_an_error_and_no_verify_is_sent() {
 
 #[test]
 fn status_reads_all_counters_with_each_application_selected_once() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     card.state_mut().sign.tries_left = 4;
     card.state_mut().card_info.tries_left = 1;
     let status = read_status(&mut card, &PinKind::ALL).unwrap();
@@ -309,7 +309,7 @@ fn status_reads_all_counters_with_each_application_selected_once() {
 
 #[test]
 fn status_of_the_auth_pin_alone_takes_five_apdus_and_spends_nothing() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     read_status(&mut card, &[PinKind::Auth]).unwrap();
     assert_eq!(card.commands().len(), 5);
     assert_eq!(card.state().auth.tries_left, 3);
@@ -317,7 +317,7 @@ fn status_of_the_auth_pin_alone_takes_five_apdus_and_spends_nothing() {
 
 #[test]
 fn a_card_without_jpki_is_not_a_my_number_card() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     card.faults_mut()
         .status_overrides
         .push(StatusOverride::prefix(
@@ -341,7 +341,7 @@ fn a_card_without_jpki_is_not_a_my_number_card() {
 
 #[test]
 fn verified_state_does_not_outlive_the_verify_transaction() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     // Like the card reported to keep its verified state across a warm reset: only power-off helps.
     card.faults_mut().verified_survives_reset = true;
     let pin = Pin::new(PinKind::Sign, "ABC123").unwrap();
@@ -564,12 +564,12 @@ proptest! {
 
     #[test]
     fn no_verify_without_a_fresh_counter_of_two_or_more(ops in proptest::collection::vec(op_strategy(), 1..40)) {
-        let mut card = MockCard::new(CardState::demo());
+        let mut card = CardModel::new(CardState::demo());
         let mut lying = false;
         for op in ops {
             let before: Vec<u8> = PinKind::ALL.iter().map(|k| *tries_mut(&mut card, *k)).collect();
             let mut verified_kind = None;
-            let current = |card: &MockCard, kind: PinKind, correct: bool| {
+            let current = |card: &CardModel, kind: PinKind, correct: bool| {
                 let value = card.state().pin(kind).value.clone();
                 Pin::new(kind, if correct { &value } else { wrong_pin(kind) }).unwrap()
             };
@@ -651,7 +651,7 @@ proptest! {
 
 #[test]
 fn the_invariant_checker_catches_a_verify_without_a_counter_read() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     apdu::Connection::transaction(&mut card, Disposition::Leave, |tx, _| {
         let select = apdu::Command::new(0, 0xA4, 4, 0x0C)
             .with_data(&hex::decode("D392F000260100000001").unwrap());
@@ -674,7 +674,7 @@ fn the_invariant_checker_catches_a_verify_without_a_counter_read() {
 // ---- Issue 16 item 1: nothing between the counter shown and the VERIFY ----
 
 /// Something that happens to the card, named.
-type CardEvent = (&'static str, fn(&mut MockCard));
+type CardEvent = (&'static str, fn(&mut CardModel));
 
 /// What can happen to the card while the person types the PIN.
 fn card_events() -> [CardEvent; 4] {
@@ -763,7 +763,7 @@ fn a_reset_at_the_start_of_a_guarded_verify_with_no_counter_shown_sends_nothing(
 
 #[test]
 fn the_invariant_checker_catches_a_verify_after_a_reset_between_transactions() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     card.reset();
     apdu::Connection::transaction(&mut card, Disposition::Unpower, |tx, _| {
         let select = apdu::Command::new(0, 0xA4, 4, 0x0C)
@@ -790,7 +790,7 @@ fn the_invariant_checker_catches_a_verify_after_a_reset_between_transactions() {
 
 #[test]
 fn the_invariant_checker_catches_a_change_without_a_verify_just_before() {
-    let mut card = MockCard::new(CardState::demo());
+    let mut card = CardModel::new(CardState::demo());
     apdu::Connection::transaction(&mut card, Disposition::Leave, |tx, _| {
         for command in [
             apdu::Command::new(0, 0xA4, 4, 0x0C)

@@ -7,8 +7,8 @@ use apdu::{Connection, Disposition, TransactionStart, Transport, TransportError}
 use super::output::Output;
 use super::watchdog::card_operation;
 use super::{demo, CliError};
+use crate::card_model::{CardModel, CardState};
 use crate::i18n::Lang;
-use crate::mock::{CardState, MockCard};
 use crate::reader::PcscConnection;
 
 /// How to find the card.
@@ -31,7 +31,7 @@ pub enum Backend {
     /// The demo card and the file its state lives in.
     Demo {
         /// The card model.
-        card: Box<MockCard>,
+        card: Box<CardModel>,
         /// Its state file.
         path: PathBuf,
         /// The state as loaded: saved again only if a command changed it.
@@ -56,7 +56,7 @@ impl Backend {
                 }
             }
             let path = demo::state_path()?;
-            let card = MockCard::new(demo::load_state(&path)?);
+            let card = CardModel::new(demo::load_state(&path)?);
             return Ok(Backend::Demo {
                 loaded: Box::new(card.state().clone()),
                 card: Box::new(card),

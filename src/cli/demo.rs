@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::output::Output;
 use super::{CliError, ExitCode};
-use crate::mock::{CardState, MockCard};
+use crate::card_model::{CardModel, CardState};
 
 /// Overrides where the demo card keeps its state (tests use it).
 pub const STATE_ENV: &str = "MYNAPIN_DEMO_STATE";
@@ -16,8 +16,8 @@ pub const STATE_ENV: &str = "MYNAPIN_DEMO_STATE";
 pub const APDU_LOG_ENV: &str = "MYNAPIN_DEMO_APDU_LOG";
 
 /// Appends the demo card's log to `$MYNAPIN_DEMO_APDU_LOG`: one line per command,
-/// in the format of [`crate::mock::LogEntry::line`].
-pub fn append_apdu_log(card: &MockCard) -> Result<(), CliError> {
+/// in the format of [`crate::card_model::LogEntry::line`].
+pub fn append_apdu_log(card: &CardModel) -> Result<(), CliError> {
     let Some(path) = std::env::var_os(APDU_LOG_ENV).filter(|path| !path.is_empty()) else {
         return Ok(());
     };
@@ -46,7 +46,7 @@ pub fn state_path() -> Result<PathBuf, CliError> {
 
 /// The saved state, or a fresh demo card when there is none yet.
 pub fn load_state(path: &std::path::Path) -> Result<CardState, CliError> {
-    if crate::files::is_regular_file(path).map_err(crate::mock::StateError::NotAFile)? {
+    if crate::files::is_regular_file(path).map_err(crate::card_model::StateError::NotAFile)? {
         Ok(CardState::load(path)?)
     } else {
         Ok(CardState::demo())

@@ -1,8 +1,8 @@
 //! CLI errors, their exit codes and JSON codes.
 
+use crate::card_model::StateError;
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{CertificateError, JpkiError, PinFormatError};
-use crate::mock::StateError;
 use crate::reader::ReaderError;
 use apdu::TransportError;
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::output::{stderr_line, Output};
 use super::{CliError, ExitCode};
-use crate::mock::vpcd::{Event, VirtualCard, VpcdError, REINSERT_PAUSE};
-use crate::mock::{CheckFault, Faults, MockCard, Removal, StatusOverride};
+use crate::card_model::vpcd::{Event, VirtualCard, VpcdError, REINSERT_PAUSE};
+use crate::card_model::{CardModel, CheckFault, Faults, Removal, StatusOverride};
 
 /// The fault switches, shown after the options in `--help` (and in docs/testing.md).
 const FAULT_HELP: &str = "\
@@ -189,7 +189,7 @@ pub fn run(args: &Args, out: &Output) -> Result<ExitCode, CliError> {
     let address = resolve(&args.vpcd)?;
     let mut card = match &args.state {
         Some(path) => VirtualCard::with_state_file(path).map_err(vpcd_error)?,
-        None => VirtualCard::new(MockCard::demo()),
+        None => VirtualCard::new(CardModel::demo()),
     };
     if let Some(Atr(atr)) = &args.atr {
         card.set_atr(atr.clone());

@@ -1,7 +1,7 @@
 //! `change-pin` and `check` on the real stack (issue 18): pcscd + vpcd + the virtual card, the
 //! card's APDU log checked byte for byte (PIN data masked by the card's log).
 
-use mynapin::mock::CardState;
+use mynapin::card_model::CardState;
 
 use super::support::{e2e, run, Run, VirtualCard, SLOT0};
 use super::{

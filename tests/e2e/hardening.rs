@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use mynapin::mock::CardState;
+use mynapin::card_model::CardState;
 use serde_json::Value;
 
 use super::support::{e2e, mynapin, run_cmd, Run, VirtualCard, SLOT0};

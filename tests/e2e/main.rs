@@ -9,8 +9,8 @@ mod watch;
 mod change;
 mod hardening;
 
+use mynapin::card_model::CardState;
 use mynapin::jpki::PinKind;
-use mynapin::mock::CardState;
 use serde_json::Value;
 
 use support::{e2e, mynapin, run, run_cmd, Run, VirtualCard, SLOT0, SLOT1};

@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use mynapin::mock::CardState;
+use mynapin::card_model::CardState;
 use serde_json::Value;
 
 /// No mynapin command may take longer: a card or pcscd that hangs fails the test, not CI.

@@ -8,7 +8,7 @@ use std::process::{Child, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use mynapin::mock::CardState;
+use mynapin::card_model::CardState;
 use serde_json::Value;
 
 use super::support::{e2e, mynapin, run_cmd, VirtualCard, SLOT0, SLOT1};

@@ -1,4 +1,4 @@
-//! The card side of vsmartcard-vpcd: [`MockCard`] in a virtual reader of the real pcscd.
+//! The card side of vsmartcard-vpcd: [`CardModel`] in a virtual reader of the real pcscd.
 //!
 //! vpcd is a reader driver of pcscd that listens on TCP (slot 0 on 35963, slot 1 on 35964); the
 //! card connects to it as a client. Every message, both ways, is a 2-byte big-endian length and
@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use super::{CardState, LogEntry, MockCard, PinKind, PinState, Reply, StateError};
+use super::{CardModel, CardState, LogEntry, PinKind, PinState, Reply, StateError};
 use crate::i18n::{Lang, Localized};
 
 /// Control byte: the reader cuts the card's power.
@@ -204,9 +204,9 @@ struct LogFile {
     file: File,
 }
 
-/// A [`MockCard`] behind vpcd, with the file its state lives in and an optional log file.
+/// A [`CardModel`] behind vpcd, with the file its state lives in and an optional log file.
 pub struct VirtualCard {
-    card: MockCard,
+    card: CardModel,
     state_path: Option<PathBuf>,
     atr: Option<Vec<u8>>,
     log: Option<LogFile>,
@@ -227,7 +227,7 @@ impl fmt::Debug for VirtualCard {
 
 impl VirtualCard {
     /// A virtual card with this model; nothing is saved or logged.
-    pub fn new(card: MockCard) -> Self {
+    pub fn new(card: CardModel) -> Self {
         VirtualCard {
             card,
             state_path: None,
@@ -247,7 +247,7 @@ impl VirtualCard {
             state.save(path)?;
             state
         };
-        let mut card = VirtualCard::new(MockCard::new(state));
+        let mut card = VirtualCard::new(CardModel::new(state));
         card.state_path = Some(path.to_path_buf());
         Ok(card)
     }
@@ -272,12 +272,12 @@ impl VirtualCard {
     }
 
     /// The card model, e.g. to set fault switches.
-    pub fn card_mut(&mut self) -> &mut MockCard {
+    pub fn card_mut(&mut self) -> &mut CardModel {
         &mut self.card
     }
 
     /// The card model.
-    pub fn card(&self) -> &MockCard {
+    pub fn card(&self) -> &CardModel {
         &self.card
     }
 

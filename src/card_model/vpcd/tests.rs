@@ -4,7 +4,7 @@
 use std::io::{self, Read, Write};
 
 use super::*;
-use crate::mock::{Faults, Removal};
+use crate::card_model::{Faults, Removal};
 
 const SELECT_JPKI: &[u8] = &[
     0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01,
@@ -181,7 +181,7 @@ fn debug_of_a_message_never_shows_the_apdu() {
 
 #[test]
 fn control_bytes_get_no_reply_and_the_atr_request_gets_the_atr_at_any_time() {
-    let mut card = VirtualCard::new(MockCard::demo());
+    let mut card = VirtualCard::new(CardModel::demo());
     assert_eq!(
         card.handle(&Message::GetAtr).unwrap(),
         Action::Reply(DEMO_ATR.to_vec())
@@ -293,7 +293,7 @@ fn the_state_file_is_written_only_when_a_counter_changed() {
 
 #[test]
 fn a_removal_ends_the_session_without_an_answer_and_a_hang_answers_nothing() {
-    let mut model = MockCard::demo();
+    let mut model = CardModel::demo();
     *model.faults_mut() = Faults {
         remove: Some(Removal::AfterCommand(4)),
         hang_at: Some(2),
@@ -331,7 +331,7 @@ fn a_removal_ends_the_session_without_an_answer_and_a_hang_answers_nothing() {
 
 #[test]
 fn a_failing_hook_or_stream_ends_the_session_as_lost() {
-    let mut card = VirtualCard::new(MockCard::demo());
+    let mut card = VirtualCard::new(CardModel::demo());
     let mut stream = Trickle::new(frame(SELECT_JPKI), 1000);
     let ending = card
         .serve(&mut stream, |_| Err(io::Error::other("no quickack")))
@@ -344,7 +344,7 @@ fn a_failing_hook_or_stream_ends_the_session_as_lost() {
 fn a_log_file_that_cannot_be_opened_is_an_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("missing-dir").join("apdu.log");
-    let mut card = VirtualCard::new(MockCard::demo());
+    let mut card = VirtualCard::new(CardModel::demo());
     let error = card.log_to(&path).unwrap_err();
     assert!(error.localized(Lang::En).contains("missing-dir"), "{error}");
 }

@@ -4,8 +4,8 @@ use std::fs;
 use std::path::Path;
 
 use super::*;
+use crate::card_model::CardModel;
 use crate::i18n::{Lang, Localized};
-use crate::mock::MockCard;
 
 fn demo_json() -> serde_json::Value {
     serde_json::to_value(CardState::demo()).unwrap()
@@ -31,7 +31,7 @@ fn the_demo_state_is_valid_and_has_the_documented_pins() {
 fn save_then_load_round_trips_and_keeps_counters() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/deeper/card.json");
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.respond(&[
         0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01,
     ]);

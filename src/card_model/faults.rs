@@ -2,9 +2,9 @@
 
 use apdu::StatusWord;
 
-/// Fault switches, applied by [`MockCard::respond`](super::MockCard::respond) around the card
+/// Fault switches, applied by [`CardModel::respond`](super::CardModel::respond) around the card
 /// logic. Command numbers are 1-based and counted from the card's creation or the last
-/// [`clear_log`](super::MockCard::clear_log); every command received counts, GET RESPONSE too.
+/// [`clear_log`](super::CardModel::clear_log); every command received counts, GET RESPONSE too.
 #[derive(Default, Clone, Debug)]
 pub struct Faults {
     /// Answers with data give at most n bytes and `61xx` (xx = bytes left, `00` for 256 or

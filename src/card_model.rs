@@ -1,14 +1,14 @@
-//! The My Number card model: the mock transport of the tests, the built-in demo card and the
-//! card behind the virtual reader.
+//! The My Number card model, shipped with the product: the built-in demo card (`--demo`), the card
+//! behind the virtual reader (`virtual-card`), and the card the tests run against.
 //!
-//! [`MockCard`] answers short APDUs as the real card does (JPKI, card-info input support and
+//! [`CardModel`] answers short APDUs as the real card does (JPKI, card-info input support and
 //! card-face applications; the PIN counters with the empty-VERIFY quirk of OpenSC PR #959),
 //! logs every command and event for byte-exact assertions, and can misbehave on request
 //! ([`Faults`]). Its persistent part ([`CardState`]) loads from and saves to a JSON file.
 //! Behaviour, sources and the file format: `docs/card-model.md`.
 
 mod faults;
-mod model;
+mod logic;
 mod state;
 #[cfg(feature = "virtual-card")]
 pub mod vpcd;
@@ -21,12 +21,12 @@ use zeroize::Zeroize;
 use crate::jpki::PinKind;
 
 pub use faults::{CheckFault, Faults, Removal, StatusOverride};
-pub use model::{CARD_FACE_AID, CARD_INFO_AID, JPKI_AID};
+pub use logic::{CARD_FACE_AID, CARD_INFO_AID, JPKI_AID};
 pub use state::{
     CardState, Certificates, PinState, StateError, StateProblem, MAX_STATE_FILE_BYTES,
 };
 
-use model::{sw, Answer, Model, Quirks};
+use logic::{sw, Answer, Model, Quirks};
 
 /// What the card does with one command.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,7 +110,7 @@ impl fmt::Debug for LogEntry {
 }
 
 /// The card model with its fault layer and log. Created present and powered, with an empty log.
-pub struct MockCard {
+pub struct CardModel {
     state: CardState,
     model: Model,
     faults: Faults,
@@ -127,10 +127,10 @@ pub struct MockCard {
     last_transaction_session: CardSession,
 }
 
-impl MockCard {
+impl CardModel {
     /// A present, powered card with `state`.
     pub fn new(state: CardState) -> Self {
-        MockCard {
+        CardModel {
             state,
             model: Model::default(),
             faults: Faults::default(),
@@ -146,7 +146,7 @@ impl MockCard {
 
     /// The demo card ([`CardState::demo`]).
     pub fn demo() -> Self {
-        MockCard::new(CardState::demo())
+        CardModel::new(CardState::demo())
     }
 
     /// The persistent part: PINs, counters, certificates, ATR, label.
@@ -164,7 +164,7 @@ impl MockCard {
         &mut self.faults
     }
 
-    /// Everything that happened since creation or the last [`MockCard::clear_log`].
+    /// Everything that happened since creation or the last [`CardModel::clear_log`].
     pub fn log(&self) -> &[LogEntry] {
         &self.log
     }
@@ -206,7 +206,7 @@ impl MockCard {
     }
 
     /// Cuts the power: selection and verified state are gone; commands get no answer until
-    /// [`MockCard::power_on`].
+    /// [`CardModel::power_on`].
     pub fn power_off(&mut self) {
         self.powered = false;
         self.session = self.session.next();
@@ -222,7 +222,7 @@ impl MockCard {
         self.log.push(LogEntry::Reset);
     }
 
-    /// False after a removal fault fired, until [`MockCard::reinsert`].
+    /// False after a removal fault fired, until [`CardModel::reinsert`].
     pub fn is_present(&self) -> bool {
         self.present
     }
@@ -238,7 +238,7 @@ impl MockCard {
     pub fn respond(&mut self, command: &[u8]) -> Reply {
         self.received += 1;
         let number = self.received;
-        log::trace!("mock card: #{number} > {}", masked_hex(command));
+        log::trace!("card model: #{number} > {}", masked_hex(command));
 
         if !self.present || !self.powered {
             self.log_command(command, None);
@@ -262,7 +262,7 @@ impl MockCard {
             return Reply::Removed;
         }
         let bytes = answer.into_bytes();
-        log::trace!("mock card: #{number} < {}", apdu::spaced_hex(&bytes));
+        log::trace!("card model: #{number} < {}", apdu::spaced_hex(&bytes));
         self.log_command(command, Some(bytes.clone()));
         Reply::Answer(bytes)
     }
@@ -321,7 +321,7 @@ impl MockCard {
         answer
     }
 
-    /// Takes the card out of the reader: no answer until [`MockCard::reinsert`] (logged as
+    /// Takes the card out of the reader: no answer until [`CardModel::reinsert`] (logged as
     /// [`LogEntry::Removed`]).
     pub fn remove(&mut self) {
         self.faults.remove = None;
@@ -354,15 +354,15 @@ impl MockCard {
     }
 }
 
-impl Drop for MockCard {
+impl Drop for CardModel {
     fn drop(&mut self) {
         zeroize_log(&mut self.log);
     }
 }
 
-impl fmt::Debug for MockCard {
+impl fmt::Debug for CardModel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MockCard")
+        f.debug_struct("CardModel")
             .field("state", &self.state)
             .field("faults", &self.faults)
             .field("present", &self.present)
@@ -372,7 +372,7 @@ impl fmt::Debug for MockCard {
     }
 }
 
-impl Transport for MockCard {
+impl Transport for CardModel {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
         match self.respond(command) {
             Reply::Answer(bytes) => Ok(bytes),
@@ -382,7 +382,7 @@ impl Transport for MockCard {
     }
 }
 
-impl Connection for MockCard {
+impl Connection for CardModel {
     /// Begins (an absent card: [`TransportError::CardRemoved`]), applies a pending
     /// `reset_before_next_transaction`, runs `work` once and ends with `end`. An unpowered card
     /// is powered at the start, as PC/SC does. `Reset` and `Unpower` clear the selection and the

@@ -34,7 +34,7 @@ fn read_binary(offset: u16, le: u8) -> Vec<u8> {
 }
 
 /// The answer split into data and status word; panics when the card did not answer.
-fn send(card: &mut MockCard, command: &[u8]) -> (Vec<u8>, u16) {
+fn send(card: &mut CardModel, command: &[u8]) -> (Vec<u8>, u16) {
     match card.respond(command) {
         Reply::Answer(mut bytes) => {
             assert!(bytes.len() >= 2, "answer without status word");
@@ -45,20 +45,20 @@ fn send(card: &mut MockCard, command: &[u8]) -> (Vec<u8>, u16) {
     }
 }
 
-fn sw_of(card: &mut MockCard, command: &[u8]) -> u16 {
+fn sw_of(card: &mut CardModel, command: &[u8]) -> u16 {
     let (data, sw) = send(card, command);
     assert!(data.is_empty(), "unexpected data with {sw:04X}");
     sw
 }
 
 /// Selects an EF of an application; both must answer 9000.
-fn open(card: &mut MockCard, aid: &[u8], ef: u16) {
+fn open(card: &mut CardModel, aid: &[u8], ef: u16) {
     assert_eq!(sw_of(card, &select_app(aid)), 0x9000);
     assert_eq!(sw_of(card, &select_ef(ef)), 0x9000);
 }
 
 /// Reads the selected EF with 256-byte READ BINARY commands until the card says 6B00.
-fn read_whole(card: &mut MockCard) -> Result<Vec<u8>, u16> {
+fn read_whole(card: &mut CardModel) -> Result<Vec<u8>, u16> {
     let mut contents = Vec::new();
     loop {
         let (data, sw) = send(card, &read_binary(contents.len() as u16, 0));
@@ -111,7 +111,7 @@ const PIN_CASES: [PinCase; 3] = [
 #[test]
 fn wrong_pins_count_down_to_63c0_then_every_verify_is_6984() {
     for case in &PIN_CASES {
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         open(&mut card, &case.aid, case.ef);
         assert_eq!(
             sw_of(&mut card, &EMPTY_VERIFY),
@@ -138,7 +138,7 @@ fn wrong_pins_count_down_to_63c0_then_every_verify_is_6984() {
 #[test]
 fn correct_pin_answers_9000_restores_tries_and_empty_verify_still_answers_63cx() {
     for case in &PIN_CASES {
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         card.state_mut().pin_mut(case.kind).tries_left = 1;
         open(&mut card, &case.aid, case.ef);
         assert_eq!(sw_of(&mut card, &EMPTY_VERIFY), 0x63C1);
@@ -157,7 +157,7 @@ fn correct_pin_answers_9000_restores_tries_and_empty_verify_still_answers_63cx()
 #[test]
 fn empty_verify_spends_no_try() {
     for case in &PIN_CASES {
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         open(&mut card, &case.aid, case.ef);
         for _ in 0..10 {
             assert_eq!(
@@ -172,7 +172,7 @@ fn empty_verify_spends_no_try() {
 #[test]
 fn a_wrong_pin_after_a_correct_one_takes_a_try_and_drops_the_verified_state() {
     for case in &PIN_CASES {
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         open(&mut card, &case.aid, case.ef);
         assert_eq!(sw_of(&mut card, &verify(case.correct)), 0x9000);
         assert_eq!(
@@ -185,7 +185,7 @@ fn a_wrong_pin_after_a_correct_one_takes_a_try_and_drops_the_verified_state() {
 
 #[test]
 fn pins_compare_as_exact_bytes() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     open(&mut card, &JPKI_AID, 0x001B);
     assert_eq!(sw_of(&mut card, &verify(b"abc123")), 0x63C4);
     assert_eq!(sw_of(&mut card, &verify(b"ABC1234")), 0x63C3);
@@ -199,7 +199,7 @@ fn pins_compare_as_exact_bytes() {
 
 #[test]
 fn each_pin_has_its_own_counter() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     open(&mut card, &JPKI_AID, 0x0018);
     assert_eq!(sw_of(&mut card, &verify(b"9999")), 0x63C2);
     open(&mut card, &JPKI_AID, 0x001B);
@@ -214,7 +214,7 @@ fn each_pin_has_its_own_counter() {
 
 #[test]
 fn verify_without_a_pin_ef_selected_never_answers_9000_and_spends_nothing() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     let attempts: [&[u8]; 3] = [&EMPTY_VERIFY, &verify(b"1234"), &verify(b"ABC123")];
     for attempt in attempts {
         // Nothing selected.
@@ -243,7 +243,7 @@ fn verify_without_a_pin_ef_selected_never_answers_9000_and_spends_nothing() {
 
 #[test]
 fn verify_with_other_p1_p2_or_an_le_is_refused() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     open(&mut card, &JPKI_AID, 0x0018);
     // The short form 00 20 00 98 is not modelled (the mainstream tools select the EF).
     assert_eq!(sw_of(&mut card, &[0x00, 0x20, 0x00, 0x98]), 0x6A86);
@@ -261,7 +261,7 @@ fn verify_with_other_p1_p2_or_an_le_is_refused() {
 
 #[test]
 fn power_off_reset_and_reinsert_clear_the_verified_state_but_not_the_counters() {
-    type Interrupt = fn(&mut MockCard);
+    type Interrupt = fn(&mut CardModel);
     let interrupts: [(&str, Interrupt); 3] = [
         ("power cycle", |card| {
             card.power_off();
@@ -272,7 +272,7 @@ fn power_off_reset_and_reinsert_clear_the_verified_state_but_not_the_counters() 
         ("reinsert", |card| card.reinsert()),
     ];
     for (name, interrupt) in interrupts {
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         open(&mut card, &JPKI_AID, 0x001B);
         assert_eq!(sw_of(&mut card, &verify(b"WRONG1")), 0x63C4);
         assert_eq!(sw_of(&mut card, &verify(b"ABC123")), 0x9000);
@@ -298,7 +298,7 @@ fn power_off_reset_and_reinsert_clear_the_verified_state_but_not_the_counters() 
 
 #[test]
 fn certificates_read_in_256_byte_chunks_equal_the_fixtures() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     for (ef, der) in [
         (0x000A, AUTH_DER),
         (0x000B, AUTH_CA_DER),
@@ -324,7 +324,7 @@ fn certificates_read_in_256_byte_chunks_equal_the_fixtures() {
 
 #[test]
 fn a_certificate_read_through_exchange_by_its_length_header() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     open(&mut card, &JPKI_AID, 0x000A);
     let header = exchange(&mut card, &Command::new(0x00, 0xB0, 0x00, 0x00).with_le(4)).unwrap();
     assert!(header.is_success());
@@ -344,7 +344,7 @@ fn a_certificate_read_through_exchange_by_its_length_header() {
 
 #[test]
 fn the_signature_certificate_needs_the_signature_password() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     open(&mut card, &JPKI_AID, 0x0001);
     assert_eq!(send(&mut card, &read_binary(0, 0)), (vec![], 0x6982));
     // The auth PIN does not open it.
@@ -360,7 +360,7 @@ fn the_signature_certificate_needs_the_signature_password() {
 
 #[test]
 fn token_info_starts_with_the_space_padded_label() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     open(&mut card, &JPKI_AID, 0x0006);
     let (data, sw) = send(&mut card, &read_binary(0, 32));
     assert_eq!(sw, 0x9000);
@@ -372,7 +372,7 @@ fn token_info_starts_with_the_space_padded_label() {
 
 #[test]
 fn reads_past_the_end() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     open(&mut card, &JPKI_AID, 0x000A);
     let len = AUTH_DER.len() as u16;
     assert_eq!(send(&mut card, &read_binary(len, 1)), (vec![], 0x6B00));
@@ -390,7 +390,7 @@ fn reads_past_the_end() {
 
 #[test]
 fn keys_and_pin_files_are_not_readable() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     open(&mut card, &JPKI_AID, 0x0018);
     assert_eq!(sw_of(&mut card, &verify(b"1234")), 0x9000);
     open(&mut card, &JPKI_AID, 0x001B);
@@ -409,7 +409,7 @@ fn keys_and_pin_files_are_not_readable() {
 
 #[test]
 fn read_binary_needs_a_selected_ef_and_an_le() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     assert_eq!(sw_of(&mut card, &read_binary(0, 0)), 0x6986);
     assert_eq!(sw_of(&mut card, &select_app(&JPKI_AID)), 0x9000);
     assert_eq!(sw_of(&mut card, &read_binary(0, 0)), 0x6986);
@@ -431,7 +431,7 @@ fn read_binary_needs_a_selected_ef_and_an_le() {
 
 #[test]
 fn unknown_applications_files_and_the_mf_are_not_found() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     let resident_register_ap = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x01];
     assert_eq!(sw_of(&mut card, &select_app(&resident_register_ap)), 0x6A82);
     assert_eq!(sw_of(&mut card, &select_app(&JPKI_AID[..9])), 0x6A82);
@@ -458,7 +458,7 @@ fn unknown_applications_files_and_the_mf_are_not_found() {
 
 #[test]
 fn select_with_p2_other_than_0c_is_wrong_p1_p2_for_known_names_only() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     let mut with_fci = select_app(&JPKI_AID);
     with_fci[3] = 0x00;
     assert_eq!(sw_of(&mut card, &with_fci), 0x6A86);
@@ -470,7 +470,7 @@ fn select_with_p2_other_than_0c_is_wrong_p1_p2_for_known_names_only() {
 
 #[test]
 fn unknown_instructions_classes_and_bad_lengths() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     // GET DATA, GET CHALLENGE, INTERNAL AUTHENTICATE, GET RESPONSE with nothing waiting.
     for command in [
         &[0x00, 0xCA, 0x01, 0x01, 0x00][..],
@@ -541,7 +541,7 @@ fn opensc_style_probes_never_answer_9000() {
         &[0x80, 0x50, 0x00, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x00],
         &[0xFF, 0xCA, 0x00, 0x00, 0x00],
     ];
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     for probe in probes {
         let sw = send(&mut card, probe).1;
         assert!(
@@ -557,7 +557,7 @@ fn opensc_style_probes_never_answer_9000() {
 
 #[test]
 fn response_chunking_answers_61xx_and_exchange_reassembles() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut().response_chunk = Some(100);
     open(&mut card, &JPKI_AID, 0x000A);
 
@@ -592,7 +592,7 @@ fn response_chunking_answers_61xx_and_exchange_reassembles() {
 
 #[test]
 fn response_chunking_keeps_what_a_short_get_response_left() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut().response_chunk = Some(10);
     open(&mut card, &JPKI_AID, 0x000A);
     assert_eq!(send(&mut card, &read_binary(0, 30)).1, 0x6114);
@@ -610,7 +610,7 @@ fn response_chunking_keeps_what_a_short_get_response_left() {
 
 #[test]
 fn whole_certificate_through_exchange_with_chunking() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut().response_chunk = Some(64);
     open(&mut card, &JPKI_AID, 0x000A);
     let mut contents = Vec::new();
@@ -625,7 +625,7 @@ fn whole_certificate_through_exchange_with_chunking() {
 
 #[test]
 fn strict_le_answers_6cxx_and_exchange_resends_once() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut().strict_le = true;
     open(&mut card, &JPKI_AID, 0x000A);
     // 1226 − 1024 = 202 = CA.
@@ -655,7 +655,7 @@ fn strict_le_answers_6cxx_and_exchange_resends_once() {
 
 #[test]
 fn empty_verify_answers_9000_fault_hides_the_counter_only() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut().empty_verify_answers_9000 = true;
     open(&mut card, &JPKI_AID, 0x0018);
     assert_eq!(sw_of(&mut card, &EMPTY_VERIFY), 0x9000);
@@ -667,7 +667,7 @@ fn empty_verify_answers_9000_fault_hides_the_counter_only() {
 
 #[test]
 fn status_override_by_prefix_answers_without_running_the_command() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut()
         .status_overrides
         .push(StatusOverride::prefix(&EMPTY_VERIFY, 0x6581));
@@ -688,7 +688,7 @@ fn status_override_by_prefix_answers_without_running_the_command() {
 
 #[test]
 fn status_override_by_index_counts_from_clear_log() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut()
         .status_overrides
         .push(StatusOverride::index(2, 0x6F00));
@@ -715,7 +715,7 @@ fn status_override_by_index_counts_from_clear_log() {
 
 #[test]
 fn removal_before_a_verify_spends_no_try() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut().remove = Some(Removal::BeforeCommand(3));
     open(&mut card, &JPKI_AID, 0x0018);
     assert_eq!(card.respond(&verify(b"0000")), Reply::Removed);
@@ -754,7 +754,7 @@ fn removal_before_a_verify_spends_no_try() {
 
 #[test]
 fn removal_after_a_verify_spends_the_try_without_answering() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut().remove = Some(Removal::AfterCommand(3));
     open(&mut card, &JPKI_AID, 0x0018);
     assert_eq!(card.respond(&verify(b"0000")), Reply::Removed);
@@ -785,7 +785,7 @@ fn removal_after_a_verify_spends_the_try_without_answering() {
 
 #[test]
 fn removal_through_exchange_is_a_transport_error() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut().remove = Some(Removal::AfterCommand(1));
     let error = exchange(
         &mut card,
@@ -800,7 +800,7 @@ fn removal_through_exchange_is_a_transport_error() {
 
 #[test]
 fn reset_before_the_next_transaction_is_reported_and_clears_the_session() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.transaction(Disposition::Leave, |transport, start| {
         assert!(!start.card_was_reset);
         for command in [select_app(&JPKI_AID), select_ef(0x0018), verify(b"1234")] {
@@ -847,7 +847,7 @@ fn transaction_dispositions() {
         (Disposition::Reset, false),
         (Disposition::Unpower, false),
     ] {
-        let mut card = MockCard::demo();
+        let mut card = CardModel::demo();
         card.transaction(end, |transport, _| {
             for command in [select_app(&JPKI_AID), select_ef(0x001B), verify(b"ABC123")] {
                 assert_eq!(transport.transmit(&command).unwrap(), [0x90, 0x00]);
@@ -865,7 +865,7 @@ fn transaction_dispositions() {
 
 #[test]
 fn verified_survives_reset_keeps_pins_until_power_is_cut() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut().verified_survives_reset = true;
     let verify_auth = |transport: &mut dyn Transport, _| {
         for command in [select_app(&JPKI_AID), select_ef(0x0018), verify(b"1234")] {
@@ -893,7 +893,7 @@ fn verified_survives_reset_keeps_pins_until_power_is_cut() {
 
 #[test]
 fn a_transaction_powers_an_unpowered_card() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.power_off();
     card.clear_log();
     let answer = card
@@ -910,7 +910,7 @@ fn a_transaction_powers_an_unpowered_card() {
 
 #[test]
 fn a_hung_command_is_not_run_and_never_answered() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     card.faults_mut().hang_at = Some(3);
     open(&mut card, &JPKI_AID, 0x0018);
     assert_eq!(card.respond(&verify(b"0000")), Reply::Hang);
@@ -939,7 +939,7 @@ fn a_hung_command_is_not_run_and_never_answered() {
 
 #[test]
 fn the_log_records_commands_answers_and_events_in_order() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     open(&mut card, &JPKI_AID, 0x0018);
     card.power_off();
     card.power_on();
@@ -971,7 +971,7 @@ fn the_log_records_commands_answers_and_events_in_order() {
 
 #[test]
 fn debug_output_never_shows_a_pin() {
-    let mut card = MockCard::demo();
+    let mut card = CardModel::demo();
     open(&mut card, &JPKI_AID, 0x0018);
     sw_of(&mut card, &verify(b"1234"));
     let log = format!("{:?}", card.log());

@@ -1,5 +1,5 @@
 //! The card logic: applications, files, PINs and what one power cycle remembers (selection,
-//! verified PINs). Faults are applied around it, in `mock.rs`. Sources: the JPKI reference
+//! verified PINs). Faults are applied around it, in `card_model.rs`. Sources: the JPKI reference
 //! (`docs/jpki-reference.md` of the project notes) and ISO 7816-4; see `docs/card-model.md`.
 
 use std::sync::OnceLock;
