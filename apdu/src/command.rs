@@ -16,6 +16,7 @@ pub enum LengthEncoding {
 
 /// Why a command cannot be encoded. Nothing was sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EncodeError {
     /// The data does not fit the chosen length encoding.
     #[error(

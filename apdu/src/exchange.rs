@@ -8,6 +8,7 @@ pub const MAX_GET_RESPONSE_ROUNDS: usize = 64;
 
 /// Why an exchange failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ExchangeError {
     /// The command could not be encoded; nothing was sent.
     #[error("cannot encode {command}: {source}")]

@@ -6,6 +6,7 @@ use crate::StatusWord;
 
 /// A response that cannot be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ResponseError {
     /// Fewer than the two status bytes. PC/SC returns zero bytes with success when a card
     /// vanishes in the middle of a command.

@@ -47,6 +47,7 @@ impl fmt::Debug for StatusWord {
 /// The semantic view of a status word; each variant has one message. Converting back with
 /// `StatusWord::from` gives the same code for every `u16`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
 pub enum Status {
     /// `9000`.
     #[error("success")]

@@ -72,6 +72,9 @@ impl Localized for ExchangeError {
         (ExchangeError::Encode { .. }, Lang::Ja) => {
             "コマンドを組み立てられませんでした（何も送っていません）。mynapin の不具合です。報告してください。".into()
         }
+        // A failure the APDU layer may add later: its own words, and the safe next step.
+        (error, Lang::En) => format!("Communication with the card failed: {error}. Reinsert the card and try again."),
+        (error, Lang::Ja) => format!("カードとの通信に失敗しました（{error}）。カードを差し直して、もう一度試してください。"),
     }
     }
 }
