@@ -1,29 +1,36 @@
 //! The command line: argument parsing, the card backend, output in text (Japanese or English) or
 //! JSON, and exit codes. The only layer that prints. The contract is in `docs/cli.md`.
 
+mod args;
 mod backend;
 mod cert;
 mod change_pin;
 mod check;
 mod completions;
+mod deadline;
 mod demo;
 mod error;
 mod help;
 mod interrupt;
+#[cfg(test)]
+mod layout_tests;
 mod output;
 mod pin_input;
 mod pin_text;
 mod readers;
+mod render;
+mod reset_demo;
 mod status;
 mod verify;
 mod virtual_card;
+mod wait;
 mod watch;
-mod watchdog;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::i18n::Lang;
-pub use error::{CliError, ExitCode};
+use deadline::Deadline;
+pub(crate) use error::{CliError, ExitCode};
 use output::Output;
 
 /// The PINs of the built-in demo card, shown in the help text.
@@ -42,7 +49,7 @@ MYNAPIN_CARD_TIMEOUT: seconds a card operation may take before mynapin gives up 
 /// refuses to send a PIN when only one try is left.
 #[derive(Debug, Parser)]
 #[command(name = "mynapin", version, after_help = DEMO_HELP)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Reader: exact name, case-insensitive part of the name, or the index `readers` prints.
     #[arg(short, long, global = true, value_name = "NAME|INDEX")]
     reader: Option<String>,
@@ -110,7 +117,7 @@ enum Command {
         #[arg(long, value_enum, value_name = "KIND", default_value = "all")]
         pin: PinChoice,
         #[command(flatten)]
-        wait: watch::WaitArgs,
+        wait: args::WaitArgs,
     },
     /// Test a PIN, guarded: refused when only one try is left or the counter is unknown.
     Verify {
@@ -122,7 +129,7 @@ enum Command {
         #[arg(long)]
         pin_stdin: bool,
         #[command(flatten)]
-        wait: watch::WaitArgs,
+        wait: args::WaitArgs,
     },
     /// Change a PIN, guarded: refused when only one try is left or the counter is unknown; the
     /// new PIN goes only right after the current one was accepted, in the same transaction.
@@ -134,7 +141,7 @@ enum Command {
         #[arg(long)]
         pin_stdin: bool,
         #[command(flatten)]
-        wait: watch::WaitArgs,
+        wait: args::WaitArgs,
     },
     /// Would the card work with its PIN at the clinic? Card, counter, certificate and its CA,
     /// then the PIN (guarded) and a signature with the card's key. Exit 0 only if all passed.
@@ -143,7 +150,7 @@ enum Command {
         #[arg(long)]
         pin_stdin: bool,
         #[command(flatten)]
-        wait: watch::WaitArgs,
+        wait: args::WaitArgs,
     },
     /// Read a certificate from the card: fields, PEM or DER. Read-only; needs no PIN.
     Cert(cert::Args),
@@ -213,37 +220,41 @@ pub fn main() -> i32 {
         None => lang,
     };
     let out = Output::new(cli.json, lang);
-    if let Err(error) =
-        check_unused_globals(&cli, &command_name).and_then(|()| check_inputs(&cli, &out))
+    if let Err(error) = check_unused_globals(&cli, &command_name).and_then(|()| check_reader(&cli))
     {
         out.error(&error);
         return error.exit_code() as i32;
     }
-    let wait = match &cli.command {
-        Command::Status { wait, .. }
-        | Command::Verify { wait, .. }
-        | Command::ChangePin { wait, .. }
-        | Command::Check { wait, .. } => wait.clone(),
-        _ => watch::WaitArgs::default(),
+    // A command that talks to a card gets its options, and with them the deadline every card
+    // operation runs under: there is no other way to reach a card.
+    let card = |wait: args::WaitArgs| -> Result<args::Options, CliError> {
+        Ok(args::Options {
+            reader: cli.reader.clone(),
+            demo: cli.demo,
+            wait,
+            deadline: Deadline::install(deadline::timeout_from_env()?, &out),
+        })
     };
-    let backend = backend::Options {
-        reader: cli.reader.clone(),
-        demo: cli.demo,
-        wait,
-    };
+    let no_wait = args::WaitArgs::default;
     let result = match cli.command {
-        Command::Readers => readers::run(&backend, &out),
-        Command::Status { pin, .. } => status::run(&backend, &out, pin),
-        Command::Verify { pin, pin_stdin, .. } => {
-            verify::run(&backend, &out, pin.into(), pin_stdin)
+        Command::Readers => card(no_wait()).and_then(|card| readers::run(&card, &out)),
+        Command::Status { pin, wait } => card(wait).and_then(|card| status::run(&card, &out, pin)),
+        Command::Verify {
+            pin,
+            pin_stdin,
+            wait,
+        } => card(wait).and_then(|card| verify::run(&card, &out, pin.into(), pin_stdin)),
+        Command::ChangePin {
+            pin,
+            pin_stdin,
+            wait,
+        } => card(wait).and_then(|card| change_pin::run(&card, &out, pin.into(), pin_stdin)),
+        Command::Check { pin_stdin, wait } => {
+            card(wait).and_then(|card| check::run(&card, &out, pin_stdin))
         }
-        Command::ChangePin { pin, pin_stdin, .. } => {
-            change_pin::run(&backend, &out, pin.into(), pin_stdin)
-        }
-        Command::Check { pin_stdin, .. } => check::run(&backend, &out, pin_stdin),
-        Command::Cert(args) => cert::run(&backend, &out, &args),
-        Command::Watch => watch::run(&backend, &out),
-        Command::ResetDemo => demo::reset(&out),
+        Command::Cert(args) => card(no_wait()).and_then(|card| cert::run(&card, &out, &args)),
+        Command::Watch => card(no_wait()).and_then(|card| watch::run(&card, &out)),
+        Command::ResetDemo => reset_demo::run(&out),
         Command::VirtualCard(args) => virtual_card::run(&args, &out),
         Command::Completions { shell } => completions::run(shell),
         Command::Man => completions::man(lang),
@@ -306,19 +317,8 @@ fn check_unused_globals(cli: &Cli, command: &str) -> Result<(), CliError> {
 /// `MAX_READERNAME`), and an index is shorter.
 const MAX_READER_ARG: usize = 256;
 
-/// Checks the inputs every card command shares, before anything is sent: `--reader`, and
-/// `$MYNAPIN_CARD_TIMEOUT`, whose watchdog it installs.
-fn check_inputs(cli: &Cli, out: &Output) -> Result<(), CliError> {
-    let talks_to_a_card = matches!(
-        cli.command,
-        Command::Readers
-            | Command::Status { .. }
-            | Command::Verify { .. }
-            | Command::ChangePin { .. }
-            | Command::Check { .. }
-            | Command::Cert(_)
-            | Command::Watch
-    );
+/// Checks `--reader` before anything is sent.
+fn check_reader(cli: &Cli) -> Result<(), CliError> {
     if let Some(reader) = &cli.reader {
         if reader.trim().is_empty() {
             return Err(CliError::usage(
@@ -332,9 +332,6 @@ fn check_inputs(cli: &Cli, out: &Output) -> Result<(), CliError> {
                 format!("--reader が {MAX_READER_ARG} バイトを超えています（そのような名前のリーダーはありません）。リーダーの名前、名前の一部、または `mynapin readers` が表示する番号を指定してください。"),
             ));
         }
-    }
-    if talks_to_a_card {
-        watchdog::install(watchdog::timeout_from_env()?, out);
     }
     Ok(())
 }

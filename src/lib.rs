@@ -20,7 +20,9 @@ pub use apdu;
 pub mod card;
 
 pub mod card_model;
+/// The `mynapin` binary's command line; its only public item is `main`, for `src/main.rs`.
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
 pub mod files;
 pub mod i18n;

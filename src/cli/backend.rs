@@ -4,30 +4,21 @@ use std::path::PathBuf;
 
 use apdu::{Connection, Disposition, TransactionStart, Transport, TransportError};
 
+use super::args::Options;
+use super::deadline::Deadline;
 use super::output::Output;
-use super::watchdog::card_operation;
 use super::{demo, CliError};
 use crate::card_model::{CardModel, CardState};
 use crate::i18n::Lang;
 use crate::reader::PcscConnection;
-
-/// How to find the card.
-pub struct Options {
-    /// `--reader`.
-    pub reader: Option<String>,
-    /// `--demo`.
-    pub demo: bool,
-    /// `--wait` and `--timeout` (status and verify).
-    pub wait: super::watch::WaitArgs,
-}
 
 /// The name the demo card's reader shows.
 pub const DEMO_READER: &str = "mynapin demo card";
 
 /// An open card.
 pub enum Backend {
-    /// A real (or virtual) card through PC/SC.
-    Pcsc(PcscConnection),
+    /// A real (or virtual) card through PC/SC, each operation under the deadline.
+    Pcsc(PcscConnection, Deadline),
     /// The demo card and the file its state lives in.
     Demo {
         /// The card model.
@@ -63,14 +54,15 @@ impl Backend {
                 path,
             });
         }
-        let connection = card_operation(|| PcscConnection::open(options.reader.as_deref()))?;
-        Ok(Backend::Pcsc(connection))
+        let deadline = options.deadline;
+        let connection = deadline.run(|| PcscConnection::open(options.reader.as_deref()))?;
+        Ok(Backend::Pcsc(connection, deadline))
     }
 
     /// The reader's name.
     pub fn reader_name(&self) -> String {
         match self {
-            Backend::Pcsc(connection) => connection.reader().name.clone(),
+            Backend::Pcsc(connection, _) => connection.reader().name.clone(),
             Backend::Demo { .. } => DEMO_READER.to_string(),
         }
     }
@@ -78,9 +70,33 @@ impl Backend {
     /// The card's ATR, for diagnostics only.
     pub fn atr(&self) -> Vec<u8> {
         match self {
-            Backend::Pcsc(connection) => connection.reader().atr.clone().unwrap_or_default(),
+            Backend::Pcsc(connection, _) => connection.reader().atr.clone().unwrap_or_default(),
             Backend::Demo { card, .. } => card.atr().to_vec(),
         }
+    }
+
+    /// What `verify` and `change-pin` do with the card: open it, run `attempt` (the counter, the
+    /// prompt with no transaction open, the guarded command), then close it. An error from
+    /// `attempt` comes first (closing cannot change it); else the close is
+    /// [`Backend::finish_after_pin`], with `done` saying what the command did. Returns the
+    /// reader's name and the outcome.
+    pub fn run_pin_attempt<T>(
+        options: &Options,
+        out: &Output,
+        attempt: impl FnOnce(&mut Backend) -> Result<T, CliError>,
+        done: impl Fn(&T, Lang) -> String,
+    ) -> Result<(String, T), CliError> {
+        let mut backend = Backend::open(options)?;
+        let reader = backend.reader_name();
+        let outcome = match attempt(&mut backend) {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                let _ = backend.finish();
+                return Err(error);
+            }
+        };
+        backend.finish_after_pin(out, |lang| done(&outcome, lang))?;
+        Ok((reader, outcome))
     }
 
     /// [`Backend::finish`] after a command that sent a PIN: a demo card whose changed state could
@@ -116,8 +132,8 @@ impl Backend {
     /// saves the demo card's counters if they changed.
     pub fn finish(self) -> Result<(), CliError> {
         match self {
-            Backend::Pcsc(connection) => {
-                Ok(card_operation(|| connection.close(Disposition::Leave))?)
+            Backend::Pcsc(connection, deadline) => {
+                Ok(deadline.run(|| connection.close(Disposition::Leave))?)
             }
             Backend::Demo { card, path, loaded } => {
                 demo::append_apdu_log(&card)?;
@@ -142,8 +158,10 @@ impl Connection for Backend {
         work: impl FnOnce(&mut dyn Transport, TransactionStart) -> R,
     ) -> Result<R, TransportError> {
         match self {
-            // PC/SC has no time-out of its own: each transaction runs under the watchdog.
-            Backend::Pcsc(connection) => card_operation(|| connection.transaction(end, work)),
+            // PC/SC has no time-out of its own: each transaction runs under the deadline.
+            Backend::Pcsc(connection, deadline) => {
+                deadline.run(|| connection.transaction(end, work))
+            }
             Backend::Demo { card, .. } => card.transaction(end, work),
         }
     }

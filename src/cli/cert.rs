@@ -7,15 +7,15 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 use x509_cert::der::pem::LineEnding;
-use x509_cert::der::DateTime;
 
-use super::backend::{Backend, Options};
+use super::args::Options;
+use super::backend::Backend;
 use super::output::{pad, Output};
+use super::render::CertificateStatusJson;
 use super::{CliError, ExitCode};
-use crate::i18n::{Lang, Localized};
+use crate::i18n::Lang;
 use crate::jpki::{
-    read_certificate, CardCertificate, CertificateError, CertificateExpiry, CertificateFile,
-    ExpiryState,
+    read_certificate, CardCertificate, CertificateExpiry, CertificateFile, ExpiryState,
 };
 
 /// Options of `cert`.
@@ -70,17 +70,6 @@ impl FormatArg {
             FormatArg::Text => "text",
             FormatArg::Pem => "pem",
             FormatArg::Der => "der",
-        }
-    }
-}
-
-/// Card-level failures keep their own exit codes (6 no card, 7 not a My Number card); bad
-/// certificate data is exit code 1.
-impl From<CertificateError> for CliError {
-    fn from(error: CertificateError) -> Self {
-        match error {
-            CertificateError::Card(error) => CliError::Jpki(error),
-            other => CliError::Certificate(other),
         }
     }
 }
@@ -255,119 +244,6 @@ fn days_left_text(validity: &CertificateExpiry, now: SystemTime, lang: Lang) -> 
     }
 }
 
-/// The date part of a UTC time, `YYYY-MM-DD`.
-fn date(time: &DateTime) -> String {
-    format!("{:04}-{:02}-{:02}", time.year(), time.month(), time.day())
-}
-
-/// `status`: the auth certificate line, and a warning line when it expires within 90 days, has
-/// expired, or is not valid yet.
-pub fn status_lines(
-    certificate: &Result<CertificateExpiry, CertificateError>,
-    now: SystemTime,
-    lang: Lang,
-) -> Vec<String> {
-    let label = pad(lang.pick("Cert:", "証明書:"), 9);
-    let title = CertificateFile::Auth.title(lang);
-    let expiry = match certificate {
-        Ok(expiry) => expiry,
-        Err(error) => {
-            return vec![match lang {
-                Lang::En => format!(
-                    "{label} the {title} could not be read: {}",
-                    error.localized(lang)
-                ),
-                Lang::Ja => format!("{label} {title}を読み取れません: {}", error.localized(lang)),
-            }]
-        }
-    };
-    let days = expiry.days_left(now);
-    let until = date(&expiry.not_after);
-    let mut lines = vec![match (expiry.state(now), lang) {
-        (ExpiryState::Expired, Lang::En) => {
-            format!(
-                "{label} {title} expired on {until} ({} days ago)",
-                days.unsigned_abs()
-            )
-        }
-        (ExpiryState::Expired, Lang::Ja) => {
-            format!(
-                "{label} {title} は {until} に期限切れ（{} 日前）",
-                days.unsigned_abs()
-            )
-        }
-        (ExpiryState::NotYetValid, Lang::En) => {
-            format!("{label} {title} not valid before {}", expiry.not_before)
-        }
-        (ExpiryState::NotYetValid, Lang::Ja) => {
-            format!("{label} {title} は {} より前は無効", expiry.not_before)
-        }
-        (_, Lang::En) => format!("{label} {title} valid until {until}, {days} days left"),
-        (_, Lang::Ja) => format!("{label} {title} {until} まで有効（残り {days} 日）"),
-    }];
-    let warning = match (expiry.state(now), lang) {
-        (ExpiryState::Valid, _) => None,
-        (ExpiryState::Expiring, Lang::En) => Some(format!(
-            "Warning: the {title} expires in {days} days. Renew it at your city office (市区町村の窓口で更新) before then; the auth PIN is needed."
-        )),
-        (ExpiryState::Expiring, Lang::Ja) => Some(format!(
-            "警告: {title}の有効期限まで残り {days} 日です。期限までに市区町村の窓口で更新してください（利用者証明用暗証番号が必要です）。"
-        )),
-        (ExpiryState::Expired, Lang::En) => Some(format!(
-            "Warning: the {title} has expired; logging in with the card (e.g. to Mynaportal) no longer works. Renew it at your city office (市区町村の窓口で更新)."
-        )),
-        (ExpiryState::Expired, Lang::Ja) => Some(format!(
-            "警告: {title}の有効期限が切れています。マイナポータルへのログインなどに使えません。市区町村の窓口で更新してください。"
-        )),
-        (ExpiryState::NotYetValid, Lang::En) => {
-            Some("Warning: the certificate is not valid yet by this computer's clock. Check the date and time settings.".into())
-        }
-        (ExpiryState::NotYetValid, Lang::Ja) => Some(
-            "警告: このコンピューターの時計では証明書はまだ有効期間前です。日付と時刻の設定を確認してください。".into(),
-        ),
-    };
-    lines.extend(warning);
-    lines
-}
-
-/// `status --json`: `"certificate"` (null when unreadable).
-#[derive(Serialize)]
-pub struct CertificateStatusJson {
-    not_before: String,
-    not_after: String,
-    days_left: i64,
-    state: &'static str,
-}
-
-impl CertificateStatusJson {
-    /// The validity at `now`.
-    pub fn new(expiry: &CertificateExpiry, now: SystemTime) -> Self {
-        CertificateStatusJson {
-            not_before: expiry.not_before.to_string(),
-            not_after: expiry.not_after.to_string(),
-            days_left: expiry.days_left(now),
-            state: expiry.state(now).name(),
-        }
-    }
-}
-
-/// `status --json`: `"certificate_error"`, present when `"certificate"` is null.
-#[derive(Serialize)]
-pub struct CertificateErrorJson {
-    code: &'static str,
-    message: String,
-}
-
-impl CertificateErrorJson {
-    /// The error's stable code and message.
-    pub fn new(error: &CertificateError, lang: Lang) -> Self {
-        CertificateErrorJson {
-            code: error.code(),
-            message: error.localized(lang),
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct CertJson {
     reader: String,
@@ -384,10 +260,9 @@ struct CertificateJson {
     subject: String,
     issuer: String,
     serial: String,
-    not_before: String,
-    not_after: String,
-    days_left: i64,
-    state: &'static str,
+    /// `not_before`, `not_after`, `days_left`, `state`: as in `status --json`.
+    #[serde(flatten)]
+    validity: CertificateStatusJson,
 }
 
 impl CertificateJson {
@@ -400,10 +275,7 @@ impl CertificateJson {
             subject: info.subject.clone(),
             issuer: info.issuer.clone(),
             serial: info.serial.clone(),
-            not_before: info.validity.not_before.to_string(),
-            not_after: info.validity.not_after.to_string(),
-            days_left: info.validity.days_left(now),
-            state: info.validity.state(now).name(),
+            validity: CertificateStatusJson::new(&info.validity, now),
         }
     }
 }
@@ -413,104 +285,4 @@ struct WrittenJson {
     /// Lossy: a path need not be UTF-8, and JSON strings must be.
     path: String,
     format: &'static str,
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::{Duration, UNIX_EPOCH};
-
-    use apdu::{StatusWord, TransportError};
-
-    use super::*;
-    use crate::jpki::{parse_expiry, JpkiError};
-
-    const AUTH: &[u8] = include_bytes!("../../tests/fixtures/auth.der");
-
-    fn auth() -> CertificateExpiry {
-        parse_expiry(CertificateFile::Auth, AUTH).unwrap()
-    }
-
-    fn days_before_end(days: u64) -> SystemTime {
-        UNIX_EPOCH + auth().not_after.unix_duration() - Duration::from_secs(days * 86_400)
-    }
-
-    #[test]
-    fn status_line_when_valid() {
-        let now = days_before_end(1646);
-        assert_eq!(
-            status_lines(&Ok(auth()), now, Lang::En),
-            ["Cert:     user-authentication certificate valid until 2031-05-31, 1646 days left"]
-        );
-        assert_eq!(
-            status_lines(&Ok(auth()), now, Lang::Ja),
-            ["証明書:   利用者証明用電子証明書 2031-05-31 まで有効（残り 1646 日）"]
-        );
-    }
-
-    #[test]
-    fn status_warns_within_90_days() {
-        assert_eq!(
-            status_lines(&Ok(auth()), days_before_end(90), Lang::En).len(),
-            1
-        );
-        let lines = status_lines(&Ok(auth()), days_before_end(89), Lang::En);
-        assert_eq!(lines.len(), 2);
-        assert!(
-            lines[0].ends_with("valid until 2031-05-31, 89 days left"),
-            "{lines:?}"
-        );
-        assert!(lines[1]
-            .starts_with("Warning: the user-authentication certificate expires in 89 days."));
-        assert!(lines[1].contains("市区町村の窓口で更新"));
-        let ja = status_lines(&Ok(auth()), days_before_end(89), Lang::Ja);
-        assert!(
-            ja[1].starts_with("警告:") && ja[1].contains("市区町村の窓口で更新"),
-            "{ja:?}"
-        );
-    }
-
-    #[test]
-    fn status_warns_when_expired() {
-        let after = UNIX_EPOCH + auth().not_after.unix_duration() + Duration::from_secs(3 * 86_400);
-        let lines = status_lines(&Ok(auth()), after, Lang::En);
-        assert_eq!(
-            lines[0],
-            "Cert:     user-authentication certificate expired on 2031-05-31 (3 days ago)"
-        );
-        assert!(lines[1].contains("has expired") && lines[1].contains("city office"));
-        let ja = status_lines(&Ok(auth()), after, Lang::Ja);
-        assert!(
-            ja[0].contains("期限切れ") && ja[1].contains("市区町村の窓口で更新"),
-            "{ja:?}"
-        );
-    }
-
-    #[test]
-    fn status_says_why_the_certificate_is_missing() {
-        let error = Err(CertificateError::Select {
-            file: CertificateFile::Auth,
-            sw: StatusWord(0x6A82),
-        });
-        let lines = status_lines(&error, SystemTime::now(), Lang::En);
-        assert_eq!(lines.len(), 1);
-        assert!(lines[0]
-            .starts_with("Cert:     the user-authentication certificate could not be read:"));
-        assert!(lines[0].contains("6A82"));
-    }
-
-    #[test]
-    fn card_errors_keep_their_exit_codes() {
-        let not_mnc = CliError::from(CertificateError::Card(JpkiError::NotMyNumberCard));
-        assert_eq!(not_mnc.exit_code(), ExitCode::NotMyNumberCard);
-        let removed = CliError::from(CertificateError::Card(JpkiError::Transport(
-            TransportError::CardRemoved,
-        )));
-        assert_eq!(removed.exit_code(), ExitCode::NoCard);
-        let bad = CliError::from(CertificateError::TooLarge {
-            file: CertificateFile::Auth,
-            total: 70_000,
-        });
-        assert_eq!(bad.exit_code(), ExitCode::Other);
-        assert_eq!(bad.code(), "too-large");
-    }
 }

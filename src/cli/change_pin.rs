@@ -3,15 +3,14 @@
 //! the new one (twice, or once with `--pin-stdin`) are read and checked before either reaches the
 //! card; then one transaction: counter again, VERIFY, and only on 9000 the CHANGE.
 
-use std::io::IsTerminal;
-
 use serde::Serialize;
 
-use super::backend::{Backend, Options};
+use super::args::Options;
+use super::backend::Backend;
 use super::output::Output;
-use super::pin_input::read_pin_with_prompt;
+use super::pin_input::{check_pin_source, read_pin_with_prompt};
 use super::pin_text::{refusal_text, unknown_cause};
-use super::status::counter_text;
+use super::render::counter_text;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{
@@ -25,22 +24,14 @@ pub fn run(
     kind: PinKind,
     pin_stdin: bool,
 ) -> Result<ExitCode, CliError> {
-    if !pin_stdin && !std::io::stdin().is_terminal() {
-        return Err(CliError::NoTerminal);
-    }
-    super::watch::wait_if_asked(options, out)?;
-    let mut backend = Backend::open(options)?;
-    let reader = backend.reader_name();
-    let attempt = attempt(&mut backend, out, kind, pin_stdin);
-    let outcome = match attempt {
-        Ok(outcome) => outcome,
-        Err(error) => {
-            // The error comes first; closing cannot change it.
-            let _ = backend.finish();
-            return Err(error);
-        }
-    };
-    backend.finish_after_pin(out, |lang| outcome_text(&outcome, kind, lang))?;
+    check_pin_source(pin_stdin)?;
+    super::wait::wait_if_asked(options, out)?;
+    let (reader, outcome) = Backend::run_pin_attempt(
+        options,
+        out,
+        |backend| attempt(backend, out, kind, pin_stdin),
+        |outcome, lang| outcome_text(outcome, kind, lang),
+    )?;
     let (result, code) = classify(&outcome);
     if out.json {
         out.print_json(&ChangeJson {

@@ -2,15 +2,15 @@
 //! failed or not checked. The PIN is asked only when the counter allows a try (read and shown
 //! first, as `verify` does), with no transaction open; exit 0 only when every step passed.
 
-use std::io::IsTerminal;
 use std::time::SystemTime;
 
 use serde::Serialize;
 
-use super::backend::{Backend, Options};
+use super::args::Options;
+use super::backend::Backend;
 use super::output::Output;
-use super::pin_input::read_pin;
-use super::status::card_type_text;
+use super::pin_input::{check_pin_source, read_pin};
+use super::render::card_type_text;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{
@@ -20,10 +20,8 @@ use crate::jpki::{
 
 /// Runs the checklist and prints it.
 pub fn run(options: &Options, out: &Output, pin_stdin: bool) -> Result<ExitCode, CliError> {
-    if !pin_stdin && !std::io::stdin().is_terminal() {
-        return Err(CliError::NoTerminal);
-    }
-    super::watch::wait_if_asked(options, out)?;
+    check_pin_source(pin_stdin)?;
+    super::wait::wait_if_asked(options, out)?;
     let mut steps = Vec::new();
     let mut reader = None;
     let opened = Backend::open(options);

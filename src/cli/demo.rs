@@ -1,11 +1,9 @@
-//! The demo card's state file and `reset-demo`.
+//! The built-in demo card's state file and APDU log, for the commands that open it (`--demo`) and
+//! `reset-demo`.
 
 use std::path::PathBuf;
 
-use serde_json::json;
-
-use super::output::Output;
-use super::{CliError, ExitCode};
+use super::CliError;
 use crate::card_model::{CardModel, CardState};
 
 /// Overrides where the demo card keeps its state (tests use it).
@@ -51,26 +49,4 @@ pub fn load_state(path: &std::path::Path) -> Result<CardState, CliError> {
     } else {
         Ok(CardState::demo())
     }
-}
-
-/// `mynapin --demo reset-demo`: every PIN back to all tries.
-pub fn reset(out: &Output) -> Result<ExitCode, CliError> {
-    let path = state_path()?;
-    CardState::demo().save(&path)?;
-    if out.json {
-        // Lossy: a path need not be UTF-8, and JSON strings must be.
-        out.print_json(&json!({ "reset": true, "state_file": path.to_string_lossy() }));
-    } else {
-        out.text(match out.lang {
-            crate::i18n::Lang::En => format!(
-                "The demo card is back to its first state (all tries left). PINs: auth 1234, sign ABC123, card-info 5678. State: {}",
-                path.display()
-            ),
-            crate::i18n::Lang::Ja => format!(
-                "デモカードを初期状態（残り回数すべて）に戻しました。暗証番号: auth 1234、sign ABC123、card-info 5678。状態ファイル: {}",
-                path.display()
-            ),
-        });
-    }
-    Ok(ExitCode::Success)
 }

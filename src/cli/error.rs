@@ -67,6 +67,8 @@ pub enum CliError {
     CardTimeout {
         /// The time-out, in seconds.
         seconds: u64,
+        /// The environment variable that sets it.
+        setting: &'static str,
     },
     /// The demo card's counters changed but could not be saved: the card model spent (or
     /// restored) a try that the next run will not know about.
@@ -185,6 +187,17 @@ fn reader_code(error: &ReaderError) -> &'static str {
     }
 }
 
+/// Card-level failures keep their own exit codes (6 no card, 7 not a My Number card); bad
+/// certificate data is exit code 1.
+impl From<CertificateError> for CliError {
+    fn from(error: CertificateError) -> Self {
+        match error {
+            CertificateError::Card(error) => CliError::Jpki(error),
+            other => CliError::Certificate(other),
+        }
+    }
+}
+
 impl Localized for CliError {
     fn localized(&self, lang: Lang) -> String {
         match (self, lang) {
@@ -232,13 +245,11 @@ impl Localized for CliError {
                 done.1,
                 source.localized(lang)
             ),
-            (CliError::CardTimeout { seconds }, Lang::En) => format!(
-                "The card did not answer for {seconds} s (or another program held the reader that long). If a PIN was being checked, whether a try was spent is unknown: remove and reinsert the card, then run `mynapin status`. A slow reader may need a longer wait: set {} (seconds).",
-                super::watchdog::TIMEOUT_ENV
+            (CliError::CardTimeout { seconds, setting }, Lang::En) => format!(
+                "The card did not answer for {seconds} s (or another program held the reader that long). If a PIN was being checked, whether a try was spent is unknown: remove and reinsert the card, then run `mynapin status`. A slow reader may need a longer wait: set {setting} (seconds).",
             ),
-            (CliError::CardTimeout { seconds }, Lang::Ja) => format!(
-                "カードが {seconds} 秒間応答しませんでした（または別のプログラムがその間リーダーを使っていました）。暗証番号の照合中だった場合、試行回数が減ったかどうかは不明です。カードを抜いて差し直し、`mynapin status` を実行してください。遅いリーダーでは {}（秒）で待ち時間を延ばせます。",
-                super::watchdog::TIMEOUT_ENV
+            (CliError::CardTimeout { seconds, setting }, Lang::Ja) => format!(
+                "カードが {seconds} 秒間応答しませんでした（または別のプログラムがその間リーダーを使っていました）。暗証番号の照合中だった場合、試行回数が減ったかどうかは不明です。カードを抜いて差し直し、`mynapin status` を実行してください。遅いリーダーでは {setting}（秒）で待ち時間を延ばせます。",
             ),
             (CliError::Io { path: Some(path), source }, Lang::En) => {
                 format!("Cannot write {} ({source}). Check the path and its permissions.", path.display())

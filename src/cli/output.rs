@@ -4,7 +4,6 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
-use serde_json::json;
 
 use super::CliError;
 use crate::i18n::{Lang, Localized};
@@ -65,13 +64,43 @@ impl Output {
     /// Prints an error: `{"error": {"code", "message"}}` on stdout in JSON mode, a line on stderr
     /// otherwise.
     pub fn error(&self, error: &CliError) {
-        let message = error.localized(self.lang);
         if self.json {
-            self.print_json(&json!({ "error": { "code": error.code(), "message": message } }));
+            self.print_json(&ErrorDocument {
+                error: ErrorJson::of(error, self.lang),
+            });
         } else {
-            stderr_line(&format!("mynapin: {message}"));
+            stderr_line(&format!("mynapin: {}", error.localized(self.lang)));
         }
     }
+}
+
+/// The one error object of every JSON output: `{"code", "message"}`. It is the `error` of a
+/// `--json` error document and of `watch --json`'s error and status lines, and `status --json`'s
+/// `certificate_error`.
+#[derive(Serialize)]
+pub struct ErrorJson {
+    code: &'static str,
+    message: String,
+}
+
+impl ErrorJson {
+    /// A stable code and the error's message in `lang`.
+    pub fn new(code: &'static str, error: &impl Localized, lang: Lang) -> Self {
+        ErrorJson {
+            code,
+            message: error.localized(lang),
+        }
+    }
+
+    /// A command's error.
+    pub fn of(error: &CliError, lang: Lang) -> Self {
+        ErrorJson::new(error.code(), error, lang)
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorDocument {
+    error: ErrorJson,
 }
 
 /// Writes a line on stderr and never panics (`eprintln!` does when stderr is a closed pipe).

@@ -12,6 +12,15 @@ use crate::jpki::{Pin, PinFormatError, PinKind};
 /// Longest line read for a PIN; anything longer is not a PIN.
 pub const MAX_PIN_LINE: usize = 64;
 
+/// Where the PIN will come from, checked before anything is sent: a terminal to ask on, or
+/// `--pin-stdin`.
+pub fn check_pin_source(pin_stdin: bool) -> Result<(), CliError> {
+    if !pin_stdin && !std::io::stdin().is_terminal() {
+        return Err(CliError::NoTerminal);
+    }
+    Ok(())
+}
+
 /// Reads the PIN, hidden on a terminal (with or without `--pin-stdin`) or one line of a pipe,
 /// and checks its format at once.
 pub fn read_pin(kind: PinKind, lang: Lang) -> Result<Pin, CliError> {

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::backend::{Backend, Options, DEMO_READER};
+use super::args::Options;
+use super::backend::{Backend, DEMO_READER};
 use super::output::{pad, Output};
-use super::watchdog::card_operation;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{identify, JpkiError};
@@ -19,13 +19,15 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
         backend.finish()?;
         vec![row(0, DEMO_READER.into(), Some(atr), Some(card), out.lang)]
     } else {
-        card_operation(list_readers)?
+        let deadline = options.deadline;
+        deadline
+            .run(list_readers)?
             .into_iter()
             .enumerate()
             .map(|(index, info)| {
                 let card = info
                     .card_present
-                    .then(|| card_operation(|| identify_in(&info)));
+                    .then(|| deadline.run(|| identify_in(&info)));
                 row(index, info.name, info.atr, card, out.lang)
             })
             .collect()

@@ -1,15 +1,14 @@
 //! `mynapin verify`: the guarded VERIFY. The counter is read and shown first; with one try left,
 //! blocked or unknown, mynapin refuses before asking for the PIN.
 
-use std::io::IsTerminal;
-
 use serde::Serialize;
 
-use super::backend::{Backend, Options};
+use super::args::Options;
+use super::backend::Backend;
 use super::output::Output;
-use super::pin_input::read_pin;
+use super::pin_input::{check_pin_source, read_pin};
 use super::pin_text::{next_steps, next_steps_text, refusal_text, unknown_cause};
-use super::status::counter_text;
+use super::render::counter_text;
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
 use crate::jpki::{guarded_verify_after, read_counter, PinKind, Refusal, VerifyOutcome};
@@ -21,10 +20,8 @@ pub fn run(
     kind: PinKind,
     pin_stdin: bool,
 ) -> Result<ExitCode, CliError> {
-    if !pin_stdin && !std::io::stdin().is_terminal() {
-        return Err(CliError::NoTerminal);
-    }
-    super::watch::wait_if_asked(options, out)?;
+    check_pin_source(pin_stdin)?;
+    super::wait::wait_if_asked(options, out)?;
     if out.json {
         // Ctrl-C still gives one JSON document (exit 130). After the wait: Ctrl-C while waiting
         // is `cancelled` (exit 1), and its handler ends here too once the wait is over.
@@ -33,18 +30,12 @@ pub fn run(
             Output::new(true, lang).error(&CliError::Interrupted { pin_sent });
         });
     }
-    let mut backend = Backend::open(options)?;
-    let reader = backend.reader_name();
-    let attempt = attempt(&mut backend, out, kind);
-    let outcome = match attempt {
-        Ok(outcome) => outcome,
-        Err(error) => {
-            // The error comes first; closing cannot change it.
-            let _ = backend.finish();
-            return Err(error);
-        }
-    };
-    backend.finish_after_pin(out, |lang| outcome_text(&outcome, kind, lang))?;
+    let (reader, outcome) = Backend::run_pin_attempt(
+        options,
+        out,
+        |backend| attempt(backend, out, kind),
+        |outcome, lang| outcome_text(outcome, kind, lang),
+    )?;
     let (result, code) = classify(&outcome);
     if out.json {
         out.print_json(&VerifyJson {

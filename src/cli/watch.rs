@@ -1,87 +1,20 @@
-//! `mynapin watch`: readers and cards as they come and go, with each inserted card's counters; and
-//! `--wait` for `status` and `verify`. The waiting itself is in `crate::reader::watch`.
+//! `mynapin watch`: readers and cards as they come and go, with each inserted card's counters. The
+//! waiting itself is in `crate::reader::watch`.
 
 use std::io::Write;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use apdu::Disposition;
 use serde::Serialize;
 
-use super::backend::Options;
-use super::cert::status_lines;
-use super::output::{stderr_line, Output};
-use super::status::{counter_text, StatusFields};
-use super::watchdog::card_operation;
+use super::args::Options;
+use super::output::{stderr_line, ErrorJson, Output};
+use super::render::{card_type_text, counter_text, status_lines, StatusFields};
+use super::wait::interrupt_canceller;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{read_status_with_expiry, PinKind, StatusWithExpiry};
-use crate::reader::watch::{wait_for_card_with, CANCEL_PATIENCE};
-use crate::reader::{Canceller, PcscConnection, ReaderError, WatchEvent, Watcher};
-
-/// `--wait` and `--timeout` of `status` and `verify`.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct WaitArgs {
-    /// Wait for a card (and a reader) instead of failing when none is there.
-    #[arg(long)]
-    pub wait: bool,
-    /// With --wait: give up after this many seconds (exit 6 with no-card or no-reader; exit 1 if the --reader named never appeared).
-    #[arg(long, value_name = "SECONDS", requires = "wait", value_parser = parse_seconds, allow_negative_numbers = true)]
-    pub timeout: Option<Duration>,
-}
-
-/// A non-negative number of seconds, fractions allowed.
-fn parse_seconds(text: &str) -> Result<Duration, String> {
-    text.parse::<f64>()
-        .ok()
-        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
-        .ok_or_else(|| format!("`{text}` is not a number of seconds (e.g. 30 or 2.5)"))
-}
-
-/// Installs the Ctrl-C handler: it cancels what `canceller` waits for; when nothing is waiting
-/// (or it does not stop within [`CANCEL_PATIENCE`]) the process exits with 130, as if the handler
-/// were not there. If the handler cannot be installed, Ctrl-C keeps its default (the process ends
-/// with SIGINT), which is only less tidy.
-fn interrupt_canceller() -> Canceller {
-    let canceller = Canceller::new();
-    let handler = canceller.clone();
-    if let Err(error) = ctrlc::set_handler(move || {
-        if !handler.cancel(CANCEL_PATIENCE) {
-            super::interrupt::exit();
-        }
-    }) {
-        log::warn!("cannot handle Ctrl-C ({error}); it will end mynapin at once");
-    }
-    canceller
-}
-
-/// For `status --wait` and `verify --wait`: returns once a card is there for `--reader` (at once
-/// if it already is). Text mode says on stderr that it waits. Ctrl-C is
-/// [`ReaderError::Cancelled`] (exit 1); the timeout gives the usual no-card error (exit 6).
-pub fn wait_if_asked(options: &Options, out: &Output) -> Result<(), CliError> {
-    if !options.wait.wait || options.demo {
-        return Ok(());
-    }
-    let choice = options.reader.as_deref();
-    let canceller = interrupt_canceller();
-    match wait_for_card_with(choice, Some(Duration::ZERO), &canceller) {
-        Ok(()) => return Ok(()),
-        Err(
-            ReaderError::NoReader | ReaderError::NoCard { .. } | ReaderError::UnknownReader { .. },
-        ) => {}
-        Err(error) => return Err(error.into()),
-    }
-    if !out.json {
-        stderr_line(out.pick(
-            "Waiting for a card… (Ctrl-C to stop)",
-            "カードを待っています…（Ctrl-C で中止）",
-        ));
-    }
-    Ok(wait_for_card_with(
-        choice,
-        options.wait.timeout,
-        &canceller,
-    )?)
-}
+use crate::reader::{PcscConnection, WatchEvent, Watcher};
 
 /// Watches readers and cards until Ctrl-C (exit 0).
 pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
@@ -128,7 +61,7 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
             let WatchEvent::CardInserted { reader, .. } = &event else {
                 return Ok(());
             };
-            let report = card_operation(|| card_report(reader));
+            let report = options.deadline.run(|| card_report(reader));
             let now = SystemTime::now();
             print_event(
                 out,
@@ -208,12 +141,6 @@ struct EventJson<'a> {
     error: Option<ErrorJson>,
 }
 
-#[derive(Serialize)]
-struct ErrorJson {
-    code: &'static str,
-    message: String,
-}
-
 fn event_json(event: &WatchEvent, at: SystemTime) -> EventJson<'_> {
     let (name, reader, atr) = match event {
         WatchEvent::ReaderAdded { reader } => ("reader-added", Some(reader.as_str()), None),
@@ -248,13 +175,7 @@ fn status_json<'a>(
             Some(StatusFields::new(&report.status, &report.atr, at, lang)),
             None,
         ),
-        Err(error) => (
-            None,
-            Some(ErrorJson {
-                code: error.code(),
-                message: error.localized(lang),
-            }),
-        ),
+        Err(error) => (None, Some(ErrorJson::of(error, lang))),
     };
     EventJson {
         event: "status",
@@ -273,10 +194,7 @@ fn error_json(error: &CliError, at: SystemTime, lang: Lang) -> EventJson<'static
         reader: None,
         atr: None,
         status: None,
-        error: Some(ErrorJson {
-            code: error.code(),
-            message: error.localized(lang),
-        }),
+        error: Some(ErrorJson::of(error, lang)),
     }
 }
 
@@ -346,7 +264,7 @@ fn status_text(
                 .collect();
             format!(
                 "{quoted}: {}; {}; {}",
-                super::status::card_type_text(&report.status.status.identity.card_type, lang),
+                card_type_text(&report.status.status.identity.card_type, lang),
                 pins.join(lang.pick("; ", "、")),
                 certificate.join(" ")
             )
@@ -356,48 +274,23 @@ fn status_text(
 }
 
 /// `time` as RFC 3339 in UTC with milliseconds, e.g. `2026-11-28T01:02:03.456Z`. Times before
-/// 1970 (a clock set wrong) show as the epoch.
-pub fn rfc3339_utc(time: SystemTime) -> String {
-    let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let seconds = since_epoch.as_secs();
-    let (year, month, day) = civil_from_days(seconds / 86_400);
-    let of_day = seconds % 86_400;
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        of_day / 3600,
-        of_day % 3600 / 60,
-        of_day % 60,
-        since_epoch.subsec_millis()
-    )
-}
-
-/// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    // Shift to an era starting on 0000-03-01 so that the leap day ends each 4-year cycle.
-    let days = days + 719_468;
-    let era = days / 146_097;
-    let day_of_era = days % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + u64::from(month <= 2);
-    (year, month, day)
+/// 1970 or after 9999-12-30T22:00Z (a clock set wrong) show as the nearest of those.
+pub(crate) fn rfc3339_utc(time: SystemTime) -> String {
+    let timestamp = jiff::Timestamp::try_from(time.max(UNIX_EPOCH)).unwrap_or(jiff::Timestamp::MAX);
+    // Milliseconds, always three digits, truncated.
+    format!("{timestamp:.3}")
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
     use crate::jpki::{
         parse_expiry, CardIdentity, CardStatus, CardType, CertificateError, CertificateFile,
         Counter, JpkiError, PinStatus,
     };
+    use crate::reader::ReaderError;
 
     fn at(seconds: u64, millis: u64) -> SystemTime {
         UNIX_EPOCH + Duration::from_millis(seconds * 1000 + millis)
@@ -419,34 +312,18 @@ mod tests {
             "2100-03-01T00:00:00.000Z"
         );
         assert_eq!(
+            rfc3339_utc(at(253_402_207_199, 7)),
+            "9999-12-30T21:59:59.007Z"
+        );
+        // Past the largest time the calendar crate holds (a clock set wrong): that time.
+        assert_eq!(
             rfc3339_utc(at(253_402_300_799, 7)),
-            "9999-12-31T23:59:59.007Z"
+            "9999-12-30T22:00:00.999Z"
         );
         assert_eq!(
             rfc3339_utc(UNIX_EPOCH - Duration::from_secs(1)),
             "1970-01-01T00:00:00.000Z"
         );
-    }
-
-    #[test]
-    fn every_day_for_eight_centuries_follows_the_calendar() {
-        // Counts days the slow way: month lengths and the Gregorian leap rule.
-        let mut days = 0u64;
-        for year in 1970u64..2800 {
-            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-            for month in 1u64..=12 {
-                let length = match month {
-                    2 if leap => 29,
-                    2 => 28,
-                    4 | 6 | 9 | 11 => 30,
-                    _ => 31,
-                };
-                for day in 1..=length {
-                    assert_eq!(civil_from_days(days), (year, month, day));
-                    days += 1;
-                }
-            }
-        }
     }
 
     const AUTH_CERTIFICATE: &[u8] = include_bytes!("../../tests/fixtures/auth.der");
@@ -642,15 +519,5 @@ mod tests {
             ),
             "「Virtual PCD 00 00」にカードが挿入されました"
         );
-    }
-
-    #[test]
-    fn timeouts_are_seconds_with_fractions() {
-        assert_eq!(parse_seconds("30"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_seconds("2.5"), Ok(Duration::from_millis(2500)));
-        assert_eq!(parse_seconds("0"), Ok(Duration::ZERO));
-        for bad in ["-1", "abc", "", "inf", "NaN"] {
-            assert!(parse_seconds(bad).is_err(), "{bad}");
-        }
     }
 }

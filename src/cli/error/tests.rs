@@ -145,3 +145,22 @@ fn reader_choice_errors_say_how_to_choose_with_the_cli() {
     });
     assert!(!none.localized(Lang::En).contains("--reader"));
 }
+
+#[test]
+fn card_errors_keep_their_exit_codes() {
+    use crate::cli::{CliError, ExitCode};
+    use crate::jpki::{CertificateError, CertificateFile, JpkiError};
+    use apdu::TransportError;
+    let not_mnc = CliError::from(CertificateError::Card(JpkiError::NotMyNumberCard));
+    assert_eq!(not_mnc.exit_code(), ExitCode::NotMyNumberCard);
+    let removed = CliError::from(CertificateError::Card(JpkiError::Transport(
+        TransportError::CardRemoved,
+    )));
+    assert_eq!(removed.exit_code(), ExitCode::NoCard);
+    let bad = CliError::from(CertificateError::TooLarge {
+        file: CertificateFile::Auth,
+        total: 70_000,
+    });
+    assert_eq!(bad.exit_code(), ExitCode::Other);
+    assert_eq!(bad.code(), "too-large");
+}

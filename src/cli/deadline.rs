@@ -1,6 +1,9 @@
-//! A deadline on every card operation. PC/SC has no time-out on `SCardTransmit`, and
+//! The deadline on every card operation. PC/SC has no time-out on `SCardTransmit`, and
 //! `SCardCancel` does not cancel one: a card that never answers would block mynapin for ever.
 //! A watchdog thread ends the process instead, after saying what happened.
+//!
+//! A card operation runs under it through a [`Deadline`], which only [`Deadline::install`] makes:
+//! the card options every command gets carry one, so a command cannot reach a card without it.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
@@ -159,38 +162,46 @@ impl Drop for Armed<'_> {
 
 static PROCESS_WATCHDOG: OnceLock<Watchdog> = OnceLock::new();
 
-/// Installs the process's watchdog: past the deadline it prints [`CliError::CardTimeout`] (text
-/// or JSON, as `out` says) and exits with status 1. The operation's thread is stuck in PC/SC and
-/// cannot be woken, so the process ends from the watchdog's thread.
-pub fn install(timeout: Duration, out: &Output) {
-    let (json, lang) = (out.json, out.lang);
-    PROCESS_WATCHDOG.get_or_init(|| {
-        Watchdog::start(timeout, move || {
-            let error = CliError::CardTimeout {
-                seconds: timeout.as_secs(),
-            };
-            Output::new(json, lang).error(&error);
-            std::process::exit(ExitCode::Other as i32);
-        })
-    });
+/// The process's deadline on card operations: the only way to run one ([`Deadline::run`]).
+#[derive(Clone, Copy)]
+pub struct Deadline {
+    watchdog: &'static Watchdog,
 }
 
-/// Runs one card operation under the process's watchdog (if installed).
-pub fn card_operation<R>(operation: impl FnOnce() -> R) -> R {
-    let Some(watchdog) = PROCESS_WATCHDOG.get() else {
-        return operation();
-    };
-    let armed = watchdog.arm();
-    let result = operation();
-    drop(armed);
-    if watchdog.fired() {
-        // Too late: the watchdog is printing card-timeout and ending the process. Going on
-        // would print a second answer.
-        loop {
-            std::thread::park();
-        }
+impl Deadline {
+    /// Installs the process's watchdog (once; later calls return the same one): past the deadline
+    /// it prints [`CliError::CardTimeout`] (text or JSON, as `out` says) and exits with status 1.
+    /// The operation's thread is stuck in PC/SC and cannot be woken, so the process ends from the
+    /// watchdog's thread.
+    pub fn install(timeout: Duration, out: &Output) -> Deadline {
+        let (json, lang) = (out.json, out.lang);
+        let watchdog = PROCESS_WATCHDOG.get_or_init(|| {
+            Watchdog::start(timeout, move || {
+                let error = CliError::CardTimeout {
+                    seconds: timeout.as_secs(),
+                    setting: TIMEOUT_ENV,
+                };
+                Output::new(json, lang).error(&error);
+                std::process::exit(ExitCode::Other as i32);
+            })
+        });
+        Deadline { watchdog }
     }
-    result
+
+    /// Runs one card operation (connecting, one transaction, disconnecting) under the deadline.
+    pub fn run<R>(self, operation: impl FnOnce() -> R) -> R {
+        let armed = self.watchdog.arm();
+        let result = operation();
+        drop(armed);
+        if self.watchdog.fired() {
+            // Too late: the watchdog is printing card-timeout and ending the process. Going on
+            // would print a second answer.
+            loop {
+                std::thread::park();
+            }
+        }
+        result
+    }
 }
 
 #[cfg(test)]
