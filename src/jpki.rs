@@ -15,7 +15,7 @@ mod pin;
 
 pub use cert::{
     certificate_length, parse_expiry, read_certificate, read_status_with_expiry, CardCertificate,
-    CertificateError, CertificateExpiry, CertificateFile, CertificateInfo, ExpiryState,
+    CertificateError, ValidityPeriod, CertificateFile, CertificateInfo, ExpiryState,
     StatusWithExpiry, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_LEN, MAX_CERTIFICATE_READS, READ_CHUNK,
 };
 pub use change_pin::{

@@ -15,7 +15,7 @@ use super::render::CertificateStatusJson;
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
 use crate::jpki::{
-    read_certificate, CardCertificate, CertificateExpiry, CertificateFile, ExpiryState,
+    read_certificate, CardCertificate, ValidityPeriod, CertificateFile, ExpiryState,
 };
 
 /// Options of `cert`.
@@ -218,7 +218,7 @@ fn text_lines(certificate: &CardCertificate, now: SystemTime, lang: Lang) -> Vec
     ]
 }
 
-fn days_left_text(validity: &CertificateExpiry, now: SystemTime, lang: Lang) -> String {
+fn days_left_text(validity: &ValidityPeriod, now: SystemTime, lang: Lang) -> String {
     let days = validity.days_left(now);
     match (validity.state(now), lang) {
         (ExpiryState::Valid, Lang::En) => format!("{days}"),

@@ -333,7 +333,7 @@ mod tests {
     }
 
     fn report_with(
-        auth_certificate: Result<crate::jpki::CertificateExpiry, CertificateError>,
+        auth_certificate: Result<crate::jpki::ValidityPeriod, CertificateError>,
     ) -> Result<CardReport, CliError> {
         let status = CardStatus {
             identity: CardIdentity {

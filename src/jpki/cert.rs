@@ -310,16 +310,16 @@ impl ExpiryState {
 
 /// A certificate's validity period (UTC).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CertificateExpiry {
+pub struct ValidityPeriod {
     /// First moment of validity.
     pub not_before: DateTime,
     /// Last moment of validity (JPKI: 14:59:59Z, midnight in Japan).
     pub not_after: DateTime,
 }
 
-impl CertificateExpiry {
+impl ValidityPeriod {
     fn from_validity(validity: &Validity) -> Self {
-        CertificateExpiry {
+        ValidityPeriod {
             not_before: validity.not_before.to_date_time(),
             not_after: validity.not_after.to_date_time(),
         }
@@ -374,7 +374,7 @@ pub struct CertificateInfo {
     /// Serial number, upper-case hex without leading zero bytes.
     pub serial: String,
     /// Validity period.
-    pub validity: CertificateExpiry,
+    pub validity: ValidityPeriod,
 }
 
 impl CertificateInfo {
@@ -387,7 +387,7 @@ impl CertificateInfo {
             subject: tbs.subject.to_string(),
             issuer: tbs.issuer.to_string(),
             serial: hex::encode_upper(tbs.serial_number.as_bytes()),
-            validity: CertificateExpiry::from_validity(&tbs.validity),
+            validity: ValidityPeriod::from_validity(&tbs.validity),
         })
     }
 }
@@ -428,7 +428,7 @@ pub struct StatusWithExpiry {
     pub status: CardStatus,
     /// The auth certificate's validity, or why it could not be read. Transport failures are not
     /// here: they fail the whole read.
-    pub auth_certificate: Result<CertificateExpiry, CertificateError>,
+    pub auth_certificate: Result<ValidityPeriod, CertificateError>,
 }
 
 /// [`super::read_status`] plus the auth certificate's validity, in the same read-only transaction:
@@ -464,7 +464,7 @@ pub(super) fn read_certificate_in(
 
 /// With JPKI selected: SELECT EF 000A and READ BINARY 256 bytes at 0, then the validity from
 /// those bytes (2 APDUs).
-fn read_auth_expiry(tx: &mut dyn Transport) -> Result<CertificateExpiry, CertificateError> {
+fn read_auth_expiry(tx: &mut dyn Transport) -> Result<ValidityPeriod, CertificateError> {
     let file = CertificateFile::Auth;
     select_certificate_file(tx, file)?;
     let start = read_chunk(tx, file, 0, READ_CHUNK, None)?;
@@ -637,7 +637,7 @@ pub fn certificate_length(file: CertificateFile, start: &[u8]) -> Result<usize, 
 pub fn parse_expiry(
     file: CertificateFile,
     start: &[u8],
-) -> Result<CertificateExpiry, CertificateError> {
+) -> Result<ValidityPeriod, CertificateError> {
     certificate_length(file, start)?;
     let no_validity = |reason| CertificateError::NoValidity { file, reason };
     let certificate = der_header(start, 0).ok_or(no_validity("no certificate header"))?;
@@ -662,7 +662,7 @@ pub fn parse_expiry(
         .ok_or(no_validity("the validity ends after the bytes read"))?;
     let validity =
         Validity::from_der(tlv).map_err(|_| no_validity("the validity dates do not parse"))?;
-    Ok(CertificateExpiry::from_validity(&validity))
+    Ok(ValidityPeriod::from_validity(&validity))
 }
 
 /// Reads the header at `*at`, checks its tag and moves `*at` past the element (whose content
@@ -689,11 +689,11 @@ mod tests {
         UNIX_EPOCH + Duration::from_secs(1_795_824_000)
     }
 
-    fn auth_expiry() -> CertificateExpiry {
+    fn auth_expiry() -> ValidityPeriod {
         parse_expiry(FILE, &AUTH[..READ_CHUNK]).unwrap()
     }
 
-    fn not_after(expiry: &CertificateExpiry) -> SystemTime {
+    fn not_after(expiry: &ValidityPeriod) -> SystemTime {
         UNIX_EPOCH + expiry.not_after.unix_duration()
     }
 

@@ -8,7 +8,7 @@ use x509_cert::der::DateTime;
 
 use crate::cli::output::pad;
 use crate::i18n::{Lang, Localized};
-use crate::jpki::{CertificateError, CertificateExpiry, CertificateFile, ExpiryState};
+use crate::jpki::{CertificateError, ValidityPeriod, CertificateFile, ExpiryState};
 
 /// The date part of a UTC time, `YYYY-MM-DD`.
 fn date(time: &DateTime) -> String {
@@ -18,7 +18,7 @@ fn date(time: &DateTime) -> String {
 /// `status`: the auth certificate line, and a warning line when it expires within 90 days, has
 /// expired, or is not valid yet.
 pub(crate) fn status_lines(
-    certificate: &Result<CertificateExpiry, CertificateError>,
+    certificate: &Result<ValidityPeriod, CertificateError>,
     now: SystemTime,
     lang: Lang,
 ) -> Vec<String> {
@@ -96,7 +96,7 @@ pub(crate) struct CertificateStatusJson {
 
 impl CertificateStatusJson {
     /// The validity at `now`.
-    pub fn new(expiry: &CertificateExpiry, now: SystemTime) -> Self {
+    pub fn new(expiry: &ValidityPeriod, now: SystemTime) -> Self {
         CertificateStatusJson {
             not_before: expiry.not_before.to_string(),
             not_after: expiry.not_after.to_string(),
@@ -117,7 +117,7 @@ mod tests {
 
     const AUTH: &[u8] = include_bytes!("../../../tests/fixtures/auth.der");
 
-    fn auth() -> CertificateExpiry {
+    fn auth() -> ValidityPeriod {
         parse_expiry(CertificateFile::Auth, AUTH).unwrap()
     }
 
