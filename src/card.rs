@@ -49,7 +49,7 @@
 use apdu::Connection;
 
 use crate::card_model::{CardModel, CardState};
-use crate::jpki::{guarded_verify_after, read_counter, read_status_with_expiry};
+use crate::jpki::{guarded_verify_after, read_counter, read_status};
 pub use crate::jpki::{
     Counter, JpkiError, Pin, PinFormatError, PinKind, Refusal, ShownCounter, StatusWithExpiry,
     UnknownOutcome, VerifyOutcome,
@@ -86,7 +86,7 @@ impl<C: Connection> MyNumberCard<C> {
     /// The card's type, every PIN's counter and the user-authentication certificate's validity,
     /// in one read-only transaction. Spends no try.
     pub fn status(&mut self) -> Result<StatusWithExpiry, JpkiError> {
-        read_status_with_expiry(&mut self.connection, &PinKind::ALL)
+        read_status(&mut self.connection, &PinKind::ALL)
     }
 
     /// One PIN's counter, to show the person before asking for the PIN. Spends no try. Pass it

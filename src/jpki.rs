@@ -14,9 +14,9 @@ mod guard;
 mod pin;
 
 pub use cert::{
-    certificate_length, parse_expiry, read_certificate, read_status_with_expiry, CardCertificate,
-    CertificateError, ValidityPeriod, CertificateFile, CertificateInfo, ExpiryState,
-    StatusWithExpiry, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_LEN, MAX_CERTIFICATE_READS, READ_CHUNK,
+    certificate_length, parse_expiry, read_certificate, read_status, CardCertificate,
+    CertificateError, CertificateFile, CertificateInfo, ExpiryState, StatusWithExpiry,
+    ValidityPeriod, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_LEN, MAX_CERTIFICATE_READS, READ_CHUNK,
 };
 pub use change_pin::{
     guarded_change, guarded_change_after, ChangeOutcome, PinChange, PinChangeError,
@@ -31,7 +31,6 @@ pub use detect::{identify, CardIdentity, CardType};
 pub use error::JpkiError;
 pub use guard::{
     guarded_begin_error, guarded_verify, guarded_verify_after, may_send_secret, read_counter,
-    read_status, CardStatus, Counter, PinStatus, Refusal, ShownCounter, UnknownOutcome,
-    VerifyOutcome,
+    CardStatus, Counter, PinStatus, Refusal, ShownCounter, UnknownOutcome, VerifyOutcome,
 };
 pub use pin::{Pin, PinFormatError, PinKind};

@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use apdu::{StatusWord, TransportError};
 use mynapin::card_model::{CardModel, CardState, LogEntry, Removal, StatusOverride};
 use mynapin::jpki::{
-    read_certificate, read_status, read_status_with_expiry, CertificateError, CertificateFile,
-    ExpiryState, JpkiError, PinKind, MAX_CERTIFICATE_READS,
+    read_certificate, read_status, CertificateError, CertificateFile, ExpiryState, JpkiError,
+    PinKind, MAX_CERTIFICATE_READS,
 };
 use serde_json::Value;
 
@@ -407,31 +407,31 @@ fn t0_style_chunking_and_strict_le_still_give_the_exact_bytes() {
 }
 
 #[test]
-fn status_reads_the_expiry_with_two_more_apdus() {
-    let mut plain = CardModel::new(CardState::demo());
-    read_status(&mut plain, &PinKind::ALL).unwrap();
+fn status_reads_the_validity_with_two_apdus_right_after_the_token_label() {
     let mut card = CardModel::new(CardState::demo());
-    let report = read_status_with_expiry(&mut card, &PinKind::ALL).unwrap();
-    let mut expected = commands(&plain);
-    // Right after the token label, while JPKI is selected.
-    expected.splice(3..3, strings(&[SELECT_AUTH, "00B0000000"]));
-    assert_eq!(commands(&card), expected);
-    assert_eq!(commands(&card).len(), 12);
+    let report = read_status(&mut card, &PinKind::ALL).unwrap();
+    let commands = commands(&card);
+    assert_eq!(commands.len(), 12);
+    // SELECT JPKI and the token label, then, while JPKI is still selected, the validity.
+    assert_eq!(commands[0], SELECT_JPKI);
+    assert_eq!(commands[3..5], strings(&[SELECT_AUTH, "00B0000000"]));
     assert_eq!(transactions(&card), ["begin", "end Leave"]);
-    assert_eq!(report.status.pins, plain_status(&mut plain));
+    let tries: Vec<_> = report
+        .status
+        .pins
+        .iter()
+        .map(|pin| pin.counter.tries_left())
+        .collect();
+    assert_eq!(tries, [Some(3), Some(5), Some(3)]);
     let expiry = report.auth_certificate.unwrap();
     assert_eq!(expiry.not_after.to_string(), "2031-05-31T14:59:59Z");
     assert_eq!(expiry.days_left(nov_28_2026()), 1645);
     assert_eq!(card.state().auth.tries_left, 3);
 }
 
-fn plain_status(card: &mut CardModel) -> Vec<mynapin::jpki::PinStatus> {
-    read_status(card, &PinKind::ALL).unwrap().pins
-}
-
 #[test]
 fn expiry_states_with_an_injected_now() {
-    let valid = read_status_with_expiry(&mut card_with_auth(AUTH), &[PinKind::Auth])
+    let valid = read_status(&mut card_with_auth(AUTH), &[PinKind::Auth])
         .unwrap()
         .auth_certificate
         .unwrap();
@@ -440,7 +440,7 @@ fn expiry_states_with_an_injected_now() {
     let thirty_days_before = end - Duration::from_secs(30 * 86_400);
     assert_eq!(valid.state(thirty_days_before), ExpiryState::Expiring);
     assert_eq!(valid.days_left(thirty_days_before), 30);
-    let expired = read_status_with_expiry(&mut card_with_auth(EXPIRED), &[PinKind::Auth])
+    let expired = read_status(&mut card_with_auth(EXPIRED), &[PinKind::Auth])
         .unwrap()
         .auth_certificate
         .unwrap();
@@ -458,7 +458,7 @@ fn status_still_shows_the_counters_when_the_certificate_is_unreadable() {
             &hex::decode(SELECT_AUTH).unwrap(),
             0x6A82,
         ));
-    let report = read_status_with_expiry(&mut card, &PinKind::ALL).unwrap();
+    let report = read_status(&mut card, &PinKind::ALL).unwrap();
     assert!(matches!(
         report.auth_certificate,
         Err(CertificateError::Select { .. })
@@ -469,7 +469,7 @@ fn status_still_shows_the_counters_when_the_certificate_is_unreadable() {
     let mut set = AUTH.to_vec();
     set[0] = 0x31;
     let mut card = card_with_auth(&set);
-    let report = read_status_with_expiry(&mut card, &PinKind::ALL).unwrap();
+    let report = read_status(&mut card, &PinKind::ALL).unwrap();
     assert!(matches!(
         report.auth_certificate,
         Err(CertificateError::NotACertificate { .. })
@@ -481,7 +481,7 @@ fn status_still_shows_the_counters_when_the_certificate_is_unreadable() {
         .all(|pin| pin.counter.tries_left().is_some()));
     // An empty file.
     let mut card = card_with_auth(&[]);
-    let report = read_status_with_expiry(&mut card, &PinKind::ALL).unwrap();
+    let report = read_status(&mut card, &PinKind::ALL).unwrap();
     assert!(report.auth_certificate.is_err());
     assert_eq!(report.status.pins.len(), 3);
 }
@@ -490,7 +490,7 @@ fn status_still_shows_the_counters_when_the_certificate_is_unreadable() {
 fn status_fails_as_a_whole_when_the_card_leaves_during_the_certificate_read() {
     let mut card = CardModel::new(CardState::demo());
     card.faults_mut().remove = Some(Removal::BeforeCommand(5));
-    let error = read_status_with_expiry(&mut card, &PinKind::ALL).unwrap_err();
+    let error = read_status(&mut card, &PinKind::ALL).unwrap_err();
     assert!(matches!(
         error.transport_error(),
         Some(TransportError::CardRemoved)

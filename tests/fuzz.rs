@@ -8,9 +8,9 @@
 use apdu::{Connection, Disposition, StatusWord, TransactionStart, Transport, TransportError};
 use mynapin::card_model::{CardModel, CardState};
 use mynapin::jpki::{
-    certificate_length, guarded_verify, identify, parse_expiry, read_certificate,
-    read_status_with_expiry, CardType, CertificateFile, CertificateInfo, Pin, PinKind,
-    VerifyOutcome, MAX_CERTIFICATE_LEN, READ_CHUNK,
+    certificate_length, guarded_verify, identify, parse_expiry, read_certificate, read_status,
+    CardType, CertificateFile, CertificateInfo, Pin, PinKind, VerifyOutcome, MAX_CERTIFICATE_LEN,
+    READ_CHUNK,
 };
 use proptest::prelude::*;
 
@@ -260,7 +260,7 @@ proptest! {
     #[test]
     fn fuzz_status(script in script(24)) {
         let mut card = HostileCard::new(CardState::demo(), script);
-        let result = read_status_with_expiry(&mut card, &PinKind::ALL);
+        let result = read_status(&mut card, &PinKind::ALL);
         prop_assert!(card.exchanges.len() <= 13 * EXCHANGE_BOUND);
         prop_assert!(card.exchanges.iter().all(|(command, _)| !is_verify_with_pin(command)));
         if let Ok(status) = result {

@@ -8,6 +8,7 @@ use mynapin::jpki::{
 };
 use proptest::prelude::*;
 
+const AUTH_CERTIFICATE: &[u8] = include_bytes!("fixtures/auth.der");
 const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
 const SELECT_CARD_INFO: &str = "00A4040C0AD3921000310001010408";
 const READ_COUNTER: &str = "00200080";
@@ -276,8 +277,13 @@ fn status_reads_all_counters_with_each_application_selected_once() {
     card.state_mut().sign.tries_left = 4;
     card.state_mut().card_info.tries_left = 1;
     let status = read_status(&mut card, &PinKind::ALL).unwrap();
-    assert_eq!(status.identity.token_label, "JPKIAPICCTOKEN2");
-    let counters: Vec<_> = status.pins.iter().map(|p| (p.kind, p.counter)).collect();
+    assert_eq!(status.status.identity.token_label, "JPKIAPICCTOKEN2");
+    let counters: Vec<_> = status
+        .status
+        .pins
+        .iter()
+        .map(|p| (p.kind, p.counter))
+        .collect();
     assert_eq!(
         counters,
         [
@@ -295,6 +301,12 @@ fn status_reads_all_counters_with_each_application_selected_once() {
             format!("{SELECT_JPKI} -> 9000"),
             "00A4020C020006 -> 9000".into(),
             format!("00B0000020 -> {label}9000"),
+            // The auth certificate's validity, from its first 256 bytes.
+            "00A4020C02000A -> 9000".into(),
+            format!(
+                "00B0000000 -> {}9000",
+                hex::encode_upper(&AUTH_CERTIFICATE[..256])
+            ),
             format!("{} -> 9000", select_ef(PinKind::Auth)),
             format!("{READ_COUNTER} -> 63C3"),
             format!("{} -> 9000", select_ef(PinKind::Sign)),
@@ -308,10 +320,10 @@ fn status_reads_all_counters_with_each_application_selected_once() {
 }
 
 #[test]
-fn status_of_the_auth_pin_alone_takes_five_apdus_and_spends_nothing() {
+fn status_of_the_auth_pin_alone_takes_seven_apdus_and_spends_nothing() {
     let mut card = CardModel::new(CardState::demo());
     read_status(&mut card, &[PinKind::Auth]).unwrap();
-    assert_eq!(card.commands().len(), 5);
+    assert_eq!(card.commands().len(), 7);
     assert_eq!(card.state().auth.tries_left, 3);
 }
 

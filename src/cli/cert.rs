@@ -15,7 +15,7 @@ use super::render::CertificateStatusJson;
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
 use crate::jpki::{
-    read_certificate, CardCertificate, ValidityPeriod, CertificateFile, ExpiryState,
+    read_certificate, CardCertificate, CertificateFile, ExpiryState, ValidityPeriod,
 };
 
 /// Options of `cert`.

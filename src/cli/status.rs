@@ -9,7 +9,7 @@ use super::backend::Backend;
 use super::output::{pad, width, Output};
 use super::render::{card_type_text, pin_line, pin_title, status_lines, StatusFields};
 use super::{CliError, ExitCode, PinChoice};
-use crate::jpki::{read_status_with_expiry, PinKind};
+use crate::jpki::{read_status, PinKind};
 
 /// Reads and prints the counters of the chosen PINs.
 pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCode, CliError> {
@@ -21,7 +21,7 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
     };
     super::wait::wait_if_asked(options, out)?;
     let mut backend = Backend::open(options)?;
-    let status = read_status_with_expiry(&mut backend, &kinds);
+    let status = read_status(&mut backend, &kinds);
     let reader = backend.reader_name();
     let atr = backend.atr();
     let finished = backend.finish();

@@ -13,7 +13,7 @@ use super::render::{card_type_text, counter_text, status_lines, StatusFields};
 use super::wait::interrupt_canceller;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
-use crate::jpki::{read_status_with_expiry, PinKind, StatusWithExpiry};
+use crate::jpki::{read_status, PinKind, StatusWithExpiry};
 use crate::reader::{PcscConnection, WatchEvent, Watcher};
 
 /// Watches readers and cards until Ctrl-C (exit 0).
@@ -104,11 +104,11 @@ fn print_event(out: &Output, json: &EventJson, text: String) -> Result<(), Close
 
 /// What `watch` learns from a card just inserted, read-only, on the reader named exactly: what
 /// `status` shows (counters of all PINs, the auth certificate's validity) and the ATR. More facts
-/// about the card belong in the same transaction (`read_status_with_expiry`) or at least on this
+/// about the card belong in the same transaction (`read_status`) or at least on this
 /// connection, then in `StatusFields` and `status_text`.
 fn card_report(reader: &str) -> Result<CardReport, CliError> {
     let mut connection = PcscConnection::open(Some(reader))?;
-    let status = read_status_with_expiry(&mut connection, &PinKind::ALL);
+    let status = read_status(&mut connection, &PinKind::ALL);
     let atr = connection.reader().atr.clone().unwrap_or_default();
     let closed = connection.close(Disposition::Leave);
     let status = status?;

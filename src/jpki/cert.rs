@@ -424,17 +424,18 @@ pub fn read_certificate(
 /// What `status` reads: the counters and the auth certificate's validity.
 #[derive(Debug)]
 pub struct StatusWithExpiry {
-    /// The card and its counters, as [`super::read_status`] returns them.
+    /// The card and its counters.
     pub status: CardStatus,
     /// The auth certificate's validity, or why it could not be read. Transport failures are not
     /// here: they fail the whole read.
     pub auth_certificate: Result<ValidityPeriod, CertificateError>,
 }
 
-/// [`super::read_status`] plus the auth certificate's validity, in the same read-only transaction:
-/// right after the token label (JPKI is still selected), SELECT EF 000A and one READ BINARY of 256
-/// bytes: 2 APDUs more than `read_status`.
-pub fn read_status_with_expiry(
+/// What `status` shows, in one read-only transaction that spends no try: SELECT JPKI and the token
+/// label; right after it (JPKI is still selected) the auth certificate's validity, SELECT EF 000A
+/// and one READ BINARY of 256 bytes; then per PIN of `kinds` SELECT EF and the empty VERIFY, each
+/// application selected once. All three PINs take 12 APDUs.
+pub fn read_status(
     conn: &mut impl Connection,
     kinds: &[PinKind],
 ) -> Result<StatusWithExpiry, JpkiError> {

@@ -7,7 +7,7 @@ use apdu::{
 };
 
 use super::commands::{read_counter as counter_command, select_ef, verify};
-use super::detect::{detect, select};
+use super::detect::select;
 use super::{Application, CardIdentity, JpkiError, Pin, PinKind};
 
 /// A PIN's retry counter, as the empty VERIFY reported it.
@@ -124,7 +124,7 @@ pub struct PinStatus {
     pub counter: Counter,
 }
 
-/// What `status` shows: the card and its counters.
+/// The card and its counters (part of [`super::StatusWithExpiry`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CardStatus {
     /// The card, from its token label.
@@ -133,19 +133,8 @@ pub struct CardStatus {
     pub pins: Vec<PinStatus>,
 }
 
-/// Reads the card's identity and the counters of `kinds` in one read-only transaction, spending
-/// no try: SELECT JPKI, the token label, then per PIN SELECT EF and the empty VERIFY; each
-/// application is selected once. All three PINs take 10 APDUs.
-pub fn read_status(conn: &mut impl Connection, kinds: &[PinKind]) -> Result<CardStatus, JpkiError> {
-    conn.transaction(Disposition::Leave, |tx, _| {
-        let identity = detect(tx)?;
-        let pins = read_pin_counters(tx, kinds)?;
-        Ok(CardStatus { identity, pins })
-    })?
-}
-
 /// With JPKI selected: per PIN of `kinds`, SELECT EF and the empty VERIFY, selecting another
-/// application once when needed. Shared with `read_status_with_expiry`.
+/// application once when needed. Used by [`super::read_status`].
 pub(super) fn read_pin_counters(
     tx: &mut dyn Transport,
     kinds: &[PinKind],

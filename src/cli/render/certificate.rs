@@ -8,7 +8,7 @@ use x509_cert::der::DateTime;
 
 use crate::cli::output::pad;
 use crate::i18n::{Lang, Localized};
-use crate::jpki::{CertificateError, ValidityPeriod, CertificateFile, ExpiryState};
+use crate::jpki::{CertificateError, CertificateFile, ExpiryState, ValidityPeriod};
 
 /// The date part of a UTC time, `YYYY-MM-DD`.
 fn date(time: &DateTime) -> String {
