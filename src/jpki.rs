@@ -12,11 +12,13 @@ mod detect;
 mod error;
 mod guard;
 mod pin;
+mod status;
 
+#[cfg(all(test, feature = "cli"))]
+pub(crate) use cert::validity_from_start;
 pub use cert::{
-    certificate_length, parse_expiry, read_certificate, read_status, CardCertificate,
-    CertificateError, CertificateFile, CertificateInfo, ExpiryState, StatusWithExpiry,
-    ValidityPeriod, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_LEN, MAX_CERTIFICATE_READS, READ_CHUNK,
+    read_certificate, CardCertificate, CertificateError, CertificateFile, CertificateInfo,
+    ExpiryState, ValidityPeriod, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_LEN, MAX_CERTIFICATE_READS,
 };
 pub use change_pin::{
     guarded_change, guarded_change_after, ChangeOutcome, PinChange, PinChangeError,
@@ -34,3 +36,4 @@ pub use guard::{
     CardStatus, Counter, PinStatus, Refusal, ShownCounter, UnknownOutcome, VerifyOutcome,
 };
 pub use pin::{Pin, PinFormatError, PinKind};
+pub use status::{read_status, StatusWithExpiry};

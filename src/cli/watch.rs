@@ -287,7 +287,7 @@ mod tests {
 
     use super::*;
     use crate::jpki::{
-        parse_expiry, CardIdentity, CardStatus, CardType, CertificateError, CertificateFile,
+        validity_from_start, CardIdentity, CardStatus, CardType, CertificateError, CertificateFile,
         Counter, JpkiError, PinStatus,
     };
     use crate::reader::ReaderError;
@@ -329,7 +329,7 @@ mod tests {
     const AUTH_CERTIFICATE: &[u8] = include_bytes!("../../tests/fixtures/auth.der");
 
     fn report() -> Result<CardReport, CliError> {
-        report_with(parse_expiry(CertificateFile::Auth, AUTH_CERTIFICATE))
+        report_with(validity_from_start(CertificateFile::Auth, AUTH_CERTIFICATE))
     }
 
     fn report_with(

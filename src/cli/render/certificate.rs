@@ -113,12 +113,12 @@ mod tests {
     use apdu::StatusWord;
 
     use super::*;
-    use crate::jpki::parse_expiry;
+    use crate::jpki::validity_from_start;
 
     const AUTH: &[u8] = include_bytes!("../../../tests/fixtures/auth.der");
 
     fn auth() -> ValidityPeriod {
-        parse_expiry(CertificateFile::Auth, AUTH).unwrap()
+        validity_from_start(CertificateFile::Auth, AUTH).unwrap()
     }
 
     fn days_before_end(days: u64) -> SystemTime {
