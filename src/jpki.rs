@@ -32,8 +32,8 @@ pub use commands::Application;
 pub use detect::{identify, CardIdentity, CardType};
 pub use error::JpkiError;
 pub use guard::{
-    guarded_begin_error, guarded_verify, guarded_verify_after, may_send_secret, read_counter,
-    CardStatus, Counter, PinStatus, Refusal, ShownCounter, UnknownOutcome, VerifyOutcome,
+    guarded_verify, guarded_verify_after, read_counter, CardStatus, Counter, PinStatus, Refusal,
+    ShownCounter, UnknownOutcome, VerifyOutcome,
 };
 pub use pin::{Pin, PinFormatError, PinKind};
 pub use status::{read_status, StatusWithExpiry};

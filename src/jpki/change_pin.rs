@@ -18,6 +18,7 @@ pub struct PinChange {
 
 /// Why two PINs do not make a change. Holds no byte of either.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PinChangeError {
     /// The two PINs are of different kinds.
     #[error("the current PIN is a {current} PIN and the new one a {new} PIN")]
@@ -82,6 +83,7 @@ impl std::fmt::Debug for PinChange {
 
 /// The result of [`guarded_change`].
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ChangeOutcome {
     /// The card accepted the CHANGE (`9000`): the new PIN holds.
     Changed,
@@ -145,7 +147,7 @@ pub fn guarded_change(
 
 /// [`guarded_change`] after `shown` (this PIN's counter, read with [`super::read_counter`] on this
 /// connection) was shown: if the card was reset, unpowered, removed or reconnected since,
-/// [`JpkiError::CardChanged`] and nothing is sent ([`super::may_send_secret`]).
+/// [`JpkiError::CardChanged`] and nothing is sent (the card-changed rule).
 pub fn guarded_change_after(
     conn: &mut impl Connection,
     shown: &ShownCounter,

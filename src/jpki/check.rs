@@ -94,6 +94,7 @@ impl CheckStep {
 
 /// A step's verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Verdict {
     /// It works.
     Passed,
@@ -445,6 +446,7 @@ impl Challenge {
 
 /// The result of [`guarded_sign`].
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum SignOutcome {
     /// The PIN was right and the card answered a signature.
     Signed(Vec<u8>),

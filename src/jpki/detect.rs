@@ -8,6 +8,7 @@ use super::{Application, JpkiError};
 
 /// What kind of card answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CardType {
     /// Token label `JPKIAPICCTOKEN2`.
     MyNumberCard,

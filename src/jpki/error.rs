@@ -7,6 +7,7 @@ use crate::i18n::{Lang, Localized};
 /// Why a JPKI operation failed. A failure while a VERIFY was under way is not an error but
 /// [`super::VerifyOutcome::Unknown`].
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum JpkiError {
     /// Selecting the JPKI application answered 6A82.
     #[error("this card has no JPKI application: it is not a My Number card")]

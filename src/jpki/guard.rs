@@ -56,6 +56,7 @@ impl Counter {
 
 /// Why the guard did not send the PIN.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Refusal {
     /// One try left: a wrong PIN now would lock it.
     LastTry,
@@ -68,6 +69,7 @@ pub enum Refusal {
 /// Why the result of a sent VERIFY is not known. The PIN may or may not have been checked; it is
 /// never sent again. Run `mynapin status` to see the counter.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum UnknownOutcome {
     /// The VERIFY could not be completed (card removed or reset, reader gone, short answer).
     Exchange(ExchangeError),
@@ -79,6 +81,7 @@ pub enum UnknownOutcome {
 
 /// The result of [`guarded_verify`].
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum VerifyOutcome {
     /// `9000`: correct; the counter is back at its maximum.
     Verified,
@@ -164,7 +167,7 @@ pub(super) fn read_pin_counters(
 
 /// A counter read to be shown to a person before asking for a PIN, and the card session it was
 /// read in: the guarded transaction that sends the PIN checks that the card is still the same
-/// ([`may_send_secret`]).
+/// (the card-changed rule).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ShownCounter {
     /// Which PIN.
@@ -199,7 +202,7 @@ pub fn read_counter(conn: &mut impl Connection, kind: PinKind) -> Result<ShownCo
 /// PC/SC reports a card pulled and another inserted as a reset on some systems (macOS), so a reset
 /// may mean the secret was typed for another card. `Err(JpkiError::CardChanged)` otherwise; call it
 /// before sending anything in the transaction.
-pub fn may_send_secret(
+pub(crate) fn may_send_secret(
     shown: Option<&ShownCounter>,
     start: TransactionStart,
 ) -> Result<(), JpkiError> {
@@ -218,7 +221,10 @@ pub fn may_send_secret(
 /// What a guarded operation reports when its transaction could not begin: after a counter was
 /// shown, a removed or reset card is [`JpkiError::CardChanged`] (the secret is not sent); anything
 /// else, or with no counter shown, the transport error as it is.
-pub fn guarded_begin_error(shown: Option<&ShownCounter>, error: TransportError) -> JpkiError {
+pub(crate) fn guarded_begin_error(
+    shown: Option<&ShownCounter>,
+    error: TransportError,
+) -> JpkiError {
     match error {
         TransportError::CardRemoved | TransportError::CardReset if shown.is_some() => {
             log::info!("{error} after the counter was shown; nothing is sent");
@@ -238,7 +244,7 @@ pub fn guarded_verify(conn: &mut impl Connection, pin: &Pin) -> Result<VerifyOut
 /// The guarded VERIFY after `shown` (the same PIN's counter, read with [`read_counter`] on this
 /// connection) was shown, in one transaction that ends by cutting the card's power (no verified
 /// state outlives the command): if the card was reset, unpowered, removed or reconnected since
-/// `shown` was read, [`JpkiError::CardChanged`] and nothing is sent ([`may_send_secret`]); else
+/// `shown` was read, [`JpkiError::CardChanged`] and nothing is sent (the card-changed rule); else
 /// SELECT the application, SELECT the PIN EF, read the counter, and only if it reads `63Cx` with
 /// x ≥ 2, send `00 20 00 80 Lc PIN`, once.
 pub fn guarded_verify_after(

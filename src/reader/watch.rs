@@ -5,11 +5,11 @@
 //! - [`Watcher`]: the event stream of `mynapin watch` (readers, cards, the service going away and
 //!   coming back).
 //! - [`wait_for_card`] / [`wait_for_card_with`]: `status --wait` and `verify --wait`.
-//! - [`Tracker`]: the pure state machine that turns reader snapshots into events.
+//! - `Tracker`: the pure state machine that turns reader snapshots into events.
 //!
 //! The only polling: while the PC/SC service is down there is no context to block in, so a new
-//! one is tried every [`SERVICE_RETRY`]; and where PC/SC has no PnP pseudo-reader (macOS), the
-//! readers are listed again every [`RELIST_INTERVAL`], as pcsc_scan does. See `docs/watch.md`.
+//! one is tried every `SERVICE_RETRY`; and where PC/SC has no PnP pseudo-reader (macOS), the
+//! readers are listed again every `RELIST_INTERVAL`, as pcsc_scan does. See `docs/watch.md`.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -212,7 +212,7 @@ impl WatchedStates {
 ///
 /// Work done between two calls (reading a card) loses no event: the next wait starts from the
 /// last state seen and returns at once if anything differs, and a card swapped meanwhile shows
-/// by its event counter (see [`Tracker`]).
+/// by its event counter (see `Tracker`).
 pub struct Watcher {
     platform: Platform,
     canceller: Canceller,
@@ -255,7 +255,7 @@ impl Watcher {
     /// The next event, blocking until there is one; `Ok(None)` once cancelled.
     ///
     /// The service stopping is not an error: it is [`WatchEvent::ServiceStopped`] (once), then
-    /// a new context is tried every [`SERVICE_RETRY`] until [`WatchEvent::ServiceStarted`].
+    /// a new context is tried every `SERVICE_RETRY` until [`WatchEvent::ServiceStarted`].
     /// Errors are other PC/SC failures (`ReaderError::Pcsc`).
     pub fn next_event(&mut self) -> Result<Option<WatchEvent>, ReaderError> {
         loop {
@@ -375,7 +375,7 @@ pub fn wait_for_card(choice: Option<&str>, timeout: Option<Duration>) -> Result<
 /// (the reader may be plugged in later); on timeout returns that error as it stands. Other
 /// errors (several cards, an ambiguous choice, no PC/SC service) are returned at once; but on
 /// Windows, whose Smart Card service stops while no reader is plugged in, a stopped service is
-/// [`ReaderError::NoReader`] and is waited for (a new context every [`SERVICE_RETRY`]).
+/// [`ReaderError::NoReader`] and is waited for (a new context every `SERVICE_RETRY`).
 /// [`ReaderError::Cancelled`] when `canceller` cancels.
 pub fn wait_for_card_with(
     choice: Option<&str>,

@@ -10,6 +10,7 @@ use crate::jpki::JpkiError;
 
 /// Why a certificate could not be read or understood.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CertificateError {
     /// Selecting JPKI or carrying a command failed (no My Number card, card removed, ...).
     #[error(transparent)]
@@ -73,7 +74,7 @@ pub enum CertificateError {
         /// The announced length (0 when not known yet).
         total: usize,
     },
-    /// The card answered so few bytes at a time that [`MAX_CERTIFICATE_READS`] READ BINARY
+    /// The card answered so few bytes at a time that [`super::MAX_CERTIFICATE_READS`] READ BINARY
     /// commands did not reach the announced length.
     #[error("EF {} was not read after {reads} READ BINARY commands: {offset} of {total} bytes", file.ef_hex())]
     TooManyReads {

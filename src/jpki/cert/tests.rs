@@ -50,7 +50,7 @@ fn headers_that_are_not_a_der_sequence_are_refused() {
         &[0x30, 0x81, 0x7F],           // long form for a short length: not DER
         &[0x30, 0x82, 0x00, 0xFF],     // two length bytes for one
         &[0x30, 0x80],                 // indefinite length
-        &[0x30, 0x82, 0x04], // cut inside the length
+        &[0x30, 0x82, 0x04],           // cut inside the length
         &[0x30],
         &[],
         &[0xFF; 4],

@@ -12,6 +12,7 @@ const SECONDS_PER_DAY: i128 = 86_400;
 
 /// Whether a certificate can be used now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ExpiryState {
     /// Valid for [`EXPIRY_WARNING_DAYS`] days or more.
     Valid,

@@ -19,7 +19,7 @@ pub(crate) struct ReaderSnapshot {
     pub event_count: u32,
 }
 
-/// What `watch` reports. The [`Tracker`] gives the reader and card events; the watcher adds the
+/// What `watch` reports. The `Tracker` gives the reader and card events; the watcher adds the
 /// service events.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
