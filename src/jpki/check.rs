@@ -12,12 +12,9 @@ use x509_cert::der::{Decode, Encode};
 use x509_cert::Certificate;
 
 use super::cert::read_certificate_in;
-use super::commands::{compute_digital_signature, select_ef, verify, AUTH_KEY_EF};
+use super::commands::{compute_digital_signature, select_ef, AUTH_KEY_EF};
 use super::detect::detect;
-use super::guard::{
-    guarded_begin_error, may_send_secret, read_pin_counters, select_and_read_counter,
-    verify_outcome,
-};
+use super::guard::{guarded_transaction, read_pin_counters, Guarded};
 use super::{
     CardIdentity, CertificateError, CertificateFile, CertificateInfo, Counter, ExpiryState,
     JpkiError, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome, EXPIRY_WARNING_DAYS,
@@ -472,28 +469,10 @@ pub fn guarded_sign(
     pin: &Pin,
     challenge: &Challenge,
 ) -> Result<SignOutcome, JpkiError> {
-    let kind = pin.kind();
-    let mut verify_sent = false;
-    let mut verify_answer = None;
-    let result = conn.transaction(Disposition::Unpower, |tx, start| {
-        // The prompt came after the previous transaction on this connection: a reset or reconnect
-        // since then may mean another card, which gets no PIN.
-        may_send_secret(None, start)?;
-        let counter = select_and_read_counter(tx, kind)?;
-        if let Some(refusal) = counter.refusal() {
-            return Ok(SignOutcome::NotVerified(VerifyOutcome::Refused(refusal)));
-        }
-        verify_sent = true;
-        let verified = match exchange(tx, &verify(pin)) {
-            Ok(response) => {
-                verify_answer = Some(response.sw());
-                verify_outcome(response.sw())
-            }
-            Err(error) => VerifyOutcome::Unknown(UnknownOutcome::Exchange(error)),
-        };
-        if !matches!(verified, VerifyOutcome::Verified) {
-            return Ok(SignOutcome::NotVerified(verified));
-        }
+    // No counter was shown on this connection's transaction before the prompt: the card-changed
+    // rule then refuses after any reset or reconnect since the previous transaction, which may
+    // mean another card.
+    let guarded = guarded_transaction(conn, pin, None, |tx| {
         let signed = (|| {
             let selected = exchange(tx, &select_ef(AUTH_KEY_EF))?;
             if !selected.is_success() {
@@ -512,26 +491,20 @@ pub fn guarded_sign(
                 }
             })
         })();
-        Ok(signed
-            .unwrap_or_else(|error| SignOutcome::SignatureLost(UnknownOutcome::Exchange(error))))
-    });
-    match result {
-        Ok(outcome) => outcome,
-        Err(error) => match verify_answer {
-            // The card answered the VERIFY, then ending the transaction failed: the answer stands,
-            // but a signature cannot be trusted to have been read whole.
-            Some(sw) => Ok(match verify_outcome(sw) {
-                VerifyOutcome::Verified => {
-                    SignOutcome::SignatureLost(UnknownOutcome::Transport(error))
-                }
-                other => SignOutcome::NotVerified(other),
-            }),
-            None if verify_sent => Ok(SignOutcome::NotVerified(VerifyOutcome::Unknown(
-                UnknownOutcome::Transport(error),
-            ))),
-            None => Err(guarded_begin_error(None, error)),
-        },
-    }
+        signed.unwrap_or_else(|error| SignOutcome::SignatureLost(UnknownOutcome::Exchange(error)))
+    })?;
+    Ok(match guarded {
+        Guarded::NotVerified(outcome) => SignOutcome::NotVerified(outcome),
+        Guarded::Verified {
+            after,
+            end_error: None,
+        } => after,
+        // Ending the transaction failed: a signature cannot be trusted to have been read whole.
+        Guarded::Verified {
+            end_error: Some(error),
+            ..
+        } => SignOutcome::SignatureLost(UnknownOutcome::Transport(error)),
+    })
 }
 
 /// Whether `signature` verifies under the certificate's public key over the challenge

@@ -260,35 +260,99 @@ fn verify_in_guarded_transaction(
     pin: &Pin,
     shown: Option<&ShownCounter>,
 ) -> Result<VerifyOutcome, JpkiError> {
+    Ok(match guarded_transaction(conn, pin, shown, |_| ())? {
+        Guarded::NotVerified(outcome) => outcome,
+        Guarded::Verified { .. } => VerifyOutcome::Verified,
+    })
+}
+
+/// How a [`guarded_transaction`] went.
+pub(super) enum Guarded<T> {
+    /// The PIN was not verified: not sent (refused), wrong, blocked, or its answer lost. Nothing
+    /// more was sent.
+    NotVerified(VerifyOutcome),
+    /// The card answered `9000` and the work after it ran, in the same transaction. `end_error`:
+    /// ending the transaction failed afterwards (the card's answers stand; the caller judges
+    /// whether what `after` read can be trusted).
+    Verified {
+        /// What the work after the VERIFY returned.
+        after: T,
+        /// The failure to end the transaction, if any.
+        end_error: Option<TransportError>,
+    },
+}
+
+/// The one guarded transaction that every operation sending a PIN goes through (VERIFY alone,
+/// VERIFY then CHANGE REFERENCE DATA, VERIFY then a signature). It ends by cutting the card's
+/// power, so no verified state outlives it. In it, in this order:
+/// 1. the card-changed rule ([`may_send_secret`]): a reset or reconnect since `shown` (or since
+///    the previous transaction, with none shown) sends nothing;
+/// 2. SELECT the application, SELECT the PIN EF, read the counter; unless it reads `63Cx` with
+///    x ≥ 2, nothing is sent ([`Refusal`]);
+/// 3. the VERIFY, once, never resent;
+/// 4. only on `9000`, `after` with the same transport (each command in it sent at most once).
+///
+/// A failure to begin the transaction is an error (after a counter was shown, a removed or reset
+/// card is [`JpkiError::CardChanged`]); a failure once the VERIFY was sent is an outcome.
+pub(super) fn guarded_transaction<T>(
+    conn: &mut impl Connection,
+    pin: &Pin,
+    shown: Option<&ShownCounter>,
+    after: impl FnOnce(&mut dyn Transport) -> T,
+) -> Result<Guarded<T>, JpkiError> {
     let kind = pin.kind();
     let mut verify_sent = false;
-    let mut card_answer = None;
+    let mut verify_answer = None;
+    let mut after_result = None;
     let result = conn.transaction(Disposition::Unpower, |tx, start| {
         may_send_secret(shown, start)?;
         let counter = select_and_read_counter(tx, kind)?;
         if let Some(refusal) = counter.refusal() {
-            return Ok(VerifyOutcome::Refused(refusal));
+            return Ok(Some(VerifyOutcome::Refused(refusal)));
         }
         verify_sent = true;
-        Ok(match exchange(tx, &verify(pin)) {
+        let verified = match exchange(tx, &verify(pin)) {
             Ok(response) => {
-                card_answer = Some(response.sw());
+                verify_answer = Some(response.sw());
                 verify_outcome(response.sw())
             }
             Err(error) => VerifyOutcome::Unknown(UnknownOutcome::Exchange(error)),
-        })
+        };
+        if !matches!(verified, VerifyOutcome::Verified) {
+            return Ok(Some(verified));
+        }
+        after_result = Some(after(tx));
+        Ok(None)
     });
-    match result {
-        Ok(outcome) => outcome,
-        Err(error) => match card_answer {
-            // The card answered, then ending the transaction failed: the answer stands.
-            Some(sw) => {
+    let end_error = match result {
+        Ok(Ok(Some(not_verified))) => return Ok(Guarded::NotVerified(not_verified)),
+        Ok(Ok(None)) => None,
+        Ok(Err(error)) => return Err(error),
+        Err(error) => Some(error),
+    };
+    match (after_result, verify_answer, end_error) {
+        (Some(after), _, end_error) => {
+            if let Some(error) = &end_error {
                 log::warn!("ending the transaction failed after the card answered: {error}");
-                Ok(verify_outcome(sw))
             }
-            None if verify_sent => Ok(VerifyOutcome::Unknown(UnknownOutcome::Transport(error))),
-            None => Err(guarded_begin_error(shown, error)),
-        },
+            Ok(Guarded::Verified { after, end_error })
+        }
+        // The card answered the VERIFY (not 9000), then ending the transaction failed: the
+        // answer stands.
+        (None, Some(sw), Some(error)) => {
+            log::warn!("ending the transaction failed after the card answered: {error}");
+            Ok(Guarded::NotVerified(verify_outcome(sw)))
+        }
+        (None, None, Some(error)) if verify_sent => Ok(Guarded::NotVerified(
+            VerifyOutcome::Unknown(UnknownOutcome::Transport(error)),
+        )),
+        (None, _, Some(error)) => Err(guarded_begin_error(shown, error)),
+        // Unreachable by construction (no error, no result); nothing was verified.
+        (None, _, None) => Ok(Guarded::NotVerified(VerifyOutcome::Unknown(
+            UnknownOutcome::Transport(TransportError::Other(
+                "the guarded transaction ended without a result".into(),
+            )),
+        ))),
     }
 }
 
