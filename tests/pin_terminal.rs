@@ -258,3 +258,19 @@ fn three_malformed_entries_end_with_exit_2_and_nothing_sent() {
         serde_json::from_slice(&demo.cmd(&["status", "--json"]).output().unwrap().stdout).unwrap();
     assert_eq!(status["pins"][0]["tries_left"], 3);
 }
+
+#[test]
+fn with_stdout_a_pipe_the_counter_shows_on_the_terminal_before_the_prompt() {
+    // stdout is a pipe here (carrying the JSON document): the count must still reach the person.
+    let demo = Demo::new();
+    let (shown, stdout, stderr, code) =
+        type_at_the_prompt(&demo, &[], "not shown as you type): ", &["1234"]);
+    assert_eq!(code, 0, "{shown:?} {stdout} {stderr}");
+    let counter = shown
+        .find("user-authentication PIN: 3 of 3 tries left")
+        .expect("the counter on the terminal");
+    let prompt = shown
+        .find("user-authentication PIN (4 digits; not shown as you type): ")
+        .expect("the prompt");
+    assert!(counter < prompt, "{shown:?}");
+}
