@@ -14,6 +14,8 @@ mod help;
 mod interrupt;
 #[cfg(test)]
 mod layout_tests;
+#[cfg(test)]
+mod messages;
 mod output;
 mod pin_input;
 mod pin_text;

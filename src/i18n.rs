@@ -78,7 +78,7 @@ pub(crate) fn service_hint_on(platform: Platform, lang: Lang) -> &'static str {
     match platform {
         Platform::Linux => lang.pick(
             "The PC/SC service (pcscd) is not running. Start it with `sudo systemctl start pcscd` and try again.",
-            "PC/SC サービス (pcscd) が動いていません。`sudo systemctl start pcscd` で起動してから、もう一度実行してください。",
+            "PC/SC サービス（pcscd）が動いていません。`sudo systemctl start pcscd` で起動してから、もう一度実行してください。",
         ),
         Platform::MacOs => lang.pick(
             "The smart card service is not running. Unplug the card reader and plug it in again (macOS starts the service when a reader appears), then try again.",
@@ -86,7 +86,7 @@ pub(crate) fn service_hint_on(platform: Platform, lang: Lang) -> &'static str {
         ),
         Platform::Windows => lang.pick(
             "The Smart Card service (SCardSvr) is not running. Plug in the card reader (Windows starts the service when a reader appears), or set the service \"Smart Card\" to Manual or Automatic in services.msc, then try again.",
-            "スマートカードサービス (SCardSvr) が動いていません。カードリーダーを接続するか（リーダーが接続されると Windows はサービスを起動します）、services.msc で「Smart Card」サービスを「手動」または「自動」にしてから、もう一度実行してください。",
+            "スマートカードサービス（SCardSvr）が動いていません。カードリーダーを接続するか（リーダーが接続されると Windows はサービスを起動します）、services.msc で「Smart Card」サービスを「手動」または「自動」にしてから、もう一度実行してください。",
         ),
     }
 }

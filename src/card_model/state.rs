@@ -371,7 +371,7 @@ impl Localized for StateError {
                 path.display()
             ),
             (StateError::Read { path, source }, Lang::Ja) => format!(
-                "カード状態ファイル {} を読めません ({source})。パスと権限を確認するか、ファイルを削除してデモカードの初期状態からやり直してください。",
+                "カード状態ファイル {} を読めません（{source}）。パスと権限を確認するか、ファイルを削除してデモカードの初期状態からやり直してください。",
                 path.display()
             ),
             (StateError::TooLarge { path }, Lang::En) => format!(
@@ -409,7 +409,7 @@ impl Localized for StateError {
                 path.display()
             ),
             (StateError::Write { path, source }, Lang::Ja) => format!(
-                "カード状態ファイル {} を書き込めません ({source})。PIN の残り回数は保存されていません。ディレクトリに書き込めるか、ディスクに空きがあるかを確認してください。",
+                "カード状態ファイル {} を書き込めません（{source}）。PIN の残り回数は保存されていません。ディレクトリに書き込めるか、ディスクに空きがあるかを確認してください。",
                 path.display()
             ),
         }

@@ -191,7 +191,7 @@ impl Localized for VpcdError {
                 path.display()
             ),
             (VpcdError::Log { path, source }, Lang::Ja) => format!(
-                "ログファイル {} に書き込めません ({source})。パスと、ディレクトリに書き込めるかを確認してください。",
+                "ログファイル {} に書き込めません（{source}）。パスと、ディレクトリに書き込めるかを確認してください。",
                 path.display()
             ),
         }

@@ -118,7 +118,12 @@ fn read_change(
                     format!("{ja}もう一度実行してください。"),
                 ));
             }
-            say_on_terminal(&format!("{} {}\n", lang.pick(en, ja), type_again(lang)));
+            let space = lang.pick(" ", "");
+            say_on_terminal(&format!(
+                "{}{space}{}\n",
+                lang.pick(en, ja),
+                type_again(lang)
+            ));
             attempt += 1;
             new = read_pin_with_prompt(kind, &new_prompt, lang)?;
         }
@@ -142,7 +147,7 @@ fn classify(outcome: &ChangeOutcome) -> (&'static str, ExitCode) {
     }
 }
 
-fn outcome_text(outcome: &ChangeOutcome, kind: PinKind, lang: Lang) -> String {
+pub(super) fn outcome_text(outcome: &ChangeOutcome, kind: PinKind, lang: Lang) -> String {
     let max = kind.max_tries();
     let title = kind.title(lang);
     let name = kind.name();
@@ -176,7 +181,7 @@ fn outcome_text(outcome: &ChangeOutcome, kind: PinKind, lang: Lang) -> String {
             unknown_cause(cause, lang)
         ),
         (ChangeOutcome::Unknown(cause), Lang::Ja) => format!(
-            "変更を送りましたが、応答が途切れました: {} {noun}は古いものか新しいもののどちらかです。mynapin は変更を再送しません。安全に確かめるには、まず新しい{noun}で `mynapin verify --pin {name}` を実行してください（この確認は残り1回になると止まります）。違うと表示されたら、古い{noun}のままです。",
+            "変更を送りましたが、応答が途切れました。{}{noun}は古いものか新しいもののどちらかです。mynapin は変更を再送しません。安全に確かめるには、まず新しい{noun}で `mynapin verify --pin {name}` を実行してください（この確認は残り1回になると止まります）。違うと表示されたら、古い{noun}のままです。",
             unknown_cause(cause, lang)
         ),
         (ChangeOutcome::UnknownVerify(cause), Lang::En) => format!(
@@ -184,7 +189,7 @@ fn outcome_text(outcome: &ChangeOutcome, kind: PinKind, lang: Lang) -> String {
             unknown_cause(cause, lang)
         ),
         (ChangeOutcome::UnknownVerify(cause), Lang::Ja) => format!(
-            "現在の{noun}を送りましたが、結果が分かりません: {} 新しい{noun}は送っていないため、古い{noun}のままです。回数が減ったかどうかは不明で、mynapin は再送しません。まず `mynapin status` で残り回数を確認してください。",
+            "現在の{noun}を送りましたが、結果が分かりません。{}新しい{noun}は送っていないため、古い{noun}のままです。回数が減ったかどうかは不明で、mynapin は再送しません。まず `mynapin status` で残り回数を確認してください。",
             unknown_cause(cause, lang)
         ),
     }

@@ -203,13 +203,13 @@ impl Localized for CliError {
         match (self, lang) {
             (CliError::Usage { en, .. }, Lang::En) => en.clone(),
             (CliError::Usage { ja, .. }, Lang::Ja) => ja.clone(),
-            (CliError::PinFormat(error), _) => format!(
-                "{} {}",
-                error.localized(lang),
-                lang.pick(
-                    "Run the command again with the right one.",
-                    "正しいものを用意して、もう一度実行してください。"
-                )
+            (CliError::PinFormat(error), Lang::En) => format!(
+                "{} Run the command again with the right one.",
+                error.localized(lang)
+            ),
+            (CliError::PinFormat(error), Lang::Ja) => format!(
+                "{}正しいものを用意して、もう一度実行してください。",
+                error.localized(lang)
             ),
             (CliError::NoTerminal, Lang::En) => {
                 "There is no terminal to ask for the PIN, so nothing was sent. Run mynapin in a terminal, or pass the PIN as one line on stdin with --pin-stdin.".into()

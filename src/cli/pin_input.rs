@@ -65,7 +65,12 @@ pub fn read_pin_with_prompt(kind: PinKind, prompt: &str, lang: Lang) -> Result<P
         match parse_pin(kind, &line) {
             Ok(pin) => return Ok(pin),
             Err(error) if at_terminal && attempt < PROMPT_ATTEMPTS => {
-                say_on_terminal(&format!("{} {}\n", error.localized(lang), type_again(lang)));
+                let space = lang.pick(" ", "");
+                say_on_terminal(&format!(
+                    "{}{space}{}\n",
+                    error.localized(lang),
+                    type_again(lang)
+                ));
                 attempt += 1;
             }
             Err(error) => return Err(error.into()),

@@ -88,7 +88,7 @@ fn classify(outcome: &VerifyOutcome) -> (&'static str, ExitCode) {
     }
 }
 
-fn outcome_text(outcome: &VerifyOutcome, kind: PinKind, lang: Lang) -> String {
+pub(super) fn outcome_text(outcome: &VerifyOutcome, kind: PinKind, lang: Lang) -> String {
     let max = kind.max_tries();
     let noun = noun(kind, lang);
     let next = next_steps_text(kind, lang);
@@ -113,7 +113,7 @@ fn outcome_text(outcome: &VerifyOutcome, kind: PinKind, lang: Lang) -> String {
             unknown_cause(cause, lang)
         ),
         (VerifyOutcome::Unknown(cause), Lang::Ja) => format!(
-            "{noun}を送りましたが、結果が分かりません: {} 回数が減ったかどうかは不明で、mynapin は再送しません。まず `mynapin status` で残り回数を確認してください。",
+            "{noun}を送りましたが、結果が分かりません。{}回数が減ったかどうかは不明で、mynapin は再送しません。まず `mynapin status` で残り回数を確認してください。",
             unknown_cause(cause, lang)
         ),
     }

@@ -87,7 +87,7 @@ impl Localized for JpkiError {
                 "This card is not a My Number card (it has no JPKI application). Insert your My Number card.".into()
             }
             (JpkiError::NotMyNumberCard, Lang::Ja) => {
-                "このカードはマイナンバーカードではありません（公的個人認証APがありません）。マイナンバーカードを差し込んでください。".into()
+                "このカードはマイナンバーカードではありません（公的個人認証の機能がありません）。マイナンバーカードを差し込んでください。".into()
             }
             (JpkiError::UnexpectedStatus { step, sw }, Lang::En) => format!(
                 "The card answered {sw} ({}) to {step}. It may not be a My Number card, or the reader lost contact; reinsert it and try again.",
