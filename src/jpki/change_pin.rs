@@ -1,11 +1,11 @@
 //! The guarded PIN change: CHANGE REFERENCE DATA only right after a `9000` VERIFY of the current
 //! PIN, in the same transaction as the counter read that allowed the VERIFY. Never resent.
 
-use apdu::{exchange, Connection, Disposition, StatusWord};
+use apdu::{Connection, StatusWord, TransportError};
 
-use super::commands::{change_reference_data, verify};
+use super::commands::change_reference_data;
 use super::guard::{
-    guarded_begin_error, may_send_secret, select_and_read_counter, verify_outcome, ShownCounter,
+    guarded_transaction, verify_outcome, GuardedOutcome, SecretCommand, SentSecret, ShownCounter,
 };
 use super::{JpkiError, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome};
 use crate::i18n::{Lang, Localized};
@@ -126,14 +126,6 @@ impl ChangeOutcome {
     }
 }
 
-/// Where the transaction got to, to judge a failure to end it.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Sent {
-    Nothing,
-    Verify,
-    Change,
-}
-
 /// The guarded change, in one transaction that ends by cutting the card's power: SELECT the
 /// application, SELECT the PIN EF, read the counter, and only if it reads `63Cx` with x ≥ 2,
 /// VERIFY the current PIN; only on `9000`, CHANGE REFERENCE DATA `00 24 01 80 Lc NEW`. Each
@@ -161,58 +153,33 @@ fn change_in_guarded_transaction(
     change: &PinChange,
     shown: Option<&ShownCounter>,
 ) -> Result<ChangeOutcome, JpkiError> {
-    let kind = change.kind();
-    let mut sent = Sent::Nothing;
-    let mut verify_answer = None;
-    let mut change_answer = None;
-    let result = conn.transaction(Disposition::Unpower, |tx, start| {
-        may_send_secret(shown, start)?;
-        let counter = select_and_read_counter(tx, kind)?;
-        if let Some(refusal) = counter.refusal() {
-            return Ok(ChangeOutcome::Refused(refusal));
+    guarded_transaction(conn, change.kind(), shown, |tx, sender| {
+        if let Some(outcome) = not_verified(sender.verify(tx, &change.current)) {
+            return outcome;
         }
-        sent = Sent::Verify;
-        let verified = match exchange(tx, &verify(&change.current)) {
-            Ok(response) => {
-                verify_answer = Some(response.sw());
-                verify_outcome(response.sw())
-            }
-            Err(error) => VerifyOutcome::Unknown(UnknownOutcome::Exchange(error)),
-        };
-        if let Some(outcome) = not_verified(verified) {
-            return Ok(outcome);
-        }
-        sent = Sent::Change;
-        Ok(match exchange(tx, &change_reference_data(&change.new)) {
-            Ok(response) => {
-                change_answer = Some(response.sw());
-                change_outcome(response.sw())
-            }
+        let new = change_reference_data(&change.new);
+        match sender.send(tx, SecretCommand::ChangeReferenceData, &new) {
+            Ok(response) => change_outcome(response.sw()),
             Err(error) => ChangeOutcome::Unknown(UnknownOutcome::Exchange(error)),
-        })
-    });
-    match result {
-        Ok(outcome) => outcome,
-        // The card answered, then ending the transaction failed: the last answer stands.
-        Err(error) => match (sent, verify_answer, change_answer) {
-            (Sent::Change, _, Some(sw)) => {
-                log::warn!("ending the transaction failed after the card answered: {error}");
-                Ok(change_outcome(sw))
+        }
+    })
+}
+
+impl GuardedOutcome for ChangeOutcome {
+    fn refused(refusal: Refusal) -> Self {
+        ChangeOutcome::Refused(refusal)
+    }
+
+    fn after_failed_end(last: SentSecret, error: TransportError) -> Self {
+        let unknown = UnknownOutcome::Transport(error);
+        match (last.command, last.answer) {
+            (SecretCommand::ChangeReferenceData, Some(sw)) => change_outcome(sw),
+            (SecretCommand::ChangeReferenceData, None) => ChangeOutcome::Unknown(unknown),
+            (SecretCommand::Verify, Some(sw)) => {
+                not_verified(verify_outcome(sw)).unwrap_or(ChangeOutcome::UnknownVerify(unknown))
             }
-            (Sent::Change, _, None) => Ok(ChangeOutcome::Unknown(UnknownOutcome::Transport(error))),
-            (Sent::Verify, Some(sw), _) => {
-                log::warn!("ending the transaction failed after the card answered: {error}");
-                Ok(
-                    not_verified(verify_outcome(sw)).unwrap_or(ChangeOutcome::UnknownVerify(
-                        UnknownOutcome::Transport(error),
-                    )),
-                )
-            }
-            (Sent::Verify, None, _) => Ok(ChangeOutcome::UnknownVerify(UnknownOutcome::Transport(
-                error,
-            ))),
-            (Sent::Nothing, ..) => Err(guarded_begin_error(shown, error)),
-        },
+            (SecretCommand::Verify, None) => ChangeOutcome::UnknownVerify(unknown),
+        }
     }
 }
 

@@ -4,7 +4,9 @@
 
 use std::time::SystemTime;
 
-use apdu::{exchange, Connection, Disposition, StatusWord};
+use apdu::{
+    exchange, Connection, Disposition, ExchangeError, StatusWord, Transport, TransportError,
+};
 use rsa::pkcs8::DecodePublicKey;
 use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest, Sha256};
@@ -12,11 +14,10 @@ use x509_cert::der::{Decode, Encode};
 use x509_cert::Certificate;
 
 use super::cert::read_certificate_in;
-use super::commands::{compute_digital_signature, select_ef, verify, AUTH_KEY_EF};
+use super::commands::{compute_digital_signature, select_ef, AUTH_KEY_EF};
 use super::detect::detect;
 use super::guard::{
-    guarded_begin_error, may_send_secret, read_pin_counters, select_and_read_counter,
-    verify_outcome,
+    guarded_transaction, read_pin_counters, verify_outcome, GuardedOutcome, SentSecret,
 };
 use super::{
     CardIdentity, CertificateError, CertificateFile, CertificateInfo, Counter, ExpiryState,
@@ -472,65 +473,51 @@ pub fn guarded_sign(
     pin: &Pin,
     challenge: &Challenge,
 ) -> Result<SignOutcome, JpkiError> {
-    let kind = pin.kind();
-    let mut verify_sent = false;
-    let mut verify_answer = None;
-    let result = conn.transaction(Disposition::Unpower, |tx, start| {
-        // The prompt came after the previous transaction on this connection: a reset or reconnect
-        // since then may mean another card, which gets no PIN.
-        may_send_secret(None, start)?;
-        let counter = select_and_read_counter(tx, kind)?;
-        if let Some(refusal) = counter.refusal() {
-            return Ok(SignOutcome::NotVerified(VerifyOutcome::Refused(refusal)));
-        }
-        verify_sent = true;
-        let verified = match exchange(tx, &verify(pin)) {
-            Ok(response) => {
-                verify_answer = Some(response.sw());
-                verify_outcome(response.sw())
-            }
-            Err(error) => VerifyOutcome::Unknown(UnknownOutcome::Exchange(error)),
-        };
+    // The prompt came after the previous transaction on this connection: a reset or reconnect
+    // since then may mean another card, which gets no PIN.
+    guarded_transaction(conn, pin.kind(), None, |tx, sender| {
+        let verified = sender.verify(tx, pin);
         if !matches!(verified, VerifyOutcome::Verified) {
-            return Ok(SignOutcome::NotVerified(verified));
+            return SignOutcome::NotVerified(verified);
         }
-        let signed = (|| {
-            let selected = exchange(tx, &select_ef(AUTH_KEY_EF))?;
-            if !selected.is_success() {
-                return Ok(SignOutcome::SignatureRefused {
-                    step: "SELECT EF 0017",
-                    sw: selected.sw(),
-                });
-            }
-            let signature = exchange(tx, &compute_digital_signature(&challenge.digest_info()))?;
-            Ok(if signature.is_success() {
-                SignOutcome::Signed(signature.into_data())
-            } else {
-                SignOutcome::SignatureRefused {
-                    step: "COMPUTE DIGITAL SIGNATURE",
-                    sw: signature.sw(),
-                }
-            })
-        })();
-        Ok(signed
-            .unwrap_or_else(|error| SignOutcome::SignatureLost(UnknownOutcome::Exchange(error))))
-    });
-    match result {
-        Ok(outcome) => outcome,
-        Err(error) => match verify_answer {
-            // The card answered the VERIFY, then ending the transaction failed: the answer stands,
-            // but a signature cannot be trusted to have been read whole.
-            Some(sw) => Ok(match verify_outcome(sw) {
-                VerifyOutcome::Verified => {
-                    SignOutcome::SignatureLost(UnknownOutcome::Transport(error))
-                }
-                other => SignOutcome::NotVerified(other),
-            }),
-            None if verify_sent => Ok(SignOutcome::NotVerified(VerifyOutcome::Unknown(
-                UnknownOutcome::Transport(error),
-            ))),
-            None => Err(guarded_begin_error(None, error)),
-        },
+        sign(tx, challenge)
+            .unwrap_or_else(|error| SignOutcome::SignatureLost(UnknownOutcome::Exchange(error)))
+    })
+}
+
+/// Right after a `9000` VERIFY: SELECT EF 0017, then COMPUTE DIGITAL SIGNATURE.
+fn sign(tx: &mut dyn Transport, challenge: &Challenge) -> Result<SignOutcome, ExchangeError> {
+    let selected = exchange(tx, &select_ef(AUTH_KEY_EF))?;
+    if !selected.is_success() {
+        return Ok(SignOutcome::SignatureRefused {
+            step: "SELECT EF 0017",
+            sw: selected.sw(),
+        });
+    }
+    let signature = exchange(tx, &compute_digital_signature(&challenge.digest_info()))?;
+    Ok(if signature.is_success() {
+        SignOutcome::Signed(signature.into_data())
+    } else {
+        SignOutcome::SignatureRefused {
+            step: "COMPUTE DIGITAL SIGNATURE",
+            sw: signature.sw(),
+        }
+    })
+}
+
+impl GuardedOutcome for SignOutcome {
+    fn refused(refusal: Refusal) -> Self {
+        SignOutcome::NotVerified(VerifyOutcome::Refused(refusal))
+    }
+
+    /// The VERIFY's answer stands, but a signature cannot be trusted to have been read whole.
+    fn after_failed_end(last: SentSecret, error: TransportError) -> Self {
+        let unknown = UnknownOutcome::Transport(error);
+        match last.answer.map(verify_outcome) {
+            Some(VerifyOutcome::Verified) => SignOutcome::SignatureLost(unknown),
+            Some(other) => SignOutcome::NotVerified(other),
+            None => SignOutcome::NotVerified(VerifyOutcome::Unknown(unknown)),
+        }
     }
 }
 

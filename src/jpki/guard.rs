@@ -2,8 +2,8 @@
 //! sent only when at least two tries remain. mynapin must never be the cause of a lockout.
 
 use apdu::{
-    exchange, CardSession, Connection, Disposition, ExchangeError, Status, StatusWord,
-    TransactionStart, Transport, TransportError,
+    exchange, CardSession, Command, Connection, Disposition, ExchangeError, Response, Status,
+    StatusWord, TransactionStart, Transport, TransportError,
 };
 
 use super::commands::{read_counter as counter_command, select_ef, verify};
@@ -202,10 +202,7 @@ pub fn read_counter(conn: &mut impl Connection, kind: PinKind) -> Result<ShownCo
 /// PC/SC reports a card pulled and another inserted as a reset on some systems (macOS), so a reset
 /// may mean the secret was typed for another card. `Err(JpkiError::CardChanged)` otherwise; call it
 /// before sending anything in the transaction.
-pub(crate) fn may_send_secret(
-    shown: Option<&ShownCounter>,
-    start: TransactionStart,
-) -> Result<(), JpkiError> {
+fn may_send_secret(shown: Option<&ShownCounter>, start: TransactionStart) -> Result<(), JpkiError> {
     let changed = match shown {
         Some(shown) => shown.session != start.card_session,
         None => start.card_was_reset,
@@ -221,10 +218,7 @@ pub(crate) fn may_send_secret(
 /// What a guarded operation reports when its transaction could not begin: after a counter was
 /// shown, a removed or reset card is [`JpkiError::CardChanged`] (the secret is not sent); anything
 /// else, or with no counter shown, the transport error as it is.
-pub(crate) fn guarded_begin_error(
-    shown: Option<&ShownCounter>,
-    error: TransportError,
-) -> JpkiError {
+fn guarded_begin_error(shown: Option<&ShownCounter>, error: TransportError) -> JpkiError {
     match error {
         TransportError::CardRemoved | TransportError::CardReset if shown.is_some() => {
             log::info!("{error} after the counter was shown; nothing is sent");
@@ -260,35 +254,117 @@ fn verify_in_guarded_transaction(
     pin: &Pin,
     shown: Option<&ShownCounter>,
 ) -> Result<VerifyOutcome, JpkiError> {
-    let kind = pin.kind();
-    let mut verify_sent = false;
-    let mut card_answer = None;
+    guarded_transaction(conn, pin.kind(), shown, |tx, sender| sender.verify(tx, pin))
+}
+
+/// An operation that sends a secret only through [`guarded_transaction`]: what it reports when the
+/// counter refuses, and when ending the transaction fails after a secret went out.
+pub(super) trait GuardedOutcome {
+    /// Nothing was sent: the counter did not allow it.
+    fn refused(refusal: Refusal) -> Self;
+    /// Ending the transaction failed after `last` was sent. Its answer, when the card gave one,
+    /// stands; without one the outcome is unknown.
+    fn after_failed_end(last: SentSecret, error: TransportError) -> Self;
+}
+
+/// A command that carries a secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SecretCommand {
+    /// VERIFY with the PIN.
+    Verify,
+    /// CHANGE REFERENCE DATA with the new PIN.
+    ChangeReferenceData,
+}
+
+/// The last secret a guarded transaction sent, and the card's answer if it came.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SentSecret {
+    pub(super) command: SecretCommand,
+    pub(super) answer: Option<StatusWord>,
+}
+
+/// Sends the commands that carry a secret inside [`guarded_transaction`], each at most once, and
+/// keeps the last one for judging a failure to end the transaction. Only the guard makes one.
+pub(super) struct SecretSender {
+    last: Option<SentSecret>,
+}
+
+impl SecretSender {
+    /// Sends `secret` once. Never resent, whatever the exchange reports.
+    pub(super) fn send(
+        &mut self,
+        tx: &mut dyn Transport,
+        command: SecretCommand,
+        secret: &Command,
+    ) -> Result<Response, ExchangeError> {
+        debug_assert!(
+            self.last.map_or(true, |last| last.command != command),
+            "{command:?} sent twice in one guarded transaction"
+        );
+        self.last = Some(SentSecret {
+            command,
+            answer: None,
+        });
+        let response = exchange(tx, secret)?;
+        self.last = Some(SentSecret {
+            command,
+            answer: Some(response.sw()),
+        });
+        Ok(response)
+    }
+
+    /// VERIFY with `pin`, once, and what its answer means.
+    pub(super) fn verify(&mut self, tx: &mut dyn Transport, pin: &Pin) -> VerifyOutcome {
+        match self.send(tx, SecretCommand::Verify, &verify(pin)) {
+            Ok(response) => verify_outcome(response.sw()),
+            Err(error) => VerifyOutcome::Unknown(UnknownOutcome::Exchange(error)),
+        }
+    }
+}
+
+/// The one guarded transaction every operation that sends a PIN runs in, ending by cutting the
+/// card's power (no verified state outlives it): the card-changed rule ([`may_send_secret`]),
+/// SELECT the application, SELECT the PIN EF, read `kind`'s counter, and only if it reads `63Cx`
+/// with x ≥ 2, `send`, whose secrets go through the [`SecretSender`], each once. If ending the
+/// transaction fails, the last secret's answer stands ([`GuardedOutcome::after_failed_end`]);
+/// with none sent, the error is [`guarded_begin_error`]'s.
+pub(super) fn guarded_transaction<T: GuardedOutcome>(
+    conn: &mut impl Connection,
+    kind: PinKind,
+    shown: Option<&ShownCounter>,
+    send: impl FnOnce(&mut dyn Transport, &mut SecretSender) -> T,
+) -> Result<T, JpkiError> {
+    let mut sender = SecretSender { last: None };
     let result = conn.transaction(Disposition::Unpower, |tx, start| {
         may_send_secret(shown, start)?;
         let counter = select_and_read_counter(tx, kind)?;
         if let Some(refusal) = counter.refusal() {
-            return Ok(VerifyOutcome::Refused(refusal));
+            return Ok(T::refused(refusal));
         }
-        verify_sent = true;
-        Ok(match exchange(tx, &verify(pin)) {
-            Ok(response) => {
-                card_answer = Some(response.sw());
-                verify_outcome(response.sw())
-            }
-            Err(error) => VerifyOutcome::Unknown(UnknownOutcome::Exchange(error)),
-        })
+        Ok(send(tx, &mut sender))
     });
-    match result {
-        Ok(outcome) => outcome,
-        Err(error) => match card_answer {
-            // The card answered, then ending the transaction failed: the answer stands.
-            Some(sw) => {
+    match (result, sender.last) {
+        (Ok(outcome), _) => outcome,
+        (Err(error), None) => Err(guarded_begin_error(shown, error)),
+        (Err(error), Some(last)) => {
+            if last.answer.is_some() {
                 log::warn!("ending the transaction failed after the card answered: {error}");
-                Ok(verify_outcome(sw))
             }
-            None if verify_sent => Ok(VerifyOutcome::Unknown(UnknownOutcome::Transport(error))),
-            None => Err(guarded_begin_error(shown, error)),
-        },
+            Ok(T::after_failed_end(last, error))
+        }
+    }
+}
+
+impl GuardedOutcome for VerifyOutcome {
+    fn refused(refusal: Refusal) -> Self {
+        VerifyOutcome::Refused(refusal)
+    }
+
+    fn after_failed_end(last: SentSecret, error: TransportError) -> Self {
+        match last.answer {
+            Some(sw) => verify_outcome(sw),
+            None => VerifyOutcome::Unknown(UnknownOutcome::Transport(error)),
+        }
     }
 }
 
@@ -302,10 +378,7 @@ pub(super) fn verify_outcome(sw: StatusWord) -> VerifyOutcome {
     }
 }
 
-pub(super) fn select_and_read_counter(
-    tx: &mut dyn Transport,
-    kind: PinKind,
-) -> Result<Counter, JpkiError> {
+fn select_and_read_counter(tx: &mut dyn Transport, kind: PinKind) -> Result<Counter, JpkiError> {
     match kind.application() {
         Application::Jpki => select(tx, Application::Jpki)?,
         app => {
@@ -341,3 +414,6 @@ fn read_counter_of_selected_application(
     let answer = exchange(tx, &counter_command())?;
     Ok(Counter::from_sw(answer.sw(), kind.max_tries()))
 }
+
+#[cfg(test)]
+mod tests;
