@@ -1,9 +1,13 @@
 //! `change-pin` and `check` against the card model, byte-exact on the APDUs it received.
 
+#[path = "support/card_log.rs"]
+mod card_log;
+
 use std::time::SystemTime;
 
 use apdu::StatusWord;
-use mynapin::card_model::{CardModel, CardState, CheckFault, LogEntry, Removal, StatusOverride};
+use card_log::log_lines;
+use mynapin::card_model::{CardModel, CardState, CheckFault, Removal, StatusOverride};
 use mynapin::jpki::{
     counter_step, guarded_change, guarded_sign, issuer_step, pin_step, read_check_facts,
     validity_step, Challenge, ChangeOutcome, Pin, PinChange, PinChangeError, PinKind, Refusal,
@@ -12,25 +16,6 @@ use mynapin::jpki::{
 
 const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
 const SELECT_AUTH_PIN: &str = "00A4020C020018";
-
-/// The log as lines, commands in clear (the test knows the PINs).
-fn log_lines(card: &CardModel) -> Vec<String> {
-    card.log()
-        .iter()
-        .filter_map(|entry| match entry {
-            LogEntry::Command { command, response } => Some(format!(
-                "{} -> {}",
-                hex::encode_upper(command),
-                response
-                    .as_deref()
-                    .map_or("(none)".to_string(), hex::encode_upper)
-            )),
-            LogEntry::TransactionBegin => Some("[".into()),
-            LogEntry::TransactionEnd(disposition) => Some(format!("] {disposition:?}")),
-            _ => None,
-        })
-        .collect()
-}
 
 fn change(kind: PinKind, current: &str, new: &str) -> PinChange {
     PinChange::new(

@@ -1,6 +1,10 @@
 //! The PIN guard against the card model, byte-exact on the model's APDU log.
 
+#[path = "support/card_log.rs"]
+mod card_log;
+
 use apdu::{Disposition, StatusWord};
+use card_log::log_lines;
 use mynapin::card_model::{CardModel, CardState, LogEntry, Removal, StatusOverride};
 use mynapin::jpki::{
     guarded_change, guarded_sign, guarded_verify, guarded_verify_after, read_counter, read_status,
@@ -56,25 +60,6 @@ fn card_with(kind: PinKind, tries: u8) -> CardModel {
     let mut card = CardModel::new(CardState::demo());
     *tries_mut(&mut card, kind) = tries;
     card
-}
-
-/// The log as lines: `>` commands with their answer, `[` / `]` transaction bounds.
-fn log_lines(card: &CardModel) -> Vec<String> {
-    card.log()
-        .iter()
-        .filter_map(|entry| match entry {
-            LogEntry::Command { command, response } => Some(format!(
-                "{} -> {}",
-                hex::encode_upper(command),
-                response
-                    .as_deref()
-                    .map_or("(none)".to_string(), hex::encode_upper)
-            )),
-            LogEntry::TransactionBegin => Some("[".into()),
-            LogEntry::TransactionEnd(disposition) => Some(format!("] {disposition:?}")),
-            _ => None,
-        })
-        .collect()
 }
 
 fn sw(code: u16) -> String {
