@@ -2,11 +2,11 @@
 
 #[path = "support/card_log.rs"]
 mod card_log;
+use card_log::log_lines;
 
 use std::time::SystemTime;
 
 use apdu::StatusWord;
-use card_log::log_lines;
 use mynapin::card_model::{CardModel, CardState, CheckFault, Removal, StatusOverride};
 use mynapin::jpki::{
     counter_step, guarded_change, guarded_sign, issuer_step, pin_step, read_check_facts,

@@ -2,9 +2,9 @@
 
 #[path = "support/card_log.rs"]
 mod card_log;
+use card_log::log_lines;
 
 use apdu::{Disposition, StatusWord};
-use card_log::log_lines;
 use mynapin::card_model::{CardModel, CardState, LogEntry, Removal, StatusOverride};
 use mynapin::jpki::{
     guarded_change, guarded_sign, guarded_verify, guarded_verify_after, read_counter, read_status,

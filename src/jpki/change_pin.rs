@@ -1,12 +1,10 @@
 //! The guarded PIN change: CHANGE REFERENCE DATA only right after a `9000` VERIFY of the current
 //! PIN, in the same transaction as the counter read that allowed the VERIFY. Never resent.
 
-use apdu::{Connection, StatusWord, TransportError};
+use apdu::{exchange, Connection, StatusWord};
 
 use super::commands::change_reference_data;
-use super::guard::{
-    guarded_transaction, verify_outcome, GuardedOutcome, SecretCommand, SentSecret, ShownCounter,
-};
+use super::guard::{guarded_transaction, Guarded, ShownCounter};
 use super::{JpkiError, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome};
 use crate::i18n::{Lang, Localized};
 
@@ -153,34 +151,21 @@ fn change_in_guarded_transaction(
     change: &PinChange,
     shown: Option<&ShownCounter>,
 ) -> Result<ChangeOutcome, JpkiError> {
-    guarded_transaction(conn, change.kind(), shown, |tx, sender| {
-        if let Some(outcome) = not_verified(sender.verify(tx, &change.current)) {
-            return outcome;
-        }
-        let new = change_reference_data(&change.new);
-        match sender.send(tx, SecretCommand::ChangeReferenceData, &new) {
+    let guarded = guarded_transaction(conn, &change.current, shown, |tx| {
+        match exchange(tx, &change_reference_data(&change.new)) {
             Ok(response) => change_outcome(response.sw()),
             Err(error) => ChangeOutcome::Unknown(UnknownOutcome::Exchange(error)),
         }
+    })?;
+    Ok(match guarded {
+        // The CHANGE's answer stands even if ending the transaction failed afterwards.
+        Guarded::Verified { after, .. } => after,
+        Guarded::NotVerified(verified) => not_verified(verified).unwrap_or(
+            ChangeOutcome::UnknownVerify(UnknownOutcome::Transport(apdu::TransportError::Other(
+                "the current PIN was verified but the change did not run".into(),
+            ))),
+        ),
     })
-}
-
-impl GuardedOutcome for ChangeOutcome {
-    fn refused(refusal: Refusal) -> Self {
-        ChangeOutcome::Refused(refusal)
-    }
-
-    fn after_failed_end(last: SentSecret, error: TransportError) -> Self {
-        let unknown = UnknownOutcome::Transport(error);
-        match (last.command, last.answer) {
-            (SecretCommand::ChangeReferenceData, Some(sw)) => change_outcome(sw),
-            (SecretCommand::ChangeReferenceData, None) => ChangeOutcome::Unknown(unknown),
-            (SecretCommand::Verify, Some(sw)) => {
-                not_verified(verify_outcome(sw)).unwrap_or(ChangeOutcome::UnknownVerify(unknown))
-            }
-            (SecretCommand::Verify, None) => ChangeOutcome::UnknownVerify(unknown),
-        }
-    }
 }
 
 /// The outcome when the VERIFY of the current PIN did not answer `9000`; `None` when it did.

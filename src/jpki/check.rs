@@ -4,9 +4,7 @@
 
 use std::time::SystemTime;
 
-use apdu::{
-    exchange, Connection, Disposition, ExchangeError, StatusWord, Transport, TransportError,
-};
+use apdu::{exchange, Connection, Disposition, StatusWord};
 use rsa::pkcs8::DecodePublicKey;
 use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest, Sha256};
@@ -16,9 +14,7 @@ use x509_cert::Certificate;
 use super::cert::read_certificate_in;
 use super::commands::{compute_digital_signature, select_ef, AUTH_KEY_EF};
 use super::detect::detect;
-use super::guard::{
-    guarded_transaction, read_pin_counters, verify_outcome, GuardedOutcome, SentSecret,
-};
+use super::guard::{guarded_transaction, read_pin_counters, Guarded};
 use super::{
     CardIdentity, CertificateError, CertificateFile, CertificateInfo, Counter, ExpiryState,
     JpkiError, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome, EXPIRY_WARNING_DAYS,
@@ -473,52 +469,42 @@ pub fn guarded_sign(
     pin: &Pin,
     challenge: &Challenge,
 ) -> Result<SignOutcome, JpkiError> {
-    // The prompt came after the previous transaction on this connection: a reset or reconnect
-    // since then may mean another card, which gets no PIN.
-    guarded_transaction(conn, pin.kind(), None, |tx, sender| {
-        let verified = sender.verify(tx, pin);
-        if !matches!(verified, VerifyOutcome::Verified) {
-            return SignOutcome::NotVerified(verified);
-        }
-        sign(tx, challenge)
-            .unwrap_or_else(|error| SignOutcome::SignatureLost(UnknownOutcome::Exchange(error)))
+    // No counter was shown on this connection's transaction before the prompt: the card-changed
+    // rule then refuses after any reset or reconnect since the previous transaction, which may
+    // mean another card.
+    let guarded = guarded_transaction(conn, pin, None, |tx| {
+        let signed = (|| {
+            let selected = exchange(tx, &select_ef(AUTH_KEY_EF))?;
+            if !selected.is_success() {
+                return Ok(SignOutcome::SignatureRefused {
+                    step: "SELECT EF 0017",
+                    sw: selected.sw(),
+                });
+            }
+            let signature = exchange(tx, &compute_digital_signature(&challenge.digest_info()))?;
+            Ok(if signature.is_success() {
+                SignOutcome::Signed(signature.into_data())
+            } else {
+                SignOutcome::SignatureRefused {
+                    step: "COMPUTE DIGITAL SIGNATURE",
+                    sw: signature.sw(),
+                }
+            })
+        })();
+        signed.unwrap_or_else(|error| SignOutcome::SignatureLost(UnknownOutcome::Exchange(error)))
+    })?;
+    Ok(match guarded {
+        Guarded::NotVerified(outcome) => SignOutcome::NotVerified(outcome),
+        Guarded::Verified {
+            after,
+            end_error: None,
+        } => after,
+        // Ending the transaction failed: a signature cannot be trusted to have been read whole.
+        Guarded::Verified {
+            end_error: Some(error),
+            ..
+        } => SignOutcome::SignatureLost(UnknownOutcome::Transport(error)),
     })
-}
-
-/// Right after a `9000` VERIFY: SELECT EF 0017, then COMPUTE DIGITAL SIGNATURE.
-fn sign(tx: &mut dyn Transport, challenge: &Challenge) -> Result<SignOutcome, ExchangeError> {
-    let selected = exchange(tx, &select_ef(AUTH_KEY_EF))?;
-    if !selected.is_success() {
-        return Ok(SignOutcome::SignatureRefused {
-            step: "SELECT EF 0017",
-            sw: selected.sw(),
-        });
-    }
-    let signature = exchange(tx, &compute_digital_signature(&challenge.digest_info()))?;
-    Ok(if signature.is_success() {
-        SignOutcome::Signed(signature.into_data())
-    } else {
-        SignOutcome::SignatureRefused {
-            step: "COMPUTE DIGITAL SIGNATURE",
-            sw: signature.sw(),
-        }
-    })
-}
-
-impl GuardedOutcome for SignOutcome {
-    fn refused(refusal: Refusal) -> Self {
-        SignOutcome::NotVerified(VerifyOutcome::Refused(refusal))
-    }
-
-    /// The VERIFY's answer stands, but a signature cannot be trusted to have been read whole.
-    fn after_failed_end(last: SentSecret, error: TransportError) -> Self {
-        let unknown = UnknownOutcome::Transport(error);
-        match last.answer.map(verify_outcome) {
-            Some(VerifyOutcome::Verified) => SignOutcome::SignatureLost(unknown),
-            Some(other) => SignOutcome::NotVerified(other),
-            None => SignOutcome::NotVerified(VerifyOutcome::Unknown(unknown)),
-        }
-    }
 }
 
 /// Whether `signature` verifies under the certificate's public key over the challenge

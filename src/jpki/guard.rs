@@ -2,8 +2,8 @@
 //! sent only when at least two tries remain. mynapin must never be the cause of a lockout.
 
 use apdu::{
-    exchange, CardSession, Command, Connection, Disposition, ExchangeError, Response, Status,
-    StatusWord, TransactionStart, Transport, TransportError,
+    exchange, CardSession, Connection, Disposition, ExchangeError, Status, StatusWord,
+    TransactionStart, Transport, TransportError,
 };
 
 use super::commands::{read_counter as counter_command, select_ef, verify};
@@ -202,7 +202,10 @@ pub fn read_counter(conn: &mut impl Connection, kind: PinKind) -> Result<ShownCo
 /// PC/SC reports a card pulled and another inserted as a reset on some systems (macOS), so a reset
 /// may mean the secret was typed for another card. `Err(JpkiError::CardChanged)` otherwise; call it
 /// before sending anything in the transaction.
-fn may_send_secret(shown: Option<&ShownCounter>, start: TransactionStart) -> Result<(), JpkiError> {
+pub(crate) fn may_send_secret(
+    shown: Option<&ShownCounter>,
+    start: TransactionStart,
+) -> Result<(), JpkiError> {
     let changed = match shown {
         Some(shown) => shown.session != start.card_session,
         None => start.card_was_reset,
@@ -218,7 +221,10 @@ fn may_send_secret(shown: Option<&ShownCounter>, start: TransactionStart) -> Res
 /// What a guarded operation reports when its transaction could not begin: after a counter was
 /// shown, a removed or reset card is [`JpkiError::CardChanged`] (the secret is not sent); anything
 /// else, or with no counter shown, the transport error as it is.
-fn guarded_begin_error(shown: Option<&ShownCounter>, error: TransportError) -> JpkiError {
+pub(crate) fn guarded_begin_error(
+    shown: Option<&ShownCounter>,
+    error: TransportError,
+) -> JpkiError {
     match error {
         TransportError::CardRemoved | TransportError::CardReset if shown.is_some() => {
             log::info!("{error} after the counter was shown; nothing is sent");
@@ -254,117 +260,99 @@ fn verify_in_guarded_transaction(
     pin: &Pin,
     shown: Option<&ShownCounter>,
 ) -> Result<VerifyOutcome, JpkiError> {
-    guarded_transaction(conn, pin.kind(), shown, |tx, sender| sender.verify(tx, pin))
+    Ok(match guarded_transaction(conn, pin, shown, |_| ())? {
+        Guarded::NotVerified(outcome) => outcome,
+        Guarded::Verified { .. } => VerifyOutcome::Verified,
+    })
 }
 
-/// An operation that sends a secret only through [`guarded_transaction`]: what it reports when the
-/// counter refuses, and when ending the transaction fails after a secret went out.
-pub(super) trait GuardedOutcome {
-    /// Nothing was sent: the counter did not allow it.
-    fn refused(refusal: Refusal) -> Self;
-    /// Ending the transaction failed after `last` was sent. Its answer, when the card gave one,
-    /// stands; without one the outcome is unknown.
-    fn after_failed_end(last: SentSecret, error: TransportError) -> Self;
+/// How a [`guarded_transaction`] went.
+pub(super) enum Guarded<T> {
+    /// The PIN was not verified: not sent (refused), wrong, blocked, or its answer lost. Nothing
+    /// more was sent.
+    NotVerified(VerifyOutcome),
+    /// The card answered `9000` and the work after it ran, in the same transaction. `end_error`:
+    /// ending the transaction failed afterwards (the card's answers stand; the caller judges
+    /// whether what `after` read can be trusted).
+    Verified {
+        /// What the work after the VERIFY returned.
+        after: T,
+        /// The failure to end the transaction, if any.
+        end_error: Option<TransportError>,
+    },
 }
 
-/// A command that carries a secret.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum SecretCommand {
-    /// VERIFY with the PIN.
-    Verify,
-    /// CHANGE REFERENCE DATA with the new PIN.
-    ChangeReferenceData,
-}
-
-/// The last secret a guarded transaction sent, and the card's answer if it came.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct SentSecret {
-    pub(super) command: SecretCommand,
-    pub(super) answer: Option<StatusWord>,
-}
-
-/// Sends the commands that carry a secret inside [`guarded_transaction`], each at most once, and
-/// keeps the last one for judging a failure to end the transaction. Only the guard makes one.
-pub(super) struct SecretSender {
-    last: Option<SentSecret>,
-}
-
-impl SecretSender {
-    /// Sends `secret` once. Never resent, whatever the exchange reports.
-    pub(super) fn send(
-        &mut self,
-        tx: &mut dyn Transport,
-        command: SecretCommand,
-        secret: &Command,
-    ) -> Result<Response, ExchangeError> {
-        debug_assert!(
-            self.last.map_or(true, |last| last.command != command),
-            "{command:?} sent twice in one guarded transaction"
-        );
-        self.last = Some(SentSecret {
-            command,
-            answer: None,
-        });
-        let response = exchange(tx, secret)?;
-        self.last = Some(SentSecret {
-            command,
-            answer: Some(response.sw()),
-        });
-        Ok(response)
-    }
-
-    /// VERIFY with `pin`, once, and what its answer means.
-    pub(super) fn verify(&mut self, tx: &mut dyn Transport, pin: &Pin) -> VerifyOutcome {
-        match self.send(tx, SecretCommand::Verify, &verify(pin)) {
-            Ok(response) => verify_outcome(response.sw()),
-            Err(error) => VerifyOutcome::Unknown(UnknownOutcome::Exchange(error)),
-        }
-    }
-}
-
-/// The one guarded transaction every operation that sends a PIN runs in, ending by cutting the
-/// card's power (no verified state outlives it): the card-changed rule ([`may_send_secret`]),
-/// SELECT the application, SELECT the PIN EF, read `kind`'s counter, and only if it reads `63Cx`
-/// with x ≥ 2, `send`, whose secrets go through the [`SecretSender`], each once. If ending the
-/// transaction fails, the last secret's answer stands ([`GuardedOutcome::after_failed_end`]);
-/// with none sent, the error is [`guarded_begin_error`]'s.
-pub(super) fn guarded_transaction<T: GuardedOutcome>(
+/// The one guarded transaction that every operation sending a PIN goes through (VERIFY alone,
+/// VERIFY then CHANGE REFERENCE DATA, VERIFY then a signature). It ends by cutting the card's
+/// power, so no verified state outlives it. In it, in this order:
+/// 1. the card-changed rule ([`may_send_secret`]): a reset or reconnect since `shown` (or since
+///    the previous transaction, with none shown) sends nothing;
+/// 2. SELECT the application, SELECT the PIN EF, read the counter; unless it reads `63Cx` with
+///    x ≥ 2, nothing is sent ([`Refusal`]);
+/// 3. the VERIFY, once, never resent;
+/// 4. only on `9000`, `after` with the same transport (each command in it sent at most once).
+///
+/// A failure to begin the transaction is an error (after a counter was shown, a removed or reset
+/// card is [`JpkiError::CardChanged`]); a failure once the VERIFY was sent is an outcome.
+pub(super) fn guarded_transaction<T>(
     conn: &mut impl Connection,
-    kind: PinKind,
+    pin: &Pin,
     shown: Option<&ShownCounter>,
-    send: impl FnOnce(&mut dyn Transport, &mut SecretSender) -> T,
-) -> Result<T, JpkiError> {
-    let mut sender = SecretSender { last: None };
+    after: impl FnOnce(&mut dyn Transport) -> T,
+) -> Result<Guarded<T>, JpkiError> {
+    let kind = pin.kind();
+    let mut verify_sent = false;
+    let mut verify_answer = None;
+    let mut after_result = None;
     let result = conn.transaction(Disposition::Unpower, |tx, start| {
         may_send_secret(shown, start)?;
         let counter = select_and_read_counter(tx, kind)?;
         if let Some(refusal) = counter.refusal() {
-            return Ok(T::refused(refusal));
+            return Ok(Some(VerifyOutcome::Refused(refusal)));
         }
-        Ok(send(tx, &mut sender))
+        verify_sent = true;
+        let verified = match exchange(tx, &verify(pin)) {
+            Ok(response) => {
+                verify_answer = Some(response.sw());
+                verify_outcome(response.sw())
+            }
+            Err(error) => VerifyOutcome::Unknown(UnknownOutcome::Exchange(error)),
+        };
+        if !matches!(verified, VerifyOutcome::Verified) {
+            return Ok(Some(verified));
+        }
+        after_result = Some(after(tx));
+        Ok(None)
     });
-    match (result, sender.last) {
-        (Ok(outcome), _) => outcome,
-        (Err(error), None) => Err(guarded_begin_error(shown, error)),
-        (Err(error), Some(last)) => {
-            if last.answer.is_some() {
+    let end_error = match result {
+        Ok(Ok(Some(not_verified))) => return Ok(Guarded::NotVerified(not_verified)),
+        Ok(Ok(None)) => None,
+        Ok(Err(error)) => return Err(error),
+        Err(error) => Some(error),
+    };
+    match (after_result, verify_answer, end_error) {
+        (Some(after), _, end_error) => {
+            if let Some(error) = &end_error {
                 log::warn!("ending the transaction failed after the card answered: {error}");
             }
-            Ok(T::after_failed_end(last, error))
+            Ok(Guarded::Verified { after, end_error })
         }
-    }
-}
-
-impl GuardedOutcome for VerifyOutcome {
-    fn refused(refusal: Refusal) -> Self {
-        VerifyOutcome::Refused(refusal)
-    }
-
-    fn after_failed_end(last: SentSecret, error: TransportError) -> Self {
-        match last.answer {
-            Some(sw) => verify_outcome(sw),
-            None => VerifyOutcome::Unknown(UnknownOutcome::Transport(error)),
+        // The card answered the VERIFY (not 9000), then ending the transaction failed: the
+        // answer stands.
+        (None, Some(sw), Some(error)) => {
+            log::warn!("ending the transaction failed after the card answered: {error}");
+            Ok(Guarded::NotVerified(verify_outcome(sw)))
         }
+        (None, None, Some(error)) if verify_sent => Ok(Guarded::NotVerified(
+            VerifyOutcome::Unknown(UnknownOutcome::Transport(error)),
+        )),
+        (None, _, Some(error)) => Err(guarded_begin_error(shown, error)),
+        // Unreachable by construction (no error, no result); nothing was verified.
+        (None, _, None) => Ok(Guarded::NotVerified(VerifyOutcome::Unknown(
+            UnknownOutcome::Transport(TransportError::Other(
+                "the guarded transaction ended without a result".into(),
+            )),
+        ))),
     }
 }
 
@@ -378,7 +366,10 @@ pub(super) fn verify_outcome(sw: StatusWord) -> VerifyOutcome {
     }
 }
 
-fn select_and_read_counter(tx: &mut dyn Transport, kind: PinKind) -> Result<Counter, JpkiError> {
+pub(super) fn select_and_read_counter(
+    tx: &mut dyn Transport,
+    kind: PinKind,
+) -> Result<Counter, JpkiError> {
     match kind.application() {
         Application::Jpki => select(tx, Application::Jpki)?,
         app => {

@@ -1,9 +1,8 @@
-//! The card model's log as lines, for byte-exact assertions on what the card received.
+//! The card model's log as lines for byte-exact assertions: `COMMAND -> ANSWER` in hex, exactly as
+//! the card saw it (PIN bytes included), and `[`, `] Disposition` around transactions.
 
 use mynapin::card_model::{CardModel, LogEntry};
 
-/// One line per entry: `COMMAND -> ANSWER` in hex (commands in clear: the test knows the PINs;
-/// `(none)` when the card never answered), `[` and `] Disposition` for a transaction's bounds.
 pub fn log_lines(card: &CardModel) -> Vec<String> {
     card.log()
         .iter()
