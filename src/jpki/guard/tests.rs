@@ -27,6 +27,25 @@ fn auth(pin: &str) -> Pin {
     Pin::new(PinKind::Auth, pin).unwrap()
 }
 
+/// The demo card, removed after its `n`th command ran (before it answered); ending fails.
+fn removed_after(n: usize) -> EndFails {
+    let mut card = CardModel::demo();
+    card.faults_mut().remove = Some(Removal::AfterCommand(n));
+    EndFails(card)
+}
+
+fn change_auth(current: &str, new: &str) -> PinChange {
+    PinChange::new(auth(current), auth(new)).unwrap()
+}
+
+/// CHANGE REFERENCE DATA commands the card received.
+fn changes_sent(card: &CardModel) -> usize {
+    card.commands()
+        .iter()
+        .filter(|command| command[1] == 0x24)
+        .count()
+}
+
 /// VERIFYs with data the card received.
 fn verifies_sent(card: &CardModel) -> usize {
     card.commands()
@@ -57,10 +76,8 @@ fn the_verify_answer_stands_when_the_end_fails() {
 
 #[test]
 fn a_verify_without_an_answer_is_unknown_when_the_end_fails() {
-    let mut card = CardModel::demo();
     // SELECT JPKI, SELECT EF, counter, VERIFY (4th): removed after the card ran it.
-    card.faults_mut().remove = Some(Removal::AfterCommand(4));
-    let mut conn = EndFails(card);
+    let mut conn = removed_after(4);
     let outcome = guarded_verify(&mut conn, &auth("0000")).unwrap();
     let VerifyOutcome::Unknown(cause) = &outcome else {
         panic!("{outcome:?}")
@@ -109,12 +126,11 @@ fn a_shown_counter_and_nothing_sent_before_a_failed_end_is_the_transport_error()
 
 #[test]
 fn the_change_answer_stands_when_the_end_fails() {
-    let change = |current, new| PinChange::new(auth(current), auth(new)).unwrap();
     let mut conn = EndFails(CardModel::demo());
-    let outcome = guarded_change(&mut conn, &change("1234", "4321")).unwrap();
+    let outcome = guarded_change(&mut conn, &change_auth("1234", "4321")).unwrap();
     assert!(matches!(outcome, ChangeOutcome::Changed), "{outcome:?}");
     assert_eq!(conn.0.state().auth.value, "4321");
-    let outcome = guarded_change(&mut conn, &change("0000", "1111")).unwrap();
+    let outcome = guarded_change(&mut conn, &change_auth("0000", "1111")).unwrap();
     assert!(
         matches!(outcome, ChangeOutcome::WrongCurrent { tries_left: 2 }),
         "{outcome:?}"
@@ -123,30 +139,22 @@ fn the_change_answer_stands_when_the_end_fails() {
 
 #[test]
 fn a_change_without_an_answer_is_unknown_when_the_end_fails() {
-    let mut card = CardModel::demo();
     // SELECT JPKI, SELECT EF, counter, VERIFY, CHANGE (5th): removed after the card ran it.
-    card.faults_mut().remove = Some(Removal::AfterCommand(5));
-    let mut conn = EndFails(card);
-    let change = PinChange::new(auth("1234"), auth("4321")).unwrap();
-    let outcome = guarded_change(&mut conn, &change).unwrap();
+    let mut conn = removed_after(5);
+    let outcome = guarded_change(&mut conn, &change_auth("1234", "4321")).unwrap();
     assert!(matches!(outcome, ChangeOutcome::Unknown(_)), "{outcome:?}");
-    let changes = conn.0.commands().iter().filter(|c| c[1] == 0x24).count();
-    assert_eq!(changes, 1, "never resent");
+    assert_eq!(changes_sent(&conn.0), 1, "never resent");
 }
 
 #[test]
 fn a_change_whose_verify_had_no_answer_is_unknown_verify_when_the_end_fails() {
-    let mut card = CardModel::demo();
-    card.faults_mut().remove = Some(Removal::AfterCommand(4));
-    let mut conn = EndFails(card);
-    let change = PinChange::new(auth("1234"), auth("4321")).unwrap();
-    let outcome = guarded_change(&mut conn, &change).unwrap();
+    let mut conn = removed_after(4);
+    let outcome = guarded_change(&mut conn, &change_auth("1234", "4321")).unwrap();
     let ChangeOutcome::UnknownVerify(cause) = &outcome else {
         panic!("{outcome:?}")
     };
     assert!(is_transport_unknown(cause), "{cause:?}");
-    let changes = conn.0.commands().iter().filter(|c| c[1] == 0x24).count();
-    assert_eq!(changes, 0);
+    assert_eq!(changes_sent(&conn.0), 0);
 }
 
 #[test]
