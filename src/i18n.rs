@@ -132,8 +132,8 @@ impl Localized for TransportError {
         TransportError::ServiceStopped => service_hint(lang).to_string(),
         TransportError::Busy => lang
             .pick(
-                "Another program is using the card reader (for example the official JPKI software or a web browser). Close it and try again.",
-                "別のプログラムがカードリーダーを使用中です（例: JPKI 利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度実行してください。",
+                "Another program is using the card reader (for example the JPKI user software, JPKI利用者ソフト, or a web browser). Close it and try again.",
+                "別のプログラムがカードリーダーを使用中です（例: JPKI利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度実行してください。",
             )
             .to_string(),
         other => match lang {

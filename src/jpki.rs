@@ -35,5 +35,5 @@ pub use guard::{
     guarded_verify, guarded_verify_after, read_counter, CardStatus, Counter, PinStatus, Refusal,
     ShownCounter, UnknownOutcome, VerifyOutcome,
 };
-pub use pin::{Pin, PinFormatError, PinKind};
+pub use pin::{FormatProblem, Pin, PinFormatError, PinKind};
 pub use status::{read_status, StatusWithExpiry};

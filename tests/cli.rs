@@ -139,7 +139,7 @@ fn status_text_in_english_and_japanese() {
     assert!(
         japanese
             .lines()
-            .any(|l| l.starts_with("auth") && l.ends_with("残り 3 回（最大 3 回）")),
+            .any(|l| l.starts_with("auth") && l.ends_with("残り3回（最大3回）")),
         "{japanese}"
     );
 

@@ -454,3 +454,84 @@ fn virtual_card_refuses_a_fifo_as_state_and_a_directory_as_log() {
         "{stderr}"
     );
 }
+
+// ---- item 6: 80 columns; item 4: malformed PINs from a pipe ----------------------------------
+
+/// Terminal columns of `line`: East Asian wide characters take two.
+fn columns(line: &str) -> usize {
+    line.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+#[test]
+fn status_lines_fit_an_80_column_terminal_in_both_languages() {
+    use mynapin::card_model::CardState;
+    // Every counter state: all tries, one try left, blocked.
+    let demo = Demo::new();
+    let mut state = CardState::demo();
+    state.sign.tries_left = 1;
+    state.card_info.tries_left = 0;
+    state.save(&demo.state()).unwrap();
+    for lang in ["en", "ja"] {
+        let (code, stdout, stderr) = run(&mut demo.cmd(&["--lang", lang, "status"]));
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.lines().count() >= 7, "{stdout}");
+        for line in stdout.lines() {
+            assert!(
+                columns(line) <= 80,
+                "{lang}: {} columns: {line}",
+                columns(line)
+            );
+        }
+        // The advice under a PIN at one try left is per PIN: the password is not the clinic's.
+        let sign_advice = if lang == "en" {
+            "e-Tax"
+        } else {
+            "JPKI利用者ソフト"
+        };
+        assert!(stdout.contains(sign_advice), "{stdout}");
+    }
+}
+
+#[test]
+fn a_malformed_pin_from_a_pipe_says_run_again_and_what_is_wrong() {
+    let demo = Demo::new();
+    for (lang, input, problem, next) in [
+        ("en", "１２３４\n", "full-width", "Run the command again"),
+        (
+            "ja",
+            "１２３４\n",
+            "半角で入力してください",
+            "もう一度実行してください",
+        ),
+        ("en", "\n", "nothing was typed", "Run the command again"),
+    ] {
+        let (code, _, stderr) = run(demo
+            .cmd(&["--lang", lang, "verify", "--pin-stdin"])
+            .write_stdin(input));
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains(problem) && stderr.contains(next),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains("Type it again") && !stderr.contains("もう一度入力"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("１２３４"), "{stderr}");
+    }
+    assert!(demo
+        .log_lines()
+        .iter()
+        .all(|l| !l.starts_with("0020008004")));
+}

@@ -11,7 +11,7 @@ use x509_cert::der::pem::LineEnding;
 use super::args::Options;
 use super::backend::Backend;
 use super::output::{pad, Output};
-use super::render::CertificateStatusJson;
+use super::render::{japan_date_time, CertificateStatusJson};
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
 use crate::jpki::{
@@ -187,6 +187,11 @@ fn text_lines(certificate: &CardCertificate, now: SystemTime, lang: Lang) -> Vec
         Lang::Ja => 14,
     };
     let label = |en: &str, ja: &str| pad(lang.pick(en, ja), width);
+    // English: RFC 3339 in UTC, as on the certificate; Japanese: Japan's time.
+    let when = |time: &x509_cert::der::DateTime| match lang {
+        Lang::En => time.to_string(),
+        Lang::Ja => japan_date_time(time),
+    };
     let file = certificate.file;
     vec![
         format!(
@@ -197,18 +202,18 @@ fn text_lines(certificate: &CardCertificate, now: SystemTime, lang: Lang) -> Vec
             certificate.der.len(),
             lang.pick("bytes", "バイト")
         ),
-        format!("{} {}", label("Subject:", "主体者:"), info.subject),
+        format!("{} {}", label("Subject:", "サブジェクト:"), info.subject),
         format!("{} {}", label("Issuer:", "発行者:"), info.issuer),
         format!("{} {}", label("Serial:", "シリアル:"), info.serial),
         format!(
             "{} {}",
             label("Not before:", "有効期間開始:"),
-            validity.not_before
+            when(&validity.not_before)
         ),
         format!(
             "{} {}",
             label("Not after:", "有効期間終了:"),
-            validity.not_after
+            when(&validity.not_after)
         ),
         format!(
             "{} {}",
@@ -222,24 +227,24 @@ fn days_left_text(validity: &ValidityPeriod, now: SystemTime, lang: Lang) -> Str
     let days = validity.days_left(now);
     match (validity.state(now), lang) {
         (ExpiryState::Valid, Lang::En) => format!("{days}"),
-        (ExpiryState::Valid, Lang::Ja) => format!("{days} 日"),
+        (ExpiryState::Valid, Lang::Ja) => format!("{days}日"),
         (ExpiryState::Expiring, Lang::En) => {
             format!("{days} (expires soon: renew it at your city office)")
         }
         (ExpiryState::Expiring, Lang::Ja) => {
-            format!("{days} 日（まもなく期限切れ: 市区町村の窓口で更新してください）")
+            format!("{days}日（まもなく期限切れ: 市区町村の窓口で更新してください）")
         }
         (ExpiryState::Expired, Lang::En) => {
             format!("{days} (expired: renew it at your city office)")
         }
         (ExpiryState::Expired, Lang::Ja) => {
-            format!("{days} 日（期限切れ: 市区町村の窓口で更新してください）")
+            format!("{days}日（期限切れ: 市区町村の窓口で更新してください）")
         }
         (ExpiryState::NotYetValid, Lang::En) => {
             format!("{days} (not valid yet: check this computer's clock)")
         }
         (ExpiryState::NotYetValid, Lang::Ja) => {
-            format!("{days} 日（まだ有効期間前です: このコンピューターの時計を確認してください）")
+            format!("{days}日（まだ有効期間前です: このコンピューターの時計を確認してください）")
         }
     }
 }

@@ -8,8 +8,11 @@ use serde::Serialize;
 use super::args::Options;
 use super::backend::Backend;
 use super::output::Output;
-use super::pin_input::{check_pin_source, read_pin_with_prompt};
-use super::pin_text::{refusal_text, unknown_cause};
+use super::pin_input::{
+    check_pin_source, prompt, read_pin_with_prompt, say_on_terminal, type_again, with_counter,
+    PROMPT_ATTEMPTS,
+};
+use super::pin_text::{last_try_advice, next_steps_text, noun, refusal_text, unknown_cause};
 use super::render::counter_text;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
@@ -64,45 +67,60 @@ fn attempt(
 ) -> Result<ChangeOutcome, CliError> {
     let shown = read_counter(backend, kind)?;
     let counter = shown.counter;
-    out.text(format!(
+    let counter_line = format!(
         "{}: {}",
         kind.title(out.lang),
         counter_text(kind, counter, out.lang)
-    ));
+    );
+    out.text(&counter_line);
     if let Some(refusal) = counter.refusal() {
         return Ok(ChangeOutcome::Refused(refusal));
     }
-    let change = read_change(kind, pin_stdin, out.lang)?;
+    let change = read_change(kind, pin_stdin, out, &counter_line)?;
     Ok(guarded_change_after(backend, &shown, &change)?)
 }
 
 /// The current PIN, then the new one: twice from the terminal, once from stdin. Each is
 /// format-checked as soon as it is read; a new PIN typed differently twice, or equal to the
 /// current one, is a usage error. Nothing reaches the card before this returns.
-fn read_change(kind: PinKind, pin_stdin: bool, lang: Lang) -> Result<PinChange, CliError> {
-    let hint = kind.format_hint(lang);
+fn read_change(
+    kind: PinKind,
+    pin_stdin: bool,
+    out: &Output,
+    counter_line: &str,
+) -> Result<PinChange, CliError> {
+    let lang = out.lang;
     let title = kind.title(lang);
-    let (current_prompt, new_prompt, again_prompt) = match lang {
-        Lang::En => (
-            format!("Current {title} ({hint}): "),
-            format!("New {title} ({hint}): "),
-            format!("New {title} again: "),
-        ),
-        Lang::Ja => (
-            format!("現在の{title}（{hint}）: "),
-            format!("新しい{title}（{hint}）: "),
-            format!("新しい{title}（確認）: "),
-        ),
+    let (current, new) = (lang.pick("Current ", "現在の"), lang.pick("New ", "新しい"));
+    let current_prompt = with_counter(out, counter_line, &prompt(kind, lang, current));
+    let new_prompt = prompt(kind, lang, new);
+    let again_prompt = match lang {
+        Lang::En => format!("New {title} again (not shown as you type): "),
+        Lang::Ja => format!("新しい{title}（確認、入力は表示されません）: "),
     };
-    let current = read_pin_with_prompt(kind, &current_prompt)?;
-    let new = read_pin_with_prompt(kind, &new_prompt)?;
+    let current = read_pin_with_prompt(kind, &current_prompt, lang)?;
+    let mut new = read_pin_with_prompt(kind, &new_prompt, lang)?;
     if !pin_stdin {
-        let again: Pin = read_pin_with_prompt(kind, &again_prompt)?;
-        if again.expose() != new.expose() {
-            return Err(CliError::usage(
-                "The two entries of the new PIN differ. Nothing was sent to the card; run again.",
-                "新しい暗証番号の2回の入力が一致しません。カードには何も送っていません。もう一度実行してください。",
-            ));
+        // Typed twice, hidden: two entries that differ are asked for again (nothing was sent).
+        let mut attempt = 1;
+        loop {
+            let again: Pin = read_pin_with_prompt(kind, &again_prompt, lang)?;
+            if again.expose() == new.expose() {
+                break;
+            }
+            let (en, ja) = (
+                "The two entries of the new one differ. Nothing was sent to the card.",
+                "新しいものの2回の入力が一致しません。カードには何も送っていません。",
+            );
+            if attempt == PROMPT_ATTEMPTS || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                return Err(CliError::usage(
+                    format!("{en} Run the command again."),
+                    format!("{ja}もう一度実行してください。"),
+                ));
+            }
+            say_on_terminal(&format!("{} {}\n", lang.pick(en, ja), type_again(lang)));
+            attempt += 1;
+            new = read_pin_with_prompt(kind, &new_prompt, lang)?;
         }
     }
     PinChange::new(current, new)
@@ -128,41 +146,45 @@ fn outcome_text(outcome: &ChangeOutcome, kind: PinKind, lang: Lang) -> String {
     let max = kind.max_tries();
     let title = kind.title(lang);
     let name = kind.name();
+    let noun = noun(kind, lang);
+    let next = next_steps_text(kind, lang);
     match (outcome, lang) {
         (ChangeOutcome::Changed, Lang::En) => format!("The {title} is changed: use the new one from now on ({max} of {max} tries left)."),
-        (ChangeOutcome::Changed, Lang::Ja) => format!("{title}を変更しました。これからは新しいものを使ってください（残り {max} 回）。"),
+        (ChangeOutcome::Changed, Lang::Ja) => format!("{title}を変更しました。これからは新しいものを使ってください（残り{max}回）。"),
         (ChangeOutcome::WrongCurrent { tries_left: 1 }, Lang::En) => format!(
-            "The current PIN is wrong; the new one was not sent. 1 of {max} tries left: one more wrong try locks it, so mynapin will not send another PIN for it. A correct PIN entered elsewhere (the clinic, the official software) restores all tries."
+            "The current {noun} is wrong; the new one was not sent. 1 of {max} tries left: one more wrong entry locks it, so mynapin will not send another {noun} for it. {}",
+            last_try_advice(kind, lang)
         ),
         (ChangeOutcome::WrongCurrent { tries_left: 1 }, Lang::Ja) => format!(
-            "現在の暗証番号が違います。新しい暗証番号は送っていません。残り 1 回（最大 {max} 回）です。あと1回間違えるとロックされるため、mynapin はもう送りません。別の場所（医療機関、公式ソフト）で正しい暗証番号を入力すると回数は元に戻ります。"
+            "現在の{noun}が違います。新しい{noun}は送っていません。残り1回（最大{max}回）です。あと1回間違えるとロックされるため、mynapin はもう送りません。{}",
+            last_try_advice(kind, lang)
         ),
-        (ChangeOutcome::WrongCurrent { tries_left }, Lang::En) => format!("The current PIN is wrong; the new one was not sent. {tries_left} of {max} tries left."),
-        (ChangeOutcome::WrongCurrent { tries_left }, Lang::Ja) => format!("現在の暗証番号が違います。新しい暗証番号は送っていません。残り {tries_left} 回（最大 {max} 回）です。"),
-        (ChangeOutcome::Blocked { sw }, Lang::En) => format!("The current PIN was wrong and the PIN is now blocked ({sw}); the new one was not sent. Unlocking needs a visit to your city office with the card and an ID."),
-        (ChangeOutcome::Blocked { sw }, Lang::Ja) => format!("現在の暗証番号が違い、ロックされました（{sw}）。新しい暗証番号は送っていません。解除には、カードを持って市区町村の窓口へ行く必要があります。"),
+        (ChangeOutcome::WrongCurrent { tries_left }, Lang::En) => format!("The current {noun} is wrong; the new one was not sent. {tries_left} of {max} tries left."),
+        (ChangeOutcome::WrongCurrent { tries_left }, Lang::Ja) => format!("現在の{noun}が違います。新しい{noun}は送っていません。残り{tries_left}回（最大{max}回）です。"),
+        (ChangeOutcome::Blocked { sw }, Lang::En) => format!("The current {noun} was wrong and it is now blocked ({sw}); the new one was not sent. {next}"),
+        (ChangeOutcome::Blocked { sw }, Lang::Ja) => format!("現在の{noun}が違い、ロックされました（{sw}）。新しい{noun}は送っていません。{next}"),
         (ChangeOutcome::Refused(refusal), _) => refusal_text(*refusal, kind, lang),
         (ChangeOutcome::Rejected(sw), Lang::En) => format!(
-            "The current PIN was right, but the card refused the change (it answered {sw}, {}). As far as the card said, the old PIN still holds. Check it with `mynapin verify --pin {name}` before trying again.",
+            "The current {noun} was right, but the card refused the change (it answered {sw}, {}). As far as the card said, the old {noun} still holds. Check it with `mynapin verify --pin {name}` before trying again.",
             sw.status()
         ),
         (ChangeOutcome::Rejected(sw), Lang::Ja) => format!(
-            "現在の暗証番号は正しいですが、カードが変更を拒否しました（応答 {sw}）。カードの応答どおりなら、古い暗証番号のままです。もう一度試す前に `mynapin verify --pin {name}` で確かめてください。"
+            "現在の{noun}は正しいですが、カードが変更を拒否しました（応答 {sw}）。カードの応答どおりなら、古い{noun}のままです。もう一度試す前に `mynapin verify --pin {name}` で確かめてください。"
         ),
         (ChangeOutcome::Unknown(cause), Lang::En) => format!(
-            "The change was sent but its answer was lost: {} The PIN is now either the old one or the new one; mynapin does not send the change again. To find out safely, run `mynapin verify --pin {name}` with the NEW one first (verify is guarded and stops at one try left); if it says wrong, the old one still holds.",
+            "The change was sent but its answer was lost: {} The {noun} is now either the old one or the new one; mynapin does not send the change again. To find out safely, run `mynapin verify --pin {name}` with the NEW one first (it is guarded and stops at one try left); if it says wrong, the old one still holds.",
             unknown_cause(cause, lang)
         ),
         (ChangeOutcome::Unknown(cause), Lang::Ja) => format!(
-            "変更を送りましたが、応答が途切れました: {} 暗証番号は古いものか新しいもののどちらかです。mynapin は変更を再送しません。安全に確かめるには、まず新しい暗証番号で `mynapin verify --pin {name}` を実行してください（verify は残り1回で止まります）。違うと言われたら、古い暗証番号のままです。",
+            "変更を送りましたが、応答が途切れました: {} {noun}は古いものか新しいもののどちらかです。mynapin は変更を再送しません。安全に確かめるには、まず新しい{noun}で `mynapin verify --pin {name}` を実行してください（この確認は残り1回になると止まります）。違うと表示されたら、古い{noun}のままです。",
             unknown_cause(cause, lang)
         ),
         (ChangeOutcome::UnknownVerify(cause), Lang::En) => format!(
-            "The current PIN was sent, but its result is unknown: {} The new PIN was not sent, so the old one still holds. Whether a try was spent is not known, and mynapin will not send the PIN again. Run `mynapin status` to see the counter before anything else.",
+            "The current {noun} was sent, but its result is unknown: {} The new one was not sent, so the old one still holds. Whether a try was spent is not known, and mynapin will not send it again. Run `mynapin status` to see the counter before anything else.",
             unknown_cause(cause, lang)
         ),
         (ChangeOutcome::UnknownVerify(cause), Lang::Ja) => format!(
-            "現在の暗証番号を送りましたが、結果が分かりません: {} 新しい暗証番号は送っていないため、古い暗証番号のままです。試行回数が減ったかどうかは不明で、mynapin は再送しません。まず `mynapin status` で残り回数を確認してください。",
+            "現在の{noun}を送りましたが、結果が分かりません: {} 新しい{noun}は送っていないため、古い{noun}のままです。回数が減ったかどうかは不明で、mynapin は再送しません。まず `mynapin status` で残り回数を確認してください。",
             unknown_cause(cause, lang)
         ),
     }

@@ -151,7 +151,7 @@ fn run_steps(
                     format!("OS から乱数を得られませんでした（{error}）。何も送っていません。もう一度試してください。"),
                 )
             })?;
-            let pin = read_pin(PinKind::Auth, out.lang)?;
+            let pin = read_pin(PinKind::Auth, out, "")?;
             match guarded_sign(backend, &pin, &challenge) {
                 Ok(outcome) => pin_step(&outcome, certificate, &challenge),
                 // Nothing was sent (the transaction could not begin, or selecting failed).

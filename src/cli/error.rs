@@ -203,7 +203,14 @@ impl Localized for CliError {
         match (self, lang) {
             (CliError::Usage { en, .. }, Lang::En) => en.clone(),
             (CliError::Usage { ja, .. }, Lang::Ja) => ja.clone(),
-            (CliError::PinFormat(error), _) => error.localized(lang),
+            (CliError::PinFormat(error), _) => format!(
+                "{} {}",
+                error.localized(lang),
+                lang.pick(
+                    "Run the command again with the right one.",
+                    "正しいものを用意して、もう一度実行してください。"
+                )
+            ),
             (CliError::NoTerminal, Lang::En) => {
                 "There is no terminal to ask for the PIN, so nothing was sent. Run mynapin in a terminal, or pass the PIN as one line on stdin with --pin-stdin.".into()
             }

@@ -113,6 +113,74 @@ pub fn pad(text: &str, columns: usize) -> String {
     format!("{text}{}", " ".repeat(columns.saturating_sub(width(text))))
 }
 
+/// The columns a line of text output may take: an 80-column terminal shows it without wrapping.
+pub const LINE_COLUMNS: usize = 80;
+
+/// `text` broken into lines of at most `columns` terminal columns, each after the first indented
+/// by `indent` spaces: at a space in English, between any two wide characters in Japanese. A word
+/// longer than a line stays whole.
+pub fn wrap(text: &str, columns: usize, indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut line_width = 0;
+    let mut start = 0;
+    for word in break_points(text) {
+        let word_width = width(word.trim_start());
+        let limit = if lines.is_empty() {
+            columns
+        } else {
+            columns - indent
+        };
+        if line_width > 0 && line_width + width(word) > limit {
+            lines.push(line);
+            line = word.trim_start().to_string();
+            line_width = word_width;
+        } else {
+            line.push_str(word);
+            line_width += width(word);
+        }
+        start += word.len();
+    }
+    debug_assert_eq!(start, text.len());
+    lines.push(line);
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(index, line)| {
+            if index == 0 {
+                line
+            } else {
+                format!("{}{line}", " ".repeat(indent))
+            }
+        })
+        .collect()
+}
+
+/// `text` cut where a line may break: before a space (which stays with the word after it), and
+/// before and after every wide character, except where Japanese does not break a line (kinsoku):
+/// before closing brackets, punctuation and small kana, after opening brackets.
+fn break_points(text: &str) -> Vec<&str> {
+    const NO_LINE_START: &str =
+        "、。，．・：；？！）」』】〕ーっゃゅょぁぃぅぇぉッャュョァィゥェォ";
+    const NO_LINE_END: &str = "（「『【〔";
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut previous: Option<char> = None;
+    for (at, c) in text.char_indices() {
+        let wide = char_width(c) == 2;
+        let previous_wide = previous.is_some_and(|p| char_width(p) == 2);
+        let kinsoku =
+            NO_LINE_START.contains(c) || previous.is_some_and(|p| NO_LINE_END.contains(p));
+        if at > start && (c == ' ' || ((wide || previous_wide) && !kinsoku)) {
+            pieces.push(&text[start..at]);
+            start = at;
+        }
+        previous = Some(c);
+    }
+    pieces.push(&text[start..]);
+    pieces
+}
+
 /// Terminal columns `text` takes.
 pub fn width(text: &str) -> usize {
     text.chars().map(char_width).sum()
@@ -137,6 +205,26 @@ fn char_width(c: char) -> usize {
 #[cfg(test)]
 mod tests {
     use super::pad;
+
+    #[test]
+    fn wraps_at_spaces_and_between_wide_characters() {
+        use super::{width, wrap};
+        let en = "One more wrong entry locks it, so mynapin will not send the PIN.";
+        let lines = wrap(en, 30, 4);
+        assert_eq!(
+            lines,
+            [
+                "One more wrong entry locks it,",
+                "    so mynapin will not send",
+                "    the PIN."
+            ]
+        );
+        let ja = "あと1回間違えるとロックされるため、mynapin は暗証番号を送りません。";
+        let lines = wrap(ja, 30, 2);
+        assert!(lines.iter().all(|line| width(line) <= 30), "{lines:?}");
+        assert_eq!(lines.concat().replace("  ", ""), ja.replace("  ", ""));
+        assert_eq!(wrap("short", 80, 11), ["short"]);
+    }
 
     #[test]
     fn pads_by_terminal_columns() {

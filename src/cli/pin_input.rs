@@ -5,12 +5,16 @@ use std::io::{IsTerminal, Read, Write};
 
 use zeroize::{Zeroize, Zeroizing};
 
+use super::output::Output;
 use super::CliError;
-use crate::i18n::Lang;
-use crate::jpki::{Pin, PinFormatError, PinKind};
+use crate::i18n::{Lang, Localized};
+use crate::jpki::{FormatProblem, Pin, PinFormatError, PinKind};
 
 /// Longest line read for a PIN; anything longer is not a PIN.
 pub const MAX_PIN_LINE: usize = 64;
+
+/// At a terminal, a malformed PIN is asked for again (nothing was sent), this many times in all.
+pub const PROMPT_ATTEMPTS: usize = 3;
 
 /// Where the PIN will come from, checked before anything is sent: a terminal to ask on, or
 /// `--pin-stdin`.
@@ -22,19 +26,76 @@ pub fn check_pin_source(pin_stdin: bool) -> Result<(), CliError> {
 }
 
 /// Reads the PIN, hidden on a terminal (with or without `--pin-stdin`) or one line of a pipe,
-/// and checks its format at once.
-pub fn read_pin(kind: PinKind, lang: Lang) -> Result<Pin, CliError> {
-    let prompt = format!("{} ({}): ", kind.title(lang), kind.format_hint(lang));
-    read_pin_with_prompt(kind, &prompt)
+/// and checks its format at once. `counter_line` is what the command printed about the counter:
+/// when that did not go to the terminal (stdout is a pipe or JSON), the prompt shows it first, so
+/// the person sees the count before typing.
+pub fn read_pin(kind: PinKind, out: &Output, counter_line: &str) -> Result<Pin, CliError> {
+    let prompt = with_counter(out, counter_line, &prompt(kind, out.lang, ""));
+    read_pin_with_prompt(kind, &prompt, out.lang)
 }
 
-/// [`read_pin`] with the prompt given (`change-pin` asks three times).
-pub fn read_pin_with_prompt(kind: PinKind, prompt: &str) -> Result<Pin, CliError> {
-    let line = read_pin_line(prompt).map_err(CliError::PinInput)?;
-    let line = line.strip_suffix(b"\r").unwrap_or(&line);
+/// The prompt for a PIN of `kind`, after `what` ("Current ", "New "): the format, half-width,
+/// and that the typing is not shown.
+pub fn prompt(kind: PinKind, lang: Lang, what: &str) -> String {
+    let (title, hint) = (kind.title(lang), kind.format_hint(lang));
+    match lang {
+        Lang::En => format!("{what}{title} ({hint}; not shown as you type): "),
+        Lang::Ja => format!("{what}{title}（{hint}、入力は表示されません）: "),
+    }
+}
+
+/// `prompt`, after `counter_line` when that line did not reach the terminal (stdout is not one,
+/// or carries JSON).
+pub fn with_counter(out: &Output, counter_line: &str, prompt: &str) -> String {
+    if out.json || !std::io::stdout().is_terminal() {
+        format!("{counter_line}\n{prompt}")
+    } else {
+        prompt.to_string()
+    }
+}
+
+/// [`read_pin`] with the prompt given (`change-pin` asks three times). At a terminal, a
+/// malformed PIN is asked for again, saying what is wrong, up to [`PROMPT_ATTEMPTS`] times in
+/// all; from a pipe it is an error at once.
+pub fn read_pin_with_prompt(kind: PinKind, prompt: &str, lang: Lang) -> Result<Pin, CliError> {
+    let at_terminal = std::io::stdin().is_terminal();
+    let mut attempt = 1;
+    loop {
+        let line = read_pin_line(prompt).map_err(CliError::PinInput)?;
+        match parse_pin(kind, &line) {
+            Ok(pin) => return Ok(pin),
+            Err(error) if at_terminal && attempt < PROMPT_ATTEMPTS => {
+                say_on_terminal(&format!("{} {}\n", error.localized(lang), type_again(lang)));
+                attempt += 1;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+/// The line as a PIN of `kind`, format-checked.
+fn parse_pin(kind: PinKind, line: &[u8]) -> Result<Pin, PinFormatError> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
     // Not UTF-8 cannot be a PIN: a format error like any other, nothing is sent.
-    let text = std::str::from_utf8(line).map_err(|_| PinFormatError { kind })?;
-    Ok(Pin::new(kind, text)?)
+    let text = std::str::from_utf8(line).map_err(|_| PinFormatError {
+        kind,
+        problem: if kind == PinKind::Sign {
+            FormatProblem::NotLettersAndDigits
+        } else {
+            FormatProblem::NotDigits
+        },
+    })?;
+    Pin::new(kind, text)
+}
+
+/// The next step after a malformed entry at the prompt.
+pub fn type_again(lang: Lang) -> &'static str {
+    lang.pick("Type it again.", "もう一度入力してください。")
+}
+
+/// Tells the person at the terminal something between two prompts (a malformed entry).
+pub fn say_on_terminal(text: &str) {
+    show_prompt(text);
 }
 
 /// Reads the PIN line from stdin: from a terminal with its echo off after showing `prompt` (on

@@ -6,6 +6,8 @@ mod certificate;
 mod counter;
 mod status;
 
-pub(crate) use certificate::{status_lines, CertificateStatusJson};
-pub(crate) use counter::{card_type_text, counter_state, counter_text, pin_line, pin_title};
+pub(crate) use certificate::{japan_date_time, status_lines, CertificateStatusJson};
+pub(crate) use counter::{
+    card_type_text, counter_advice, counter_state, counter_text, pin_line, pin_title,
+};
 pub(crate) use status::StatusFields;

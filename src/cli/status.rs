@@ -6,9 +6,15 @@ use serde::Serialize;
 
 use super::args::Options;
 use super::backend::Backend;
-use super::output::{pad, width, Output};
-use super::render::{card_type_text, pin_line, pin_title, status_lines, StatusFields};
+use super::output::{pad, width, wrap, Output, LINE_COLUMNS};
+
+/// Advice lines start under the PIN's title.
+const ADVICE_INDENT: &str = "           ";
+use super::render::{
+    card_type_text, counter_advice, pin_line, pin_title, status_lines, StatusFields,
+};
 use super::{CliError, ExitCode, PinChoice};
+use crate::i18n::Lang;
 use crate::jpki::{read_status, PinKind};
 
 /// Reads and prints the counters of the chosen PINs.
@@ -41,23 +47,35 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
         "{} {reader}",
         pad(out.pick("Reader:", "リーダー:"), 9)
     ));
-    out.text(format!(
-        "{} {} ({})",
-        pad(out.pick("Card:", "カード:"), 9),
-        card_type_text(&status.identity.card_type, out.lang),
-        status.identity.token_label
-    ));
+    let card_type = card_type_text(&status.identity.card_type, out.lang);
+    let label = &status.identity.token_label;
+    out.text(match out.lang {
+        Lang::En => format!("{} {card_type} ({label})", pad("Card:", 9)),
+        Lang::Ja => format!("{} {card_type}（{label}）", pad("カード:", 9)),
+    });
     let title_width = status
         .pins
         .iter()
-        .map(|pin| width(&pin_title(pin.kind, out.lang)))
+        .map(|pin| width(pin_title(pin.kind, out.lang)))
         .max()
         .unwrap_or(0);
     for pin in &status.pins {
         out.text(pin_line(pin, title_width + 1, out.lang));
+        // At one try left, blocked or unknown: what it means, under the line, within 80 columns.
+        if let Some(advice) = counter_advice(pin.kind, pin.counter, out.lang) {
+            for line in wrap(
+                &format!("{ADVICE_INDENT}{advice}"),
+                LINE_COLUMNS,
+                ADVICE_INDENT.len(),
+            ) {
+                out.text(line);
+            }
+        }
     }
     for line in status_lines(&certificate, now, out.lang) {
-        out.text(line);
+        for line in wrap(&line, LINE_COLUMNS, 10) {
+            out.text(line);
+        }
     }
     Ok(ExitCode::Success)
 }

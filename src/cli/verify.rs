@@ -7,7 +7,9 @@ use super::args::Options;
 use super::backend::Backend;
 use super::output::Output;
 use super::pin_input::{check_pin_source, read_pin};
-use super::pin_text::{next_steps, next_steps_text, refusal_text, unknown_cause};
+use super::pin_text::{
+    last_try_advice, next_steps, next_steps_text, noun, refusal_text, unknown_cause,
+};
 use super::render::counter_text;
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
@@ -59,15 +61,16 @@ pub fn run(
 /// Reads the counter, asks for the PIN with no transaction open, then the guarded VERIFY.
 fn attempt(backend: &mut Backend, out: &Output, kind: PinKind) -> Result<VerifyOutcome, CliError> {
     let shown = read_counter(backend, kind)?;
-    out.text(format!(
+    let counter_line = format!(
         "{}: {}",
         kind.title(out.lang),
         counter_text(kind, shown.counter, out.lang)
-    ));
+    );
+    out.text(&counter_line);
     if let Some(refusal) = shown.counter.refusal() {
         return Ok(VerifyOutcome::Refused(refusal));
     }
-    let pin = read_pin(kind, out.lang)?;
+    let pin = read_pin(kind, out, &counter_line)?;
     super::interrupt::pin_sent();
     Ok(guarded_verify_after(backend, &shown, &pin)?)
 }
@@ -87,34 +90,30 @@ fn classify(outcome: &VerifyOutcome) -> (&'static str, ExitCode) {
 
 fn outcome_text(outcome: &VerifyOutcome, kind: PinKind, lang: Lang) -> String {
     let max = kind.max_tries();
+    let noun = noun(kind, lang);
+    let next = next_steps_text(kind, lang);
     match (outcome, lang) {
-        (VerifyOutcome::Verified, Lang::En) => format!("The PIN is correct. The counter is back at {max} of {max} tries."),
-        (VerifyOutcome::Verified, Lang::Ja) => format!("暗証番号は正しいです。残り回数は {max} 回に戻りました。"),
+        (VerifyOutcome::Verified, Lang::En) => format!("The {noun} is correct. The counter is back at {max} of {max} tries."),
+        (VerifyOutcome::Verified, Lang::Ja) => format!("{noun}は正しいです。残り回数は{max}回に戻りました。"),
         (VerifyOutcome::WrongPin { tries_left: 1 }, Lang::En) => format!(
-            "Wrong PIN. 1 of {max} tries left. One more wrong try locks it, so mynapin will not send another PIN for it while only one try is left. A correct PIN entered elsewhere (the clinic, the official software) restores all tries. If it gets locked: {}",
-            next_steps_text(kind, lang)
+            "Wrong {noun}. 1 of {max} tries left: one more wrong entry locks it, so mynapin will not send a {noun} for it while only one try is left. {} If it gets locked: {next}",
+            last_try_advice(kind, lang)
         ),
         (VerifyOutcome::WrongPin { tries_left: 1 }, Lang::Ja) => format!(
-            "暗証番号が違います。残り 1 回（最大 {max} 回）です。あと1回間違えるとロックされるため、残り 1 回の間、mynapin は暗証番号を送りません。別の場所（医療機関、公式ソフト）で正しい暗証番号を入力すると回数は元に戻ります。ロックされた場合: {}",
-            next_steps_text(kind, lang)
+            "{noun}が違います。残り1回（最大{max}回）です。あと1回間違えるとロックされるため、残り1回の間、mynapin は{noun}を送りません。{}ロックされた場合: {next}",
+            last_try_advice(kind, lang)
         ),
-        (VerifyOutcome::WrongPin { tries_left }, Lang::En) => format!("Wrong PIN. {tries_left} of {max} tries left."),
-        (VerifyOutcome::WrongPin { tries_left }, Lang::Ja) => format!("暗証番号が違います。残り {tries_left} 回（最大 {max} 回）です。"),
-        (VerifyOutcome::Blocked { sw }, Lang::En) => format!(
-            "Wrong PIN, and it is now blocked ({sw}). {}",
-            next_steps_text(kind, lang)
-        ),
-        (VerifyOutcome::Blocked { sw }, Lang::Ja) => format!(
-            "暗証番号が違い、ロックされました（{sw}）。{}",
-            next_steps_text(kind, lang)
-        ),
+        (VerifyOutcome::WrongPin { tries_left }, Lang::En) => format!("Wrong {noun}. {tries_left} of {max} tries left."),
+        (VerifyOutcome::WrongPin { tries_left }, Lang::Ja) => format!("{noun}が違います。残り{tries_left}回（最大{max}回）です。"),
+        (VerifyOutcome::Blocked { sw }, Lang::En) => format!("Wrong {noun}, and it is now blocked ({sw}). {next}"),
+        (VerifyOutcome::Blocked { sw }, Lang::Ja) => format!("{noun}が違い、ロックされました（{sw}）。{next}"),
         (VerifyOutcome::Refused(refusal), _) => refusal_text(*refusal, kind, lang),
         (VerifyOutcome::Unknown(cause), Lang::En) => format!(
-            "The PIN was sent, but its result is unknown: {} Whether a try was spent is not known, and mynapin will not send the PIN again. Run `mynapin status` to see the counter before anything else.",
+            "The {noun} was sent, but its result is unknown: {} Whether a try was spent is not known, and mynapin will not send it again. Run `mynapin status` to see the counter before anything else.",
             unknown_cause(cause, lang)
         ),
         (VerifyOutcome::Unknown(cause), Lang::Ja) => format!(
-            "暗証番号を送りましたが、結果が分かりません: {} 試行回数が減ったかどうかは不明で、mynapin は暗証番号を再送しません。まず `mynapin status` で残り回数を確認してください。",
+            "{noun}を送りましたが、結果が分かりません: {} 回数が減ったかどうかは不明で、mynapin は再送しません。まず `mynapin status` で残り回数を確認してください。",
             unknown_cause(cause, lang)
         ),
     }

@@ -491,10 +491,10 @@ mod tests {
         let en = status_text(READER, &report(), stamp(), Lang::En);
         assert_eq!(
             en,
-            "\"Virtual PCD 00 00\": My Number card; auth 3 of 3 tries left; sign 1 of 5 tries left: one more wrong try locks it; verify will refuse; card-info blocked (63C0): unlock it at your city office; Cert: user-authentication certificate valid until 2031-05-31, 1645 days left"
+            "\"Virtual PCD 00 00\": My Number card; auth 3 of 3 tries left; sign 1 of 5 tries left; card-info blocked (63C0); Cert: user-authentication certificate valid until 2031-05-31, 1645 days left"
         );
         let ja = status_text(READER, &report(), stamp(), Lang::Ja);
-        assert!(ja.starts_with("「Virtual PCD 00 00」: マイナンバーカード; auth 残り 3 回"));
+        assert!(ja.starts_with("「Virtual PCD 00 00」: マイナンバーカード; auth 残り3回"));
         for lang in [Lang::En, Lang::Ja] {
             for event in [
                 WatchEvent::ReaderAdded {

@@ -211,15 +211,15 @@ pub fn counter_step(counter: Counter) -> StepResult {
                 Verdict::Passed,
                 "ok",
                 format!("{tries} of {max} tries left"),
-                format!("残り {tries} 回（最大 {max} 回）"),
+                format!("残り{tries}回（最大{max}回）"),
             )
         }
         Some(Refusal::LastTry) => StepResult::new(
             step,
             Verdict::Failed,
             "last-try",
-            format!("1 of {max} tries left: one more wrong try locks it, so the PIN is not asked for. Enter the PIN you are sure of at the clinic or in the official software (a correct PIN restores all tries), or reset it at your city office."),
-            format!("残り 1 回（最大 {max} 回）: あと1回間違えるとロックされるため、暗証番号を尋ねません。確かな暗証番号を医療機関や公式ソフトで入力する（正しければ回数が戻ります）か、市区町村の窓口で再設定してください。"),
+            format!("1 of {max} tries left: one more wrong try locks it, so the PIN is not asked for. Only if you are sure of the PIN, enter it at the clinic's card reader or on Mynaportal (a correct entry restores all tries); otherwise reset it at your city office."),
+            format!("残り1回（最大{max}回）: あと1回間違えるとロックされるため、暗証番号を尋ねません。暗証番号が確実に分かっている場合だけ、医療機関のカードリーダーやマイナポータルで入力してください（正しければ回数が戻ります）。分からなければ市区町村の窓口で再設定してください。"),
         ),
         Some(Refusal::Blocked(sw)) => StepResult::new(
             step,
@@ -275,14 +275,14 @@ pub fn validity_step(
             Verdict::Passed,
             "ok",
             format!("valid until {date}, {days} days left"),
-            format!("{date} まで有効（残り {days} 日）"),
+            format!("{date} まで有効（残り{days}日）"),
         ),
         ExpiryState::Expiring => StepResult::new(
             step,
             Verdict::Failed,
             "expiring",
             format!("valid until {date}, only {days} days left (fewer than {EXPIRY_WARNING_DAYS}). Renew it at your city office before it ends (possible from three months before)."),
-            format!("{date} まで有効ですが、残り {days} 日です（{EXPIRY_WARNING_DAYS} 日未満）。期限が切れる前に市区町村の窓口で更新してください（3か月前から可能です）。"),
+            format!("{date} まで有効ですが、残り{days}日です（{EXPIRY_WARNING_DAYS}日未満）。期限が切れる前に市区町村の窓口で更新してください（3か月前から可能です）。"),
         ),
         ExpiryState::Expired => StepResult::new(
             step,
@@ -545,7 +545,7 @@ pub fn pin_step(outcome: &SignOutcome, certificate: &[u8], challenge: &Challenge
                 Verdict::Passed,
                 "ok",
                 format!("the PIN is right ({max} of {max} tries left again) and the card's key signed a fresh challenge that verifies under the certificate"),
-                format!("暗証番号は正しく（残り回数は {max} 回に戻りました）、カードの鍵による新しいチャレンジへの署名が証明書で検証できました"),
+                format!("暗証番号は正しく（残り回数は{max}回に戻りました）、カードの鍵による新しいチャレンジへの署名が証明書で検証できました"),
             )
         }
         SignOutcome::Signed(_) => failed(
@@ -565,13 +565,13 @@ pub fn pin_step(outcome: &SignOutcome, certificate: &[u8], challenge: &Challenge
         ),
         SignOutcome::NotVerified(VerifyOutcome::WrongPin { tries_left: 1 }) => failed(
             "wrong-pin",
-            format!("wrong PIN: 1 of {max} tries left. One more wrong try locks it; mynapin will not send another. Enter the PIN you are sure of at the clinic, or reset it at your city office."),
-            format!("暗証番号が違います。残り 1 回（最大 {max} 回）です。あと1回間違えるとロックされるため、mynapin はもう送りません。確かな暗証番号を医療機関で入力するか、市区町村の窓口で再設定してください。"),
+            format!("wrong PIN: 1 of {max} tries left. One more wrong try locks it; mynapin will not send another. Only if you are sure of the PIN, enter it at the clinic (a correct entry restores all tries); otherwise reset it at your city office."),
+            format!("暗証番号が違います。残り1回（最大{max}回）です。あと1回間違えるとロックされるため、mynapin はもう送りません。暗証番号が確実に分かっている場合だけ医療機関で入力してください（正しければ回数が戻ります）。分からなければ市区町村の窓口で再設定してください。"),
         ),
         SignOutcome::NotVerified(VerifyOutcome::WrongPin { tries_left }) => failed(
             "wrong-pin",
             format!("wrong PIN: {tries_left} of {max} tries left. Find the PIN you chose (4 digits) before the clinic visit."),
-            format!("暗証番号が違います。残り {tries_left} 回（最大 {max} 回）です。受診前に設定した暗証番号（数字4桁）を確認してください。"),
+            format!("暗証番号が違います。残り{tries_left}回（最大{max}回）です。受診前に、設定した暗証番号（半角数字4桁）を確認してください。"),
         ),
         SignOutcome::NotVerified(VerifyOutcome::Blocked { sw } | VerifyOutcome::Refused(Refusal::Blocked(sw))) => failed(
             "blocked",

@@ -73,11 +73,9 @@ impl PinKind {
     pub fn format_hint(self, lang: Lang) -> &'static str {
         match (self.is_digits(), lang) {
             (true, Lang::En) => "4 digits",
-            (true, Lang::Ja) => "数字4桁",
-            (false, Lang::En) => {
-                "6-16 characters of A-Z and 0-9, with at least one letter and one digit"
-            }
-            (false, Lang::Ja) => "英大文字と数字を両方含む6～16文字",
+            (true, Lang::Ja) => "半角数字4桁",
+            (false, Lang::En) => "6-16 letters and digits, with at least one of each",
+            (false, Lang::Ja) => "半角の英字と数字を両方含む6～16文字",
         }
     }
 
@@ -100,26 +98,117 @@ impl fmt::Display for PinKind {
     }
 }
 
-/// A PIN that does not have its kind's format. Holds no byte of the input.
+/// A PIN that does not have its kind's format, and what is wrong with it. Holds no byte of the
+/// input (nor its length).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the {kind} PIN must be {}; nothing was sent to the card", kind.format_hint(Lang::En))]
+#[error("the {kind} PIN must be {} ({}); nothing was sent to the card", kind.format_hint(Lang::En), problem.text(Lang::En))]
 pub struct PinFormatError {
     /// The kind that was expected.
     pub kind: PinKind,
+    /// What is wrong, the first thing found in this order.
+    pub problem: FormatProblem,
+}
+
+/// What is wrong with a malformed PIN, so that a person can fix it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FormatProblem {
+    /// Nothing was typed.
+    Empty,
+    /// A space (or another blank) inside or around it.
+    Space,
+    /// Full-width digits or letters (`１２３４`), as a Japanese input method types them.
+    FullWidth,
+    /// A 4-digit PIN with something other than digits.
+    NotDigits,
+    /// A signature password with something other than A-Z, a-z and 0-9.
+    NotLettersAndDigits,
+    /// Too few characters.
+    TooShort,
+    /// Too many characters.
+    TooLong,
+    /// A signature password without a letter.
+    NoLetter,
+    /// A signature password without a digit.
+    NoDigit,
+}
+
+impl FormatProblem {
+    /// The problem in words, to follow "must be ...".
+    pub fn text(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (FormatProblem::Empty, Lang::En) => "nothing was typed",
+            (FormatProblem::Empty, Lang::Ja) => "何も入力されていません",
+            (FormatProblem::Space, Lang::En) => "it has a space in it",
+            (FormatProblem::Space, Lang::Ja) => "空白が含まれています",
+            (FormatProblem::FullWidth, Lang::En) => {
+                "it has full-width characters: type half-width ones (turn the Japanese input off)"
+            }
+            (FormatProblem::FullWidth, Lang::Ja) => {
+                "全角文字が含まれています。半角で入力してください（日本語入力をオフに）"
+            }
+            (FormatProblem::NotDigits, Lang::En) => "it has characters other than digits",
+            (FormatProblem::NotDigits, Lang::Ja) => "数字以外の文字が含まれています",
+            (FormatProblem::NotLettersAndDigits, Lang::En) => {
+                "it has characters other than letters and digits"
+            }
+            (FormatProblem::NotLettersAndDigits, Lang::Ja) => {
+                "英字と数字以外の文字が含まれています"
+            }
+            (FormatProblem::TooShort, Lang::En) => "it is too short",
+            (FormatProblem::TooShort, Lang::Ja) => "短すぎます",
+            (FormatProblem::TooLong, Lang::En) => "it is too long",
+            (FormatProblem::TooLong, Lang::Ja) => "長すぎます",
+            (FormatProblem::NoLetter, Lang::En) => "it has no letter",
+            (FormatProblem::NoLetter, Lang::Ja) => "英字が含まれていません",
+            (FormatProblem::NoDigit, Lang::En) => "it has no digit",
+            (FormatProblem::NoDigit, Lang::Ja) => "数字が含まれていません",
+        }
+    }
+
+    /// The first problem of `input` for `kind`, or `None` when it has the format.
+    fn of(kind: PinKind, input: &str) -> Option<FormatProblem> {
+        let (min, max) = kind.length_range();
+        let full_width = |c: char| matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}');
+        let problem = if input.is_empty() {
+            FormatProblem::Empty
+        } else if input.chars().any(|c| c.is_whitespace()) {
+            FormatProblem::Space
+        } else if input.chars().any(full_width) {
+            FormatProblem::FullWidth
+        } else if kind.is_digits() && !input.bytes().all(|b| b.is_ascii_digit()) {
+            FormatProblem::NotDigits
+        } else if !input.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            FormatProblem::NotLettersAndDigits
+        } else if input.len() < min {
+            FormatProblem::TooShort
+        } else if input.len() > max {
+            FormatProblem::TooLong
+        } else if !kind.is_digits() && !input.bytes().any(|b| b.is_ascii_alphabetic()) {
+            FormatProblem::NoLetter
+        } else if !kind.is_digits() && !input.bytes().any(|b| b.is_ascii_digit()) {
+            FormatProblem::NoDigit
+        } else {
+            return None;
+        };
+        Some(problem)
+    }
 }
 
 impl Localized for PinFormatError {
     fn localized(&self, lang: Lang) -> String {
         match lang {
             Lang::En => format!(
-                "The {} must be {}. Nothing was sent to the card; type it again.",
+                "The {} must be {}: {}. Nothing was sent to the card.",
                 self.kind.title(lang),
-                self.kind.format_hint(lang)
+                self.kind.format_hint(lang),
+                self.problem.text(lang)
             ),
             Lang::Ja => format!(
-                "{}は{}です。カードには何も送っていません。もう一度入力してください。",
+                "{}は{}です。{}。カードには何も送っていません。",
                 self.kind.title(lang),
-                self.kind.format_hint(lang)
+                self.kind.format_hint(lang),
+                self.problem.text(lang)
             ),
         }
     }
@@ -139,20 +228,12 @@ impl Pin {
     /// card stores it in upper case, and must hold both a letter and a digit: the JPKI portal
     /// (パスワード) says it mixes them, so one without either cannot be right.
     pub fn new(kind: PinKind, input: &str) -> Result<Pin, PinFormatError> {
-        let (min, max) = kind.length_range();
+        if let Some(problem) = FormatProblem::of(kind, input) {
+            return Err(PinFormatError { kind, problem });
+        }
         let mut bytes = Zeroizing::new(input.as_bytes().to_vec());
         if kind == PinKind::Sign {
             bytes.make_ascii_uppercase();
-        }
-        let valid_char =
-            |b: &u8| b.is_ascii_digit() || (!kind.is_digits() && b.is_ascii_uppercase());
-        if bytes.len() < min || bytes.len() > max || !bytes.iter().all(valid_char) {
-            return Err(PinFormatError { kind });
-        }
-        let mixed =
-            bytes.iter().any(u8::is_ascii_digit) && bytes.iter().any(u8::is_ascii_uppercase);
-        if kind == PinKind::Sign && !mixed {
-            return Err(PinFormatError { kind });
         }
         Ok(Pin { kind, bytes })
     }
@@ -192,11 +273,7 @@ mod tests {
                 "123\n",
                 "-123",
             ] {
-                assert_eq!(
-                    Pin::new(kind, bad).unwrap_err(),
-                    PinFormatError { kind },
-                    "{bad:?}"
-                );
+                assert_eq!(Pin::new(kind, bad).unwrap_err().kind, kind, "{bad:?}");
             }
         }
     }
@@ -228,6 +305,43 @@ mod tests {
         ] {
             assert!(Pin::new(PinKind::Sign, bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_problem_is_named() {
+        let problem = |kind, input| Pin::new(kind, input).unwrap_err().problem;
+        let auth = PinKind::Auth;
+        assert_eq!(problem(auth, ""), FormatProblem::Empty);
+        assert_eq!(problem(auth, "12 4"), FormatProblem::Space);
+        assert_eq!(problem(auth, "1234 "), FormatProblem::Space);
+        assert_eq!(problem(auth, "１２３４"), FormatProblem::FullWidth);
+        assert_eq!(problem(auth, "12a4"), FormatProblem::NotDigits);
+        assert_eq!(problem(auth, "123"), FormatProblem::TooShort);
+        assert_eq!(problem(auth, "12345"), FormatProblem::TooLong);
+        let sign = PinKind::Sign;
+        assert_eq!(problem(sign, "ＡＢＣ１２３"), FormatProblem::FullWidth);
+        assert_eq!(problem(sign, "ABC-123"), FormatProblem::NotLettersAndDigits);
+        assert_eq!(problem(sign, "ÄBC123"), FormatProblem::NotLettersAndDigits);
+        assert_eq!(problem(sign, "AB12"), FormatProblem::TooShort);
+        assert_eq!(problem(sign, "123456"), FormatProblem::NoLetter);
+        assert_eq!(problem(sign, "abcdef"), FormatProblem::NoDigit);
+        // Each problem has its own words in each language.
+        let all = [
+            FormatProblem::Empty,
+            FormatProblem::Space,
+            FormatProblem::FullWidth,
+            FormatProblem::NotDigits,
+            FormatProblem::NotLettersAndDigits,
+            FormatProblem::TooShort,
+            FormatProblem::TooLong,
+            FormatProblem::NoLetter,
+            FormatProblem::NoDigit,
+        ];
+        for lang in [Lang::En, Lang::Ja] {
+            let texts: std::collections::BTreeSet<_> = all.iter().map(|p| p.text(lang)).collect();
+            assert_eq!(texts.len(), all.len());
+        }
+        assert!(problem(auth, "１２３４").text(Lang::Ja).contains("半角"));
     }
 
     #[test]

@@ -174,10 +174,10 @@ impl Localized for ReaderError {
             },
             ReaderError::SharingViolation { reader } => match lang {
                 Lang::En => format!(
-                    "Another program is using reader \"{reader}\" (for example the official JPKI software or a web browser). Close it and try again."
+                    "Another program is using reader \"{reader}\" (for example the JPKI user software, JPKI利用者ソフト, or a web browser). Close it and try again."
                 ),
                 Lang::Ja => format!(
-                    "別のプログラムがカードリーダー「{reader}」を使用中です（例: JPKI 利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度実行してください。"
+                    "別のプログラムがカードリーダー「{reader}」を使用中です（例: JPKI利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度実行してください。"
                 ),
             },
             ReaderError::UnresponsiveCard { reader } => match lang {

@@ -5,43 +5,60 @@ use crate::i18n::Lang;
 use crate::jpki::{CardType, Counter, PinKind, PinStatus};
 
 use crate::cli::output::pad;
+use crate::cli::pin_text::{last_try_advice, next_steps_text, noun};
 
-/// One line per PIN: name, title and format (padded to `title_width` columns), counter.
+/// One line per PIN: name, title (padded to `title_width` columns), counter.
 pub(crate) fn pin_line(pin: &PinStatus, title_width: usize, lang: Lang) -> String {
     let kind = pin.kind;
     format!(
         "{} {} {}",
         pad(kind.name(), 10),
-        pad(&pin_title(kind, lang), title_width),
+        pad(pin_title(kind, lang), title_width),
         counter_text(kind, pin.counter, lang)
     )
 }
 
-pub(crate) fn pin_title(kind: PinKind, lang: Lang) -> String {
-    format!("{} ({})", kind.title(lang), kind.format_hint(lang))
+/// The PIN's name for people. The format is asked at the prompt, not shown here: the lines fit
+/// an 80-column terminal.
+pub(crate) fn pin_title(kind: PinKind, lang: Lang) -> &'static str {
+    kind.title(lang)
 }
 
-/// The counter in words, with what it means for `verify`.
+/// The counter in words, short.
 pub(crate) fn counter_text(kind: PinKind, counter: Counter, lang: Lang) -> String {
     let max = kind.max_tries();
     match (counter, lang) {
-        (Counter::TriesLeft(1), Lang::En) => {
-            format!("1 of {max} tries left: one more wrong try locks it; verify will refuse")
-        }
-        (Counter::TriesLeft(1), Lang::Ja) => {
-            format!("残り 1 回（最大 {max} 回）: あと1回間違えるとロックされるため、verify は送信しません")
-        }
         (Counter::TriesLeft(tries), Lang::En) => format!("{tries} of {max} tries left"),
-        (Counter::TriesLeft(tries), Lang::Ja) => format!("残り {tries} 回（最大 {max} 回）"),
-        (Counter::Blocked(sw), Lang::En) => {
-            format!("blocked ({sw}): unlock it at your city office")
-        }
-        (Counter::Blocked(sw), Lang::Ja) => {
-            format!("ロック中 ({sw}): 市区町村の窓口で解除してください")
-        }
+        (Counter::TriesLeft(tries), Lang::Ja) => format!("残り{tries}回（最大{max}回）"),
+        (Counter::Blocked(sw), Lang::En) => format!("blocked ({sw})"),
+        (Counter::Blocked(sw), Lang::Ja) => format!("ロック中（{sw}）"),
         (Counter::Unknown(sw), Lang::En) => format!("unknown (the card answered {sw})"),
         (Counter::Unknown(sw), Lang::Ja) => format!("不明（カードの応答 {sw}）"),
     }
+}
+
+/// What a counter means for the person when it needs their attention: at one try left, blocked,
+/// or unknown. `None` at two or more tries left.
+pub(crate) fn counter_advice(kind: PinKind, counter: Counter, lang: Lang) -> Option<String> {
+    let noun = noun(kind, lang);
+    Some(match (counter, lang) {
+        (Counter::TriesLeft(1), Lang::En) => format!(
+            "One more wrong entry locks it, so mynapin will not send the {noun}. {}",
+            last_try_advice(kind, lang)
+        ),
+        (Counter::TriesLeft(1), Lang::Ja) => format!(
+            "あと1回間違えるとロックされるため、mynapin は{noun}を送りません。{}",
+            last_try_advice(kind, lang)
+        ),
+        (Counter::TriesLeft(_), _) => return None,
+        (Counter::Blocked(_), _) => next_steps_text(kind, lang),
+        (Counter::Unknown(_), Lang::En) => {
+            format!("mynapin sends no {noun} while the counter cannot be read.")
+        }
+        (Counter::Unknown(_), Lang::Ja) => {
+            format!("残り回数が読み取れない間、mynapin は{noun}を送りません。")
+        }
+    })
 }
 
 pub(crate) fn card_type_text(card_type: &CardType, lang: Lang) -> &'static str {
