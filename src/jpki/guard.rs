@@ -405,3 +405,6 @@ fn read_counter_of_selected_application(
     let answer = exchange(tx, &counter_command())?;
     Ok(Counter::from_sw(answer.sw(), kind.max_tries()))
 }
+
+#[cfg(test)]
+mod tests;
