@@ -19,54 +19,12 @@ use demo::{english, Demo};
 /// the assertion on the echo decides).
 const ECHO_OFF_WAIT: Duration = Duration::from_secs(10);
 
-/// Runs `mynapin --demo verify ARGS --json` with stdin the slave side of a new pty, types `typed`
-/// and Enter once the terminal's echo is off (or after [`ECHO_OFF_WAIT`]), and returns what the
-/// terminal showed, mynapin's stdout and stderr, and its exit code.
+/// Runs `mynapin --demo verify ARGS --json` on a new pty, types `typed` and Enter once the
+/// terminal's echo is off (or after [`ECHO_OFF_WAIT`]), and returns what the terminal showed,
+/// mynapin's stdout and stderr, and its exit code.
 fn verify_on_a_terminal(demo: &Demo, args: &[&str], typed: &str) -> (String, String, String, i32) {
-    let pty = openpty(None, None).expect("a pty");
-    let mut master = std::fs::File::from(pty.master);
-    let slave = std::fs::File::from(pty.slave);
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("mynapin"));
-    english(&mut cmd)
-        .env("MYNAPIN_DEMO_STATE", demo.state())
-        .env("MYNAPIN_DEMO_APDU_LOG", demo.apdu_log())
-        .args(["--demo", "verify", "--json"])
-        .args(args)
-        .stdin(Stdio::from(slave.try_clone().expect("dup")))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("mynapin starts");
-    // The command keeps its copy of the slave until dropped; reading the master ends only once no
-    // process holds the slave.
-    drop(cmd);
-    let start = Instant::now();
-    while tcgetattr(&slave)
-        .expect("tcgetattr")
-        .local_flags
-        .contains(LocalFlags::ECHO)
-        && start.elapsed() < ECHO_OFF_WAIT
-        && child.try_wait().expect("try_wait").is_none()
-    {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    master
-        .write_all(format!("{typed}\n").as_bytes())
-        .expect("typed");
-    drop(slave);
-    let output = child.wait_with_output().expect("mynapin ends");
-    // What the terminal displayed: everything written to its slave side, echo included. Once no
-    // process holds the slave, reading the master ends with EIO.
-    let mut shown = Vec::new();
-    let mut buffer = [0u8; 256];
-    while let Ok(n @ 1..) = master.read(&mut buffer) {
-        shown.extend_from_slice(&buffer[..n]);
-    }
-    (
-        String::from_utf8_lossy(&shown).into_owned(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output.status.code().expect("an exit code"),
-    )
+    // Any prompt: the first line is typed as soon as the echo is off.
+    type_at_the_prompt(demo, args, "", &[typed])
 }
 
 #[test]

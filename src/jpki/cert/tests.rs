@@ -104,20 +104,6 @@ fn validity_from_the_first_256_bytes_matches_the_full_parse() {
 }
 
 #[test]
-fn the_full_parse_gives_the_fields() {
-    let info = CertificateInfo::parse(FILE, AUTH).unwrap();
-    assert_eq!(
-        info.subject,
-        "CN=mynapin test user authentication,O=mynapin test,C=JP"
-    );
-    assert_eq!(
-        info.issuer,
-        "CN=mynapin test JPKI user authentication CA,O=mynapin test,C=JP"
-    );
-    assert_eq!(info.serial, "1234567890ABCDEF");
-}
-
-#[test]
 fn garbage_and_cut_certificates_do_not_parse() {
     assert!(matches!(
         CertificateInfo::parse(FILE, &AUTH[..1000]),
