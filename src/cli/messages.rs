@@ -12,11 +12,12 @@ use super::pin_input::prompt;
 use super::pin_text::{next_steps_text, refusal_text};
 use super::render::{counter_advice, counter_text};
 use super::{change_pin, verify};
-use crate::i18n::{Lang, Localized};
+use crate::i18n::{no_reader_hint, service_hint_on, Lang, Localized};
 use crate::jpki::{
     CertificateError, CertificateFile, ChangeOutcome, Counter, FormatProblem, JpkiError, Pin,
     PinKind, Refusal, UnknownOutcome, VerifyOutcome,
 };
+use crate::platform::Platform;
 use crate::reader::ReaderError;
 
 const HEADER: &str = "# Messages, English and Japanese
@@ -177,9 +178,20 @@ fn catalog() -> String {
             "Sony RC-S300 01 00".into(),
         ]
     };
+    // What differs per system, for each system (the file is the same wherever the test runs).
+    for (platform, name) in [
+        (Platform::Linux, "Linux"),
+        (Platform::MacOs, "macOS"),
+        (Platform::Windows, "Windows"),
+    ] {
+        entry(&mut out, &format!("no PC/SC service · {name}"), |lang| {
+            service_hint_on(platform, lang).to_string()
+        });
+        entry(&mut out, &format!("no reader · {name}"), |lang| {
+            no_reader_hint(platform, lang).to_string()
+        });
+    }
     let errors: Vec<(&str, CliError)> = vec![
-        ("no service", ReaderError::NoService.into()),
-        ("no reader", ReaderError::NoReader.into()),
         ("no card", ReaderError::NoCard { reader: None }.into()),
         (
             "several cards",

@@ -101,7 +101,7 @@ impl fmt::Display for PinKind {
 /// A PIN that does not have its kind's format, and what is wrong with it. Holds no byte of the
 /// input (nor its length).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the {kind} PIN must be {} ({}); nothing was sent to the card", kind.format_hint(Lang::En), problem.text(Lang::En))]
+#[error("the {} must be {} ({}); nothing was sent to the card", kind.title(Lang::En), kind.format_hint(Lang::En), problem.text(Lang::En))]
 pub struct PinFormatError {
     /// The kind that was expected.
     pub kind: PinKind,
