@@ -535,3 +535,23 @@ fn a_malformed_pin_from_a_pipe_says_run_again_and_what_is_wrong() {
         .iter()
         .all(|l| !l.starts_with("0020008004")));
 }
+
+#[test]
+fn status_json_gives_each_pin_its_next_steps_at_one_try_left_or_blocked() {
+    use mynapin::card_model::CardState;
+    let demo = Demo::new();
+    let mut state = CardState::demo();
+    state.sign.tries_left = 1;
+    state.card_info.tries_left = 0;
+    state.save(&demo.state()).unwrap();
+    let (code, stdout, stderr) = run(&mut demo.cmd(&["status", "--json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let status: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let pins = status["pins"].as_array().unwrap();
+    assert!(pins[0].get("next_steps").is_none(), "{stdout}");
+    assert_eq!(
+        pins[1]["next_steps"],
+        serde_json::json!(["convenience-store-with-auth-pin", "city-office"])
+    );
+    assert_eq!(pins[2]["next_steps"], serde_json::json!(["city-office"]));
+}

@@ -448,8 +448,8 @@ mod tests {
                 "card": { "type": "my-number-card", "token_label": "JPKIAPICCTOKEN2", "atr": "3be000ff8131fe4514" },
                 "pins": [
                     { "pin": "auth", "tries_left": 3, "max_tries": 3, "state": "ok" },
-                    { "pin": "sign", "tries_left": 1, "max_tries": 5, "state": "last-try" },
-                    { "pin": "card-info", "tries_left": 0, "max_tries": 3, "state": "blocked", "sw": "63C0" }
+                    { "pin": "sign", "tries_left": 1, "max_tries": 5, "state": "last-try", "next_steps": ["convenience-store-with-auth-pin", "city-office"] },
+                    { "pin": "card-info", "tries_left": 0, "max_tries": 3, "state": "blocked", "sw": "63C0", "next_steps": ["city-office"] }
                 ],
                 "certificate": { "not_before": "2026-06-01T00:00:00Z", "not_after": "2031-05-31T14:59:59Z", "days_left": 1645, "state": "valid" }
             })

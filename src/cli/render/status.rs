@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{counter_state, CertificateStatusJson};
 use crate::cli::output::ErrorJson;
+use crate::cli::pin_text::next_steps;
 use crate::i18n::Lang;
 use crate::jpki::{CardIdentity, Counter, PinStatus, StatusWithExpiry};
 
@@ -63,6 +64,9 @@ pub(crate) struct PinJson {
     state: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     sw: Option<String>,
+    /// At one try left or blocked: what the holder can do, as `verify --json` gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_steps: Option<&'static [&'static str]>,
 }
 
 impl From<&PinStatus> for PinJson {
@@ -76,6 +80,8 @@ impl From<&PinStatus> for PinJson {
                 Counter::Blocked(sw) | Counter::Unknown(sw) => Some(sw.to_string()),
                 Counter::TriesLeft(_) => None,
             },
+            next_steps: matches!(pin.counter.tries_left(), Some(0 | 1))
+                .then(|| next_steps(pin.kind)),
         }
     }
 }
