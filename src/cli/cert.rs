@@ -194,14 +194,22 @@ fn text_lines(certificate: &CardCertificate, now: SystemTime, lang: Lang) -> Vec
     };
     let file = certificate.file;
     vec![
-        format!(
-            "{} {} (EF {}, {} {})",
-            label("Certificate:", "証明書:"),
-            file.title(lang),
-            file.ef_hex(),
-            certificate.der.len(),
-            lang.pick("bytes", "バイト")
-        ),
+        match lang {
+            Lang::En => format!(
+                "{} {} (EF {}, {} bytes)",
+                label("Certificate:", ""),
+                file.title(lang),
+                file.ef_hex(),
+                certificate.der.len()
+            ),
+            Lang::Ja => format!(
+                "{} {}（EF {}、{} バイト）",
+                label("", "証明書:"),
+                file.title(lang),
+                file.ef_hex(),
+                certificate.der.len()
+            ),
+        },
         format!("{} {}", label("Subject:", "サブジェクト:"), info.subject),
         format!("{} {}", label("Issuer:", "発行者:"), info.issuer),
         format!("{} {}", label("Serial:", "シリアル:"), info.serial),
