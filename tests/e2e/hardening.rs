@@ -185,22 +185,28 @@ fn two_processes_verifying_at_once_each_read_their_own_counter() {
     let mut second = spawn_verify();
     send_pin(&mut first, "9999");
     send_pin(&mut second, "9999");
-    let mut tries: Vec<i64> = [finish(first), finish(second)]
-        .iter()
-        .map(|result| {
-            assert_eq!(result.code, 3, "{result:?}");
-            assert_eq!(result.json()["result"], "wrong-pin", "{result:?}");
-            result.json()["tries_left"].as_i64().expect("a number")
-        })
-        .collect();
+    // pcscd serializes the guarded transactions. Each process either sends its PIN after its own
+    // counter read (wrong-pin), or, when the other's VERIFY cut the card's power after this one
+    // showed its counter, sends nothing (card-changed, exit 6): which one depends on timing.
+    let mut tries = Vec::new();
+    for result in [finish(first), finish(second)] {
+        match result.code {
+            3 => {
+                assert_eq!(result.json()["result"], "wrong-pin", "{result:?}");
+                tries.push(result.json()["tries_left"].as_i64().expect("a number"));
+            }
+            6 => assert_eq!(result.json()["error"]["code"], "card-changed", "{result:?}"),
+            _ => panic!("{result:?}"),
+        }
+    }
     tries.sort_unstable();
-    // pcscd serializes the two guarded transactions: one saw 3 and left 2, the other saw 2.
-    assert_eq!(tries, [1, 2]);
+    assert!(tries == [2] || tries == [1, 2], "{tries:?}");
     card.settle();
     let log = card.log_since(mark);
-    assert_eq!(assert_each_verify_has_its_own_counter_read(&log), [3, 2]);
-    assert_eq!(verifies(&log), 2);
-    assert_eq!(card.state().auth.tries_left, 1);
+    let counters = assert_each_verify_has_its_own_counter_read(&log);
+    assert_eq!(counters, [3, 2][..tries.len()]);
+    assert_eq!(verifies(&log), tries.len());
+    assert_eq!(card.state().auth.tries_left, 3 - tries.len() as u8);
 }
 
 #[test]
