@@ -9,11 +9,11 @@ use super::args::Options;
 use super::backend::Backend;
 use super::output::Output;
 use super::pin_input::{
-    check_pin_source, prompt, read_pin_with_prompt, say_on_terminal, type_again, with_counter,
+    check_pin_source, prompt, read_pin_with_prompt, show_on_terminal, type_again, with_counter,
     PROMPT_ATTEMPTS,
 };
 use super::pin_text::{last_try_advice, next_steps_text, noun, refusal_text, unknown_cause};
-use super::render::counter_text;
+use super::render::counter_line;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{
@@ -67,11 +67,7 @@ fn attempt(
 ) -> Result<ChangeOutcome, CliError> {
     let shown = read_counter(backend, kind)?;
     let counter = shown.counter;
-    let counter_line = format!(
-        "{}: {}",
-        kind.title(out.lang),
-        counter_text(kind, counter, out.lang)
-    );
+    let counter_line = counter_line(kind, counter, out.lang);
     out.text(&counter_line);
     if let Some(refusal) = counter.refusal() {
         return Ok(ChangeOutcome::Refused(refusal));
@@ -119,7 +115,7 @@ fn read_change(
                 ));
             }
             let space = lang.pick(" ", "");
-            say_on_terminal(&format!(
+            show_on_terminal(&format!(
                 "{}{space}{}\n",
                 lang.pick(en, ja),
                 type_again(lang)

@@ -107,63 +107,57 @@ fn catalog() -> String {
     }
     out.push_str("## `verify`\n\n");
     for kind in PinKind::ALL {
-        let outcomes = || {
-            [
-                ("right", VerifyOutcome::Verified),
-                ("wrong, 2 left", VerifyOutcome::WrongPin { tries_left: 2 }),
-                ("wrong, 1 left", VerifyOutcome::WrongPin { tries_left: 1 }),
-                (
-                    "wrong, now blocked",
-                    VerifyOutcome::Blocked {
-                        sw: StatusWord(0x63C0),
-                    },
-                ),
-                (
-                    "answer lost",
-                    VerifyOutcome::Unknown(UnknownOutcome::Transport(TransportError::CardRemoved)),
-                ),
-            ]
-        };
-        for (index, (name, _)) in outcomes().iter().enumerate() {
+        let outcomes = [
+            ("right", VerifyOutcome::Verified),
+            ("wrong, 2 left", VerifyOutcome::WrongPin { tries_left: 2 }),
+            ("wrong, 1 left", VerifyOutcome::WrongPin { tries_left: 1 }),
+            (
+                "wrong, now blocked",
+                VerifyOutcome::Blocked {
+                    sw: StatusWord(0x63C0),
+                },
+            ),
+            (
+                "answer lost",
+                VerifyOutcome::Unknown(UnknownOutcome::Transport(TransportError::CardRemoved)),
+            ),
+        ];
+        for (name, outcome) in outcomes {
             entry(&mut out, &format!("{} · {name}", kind.name()), |lang| {
-                verify::outcome_text(&outcomes()[index].1, kind, lang)
+                verify::outcome_text(&outcome, kind, lang)
             });
         }
     }
     out.push_str("## `change-pin`\n\n");
     for kind in [PinKind::Auth, PinKind::Sign] {
-        let outcomes = || {
-            [
-                ("changed", ChangeOutcome::Changed),
-                (
-                    "current wrong, 1 left",
-                    ChangeOutcome::WrongCurrent { tries_left: 1 },
-                ),
-                (
-                    "current wrong, now blocked",
-                    ChangeOutcome::Blocked {
-                        sw: StatusWord(0x63C0),
-                    },
-                ),
-                (
-                    "refused by the card",
-                    ChangeOutcome::Rejected(StatusWord(0x6A80)),
-                ),
-                (
-                    "change answer lost",
-                    ChangeOutcome::Unknown(UnknownOutcome::Transport(TransportError::CardRemoved)),
-                ),
-                (
-                    "verify answer lost",
-                    ChangeOutcome::UnknownVerify(UnknownOutcome::UnexpectedStatus(StatusWord(
-                        0x6F00,
-                    ))),
-                ),
-            ]
-        };
-        for (index, (name, _)) in outcomes().iter().enumerate() {
+        let outcomes = [
+            ("changed", ChangeOutcome::Changed),
+            (
+                "current wrong, 1 left",
+                ChangeOutcome::WrongCurrent { tries_left: 1 },
+            ),
+            (
+                "current wrong, now blocked",
+                ChangeOutcome::Blocked {
+                    sw: StatusWord(0x63C0),
+                },
+            ),
+            (
+                "refused by the card",
+                ChangeOutcome::Rejected(StatusWord(0x6A80)),
+            ),
+            (
+                "change answer lost",
+                ChangeOutcome::Unknown(UnknownOutcome::Transport(TransportError::CardRemoved)),
+            ),
+            (
+                "verify answer lost",
+                ChangeOutcome::UnknownVerify(UnknownOutcome::UnexpectedStatus(StatusWord(0x6F00))),
+            ),
+        ];
+        for (name, outcome) in outcomes {
             entry(&mut out, &format!("{} · {name}", kind.name()), |lang| {
-                change_pin::outcome_text(&outcomes()[index].1, kind, lang)
+                change_pin::outcome_text(&outcome, kind, lang)
             });
         }
     }

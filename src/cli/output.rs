@@ -120,40 +120,28 @@ pub const LINE_COLUMNS: usize = 80;
 /// by `indent` spaces: at a space in English, between any two wide characters in Japanese. A word
 /// longer than a line stays whole.
 pub fn wrap(text: &str, columns: usize, indent: usize) -> Vec<String> {
+    let margin = " ".repeat(indent);
     let mut lines = Vec::new();
     let mut line = String::new();
-    let mut line_width = 0;
-    let mut start = 0;
-    for word in break_points(text) {
-        let word_width = width(word.trim_start());
-        let limit = if lines.is_empty() {
+    // The columns of `line` after its margin.
+    let mut used = 0;
+    for piece in break_points(text) {
+        let room = if lines.is_empty() {
             columns
         } else {
             columns - indent
         };
-        if line_width > 0 && line_width + width(word) > limit {
-            lines.push(line);
-            line = word.trim_start().to_string();
-            line_width = word_width;
+        if used > 0 && used + width(piece) > room {
+            lines.push(std::mem::replace(&mut line, margin.clone()));
+            line.push_str(piece.trim_start());
+            used = width(piece.trim_start());
         } else {
-            line.push_str(word);
-            line_width += width(word);
+            line.push_str(piece);
+            used += width(piece);
         }
-        start += word.len();
     }
-    debug_assert_eq!(start, text.len());
     lines.push(line);
     lines
-        .into_iter()
-        .enumerate()
-        .map(|(index, line)| {
-            if index == 0 {
-                line
-            } else {
-                format!("{}{line}", " ".repeat(indent))
-            }
-        })
-        .collect()
 }
 
 /// `text` cut where a line may break: before a space (which stays with the word after it), and

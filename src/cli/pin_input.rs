@@ -66,7 +66,7 @@ pub fn read_pin_with_prompt(kind: PinKind, prompt: &str, lang: Lang) -> Result<P
             Ok(pin) => return Ok(pin),
             Err(error) if at_terminal && attempt < PROMPT_ATTEMPTS => {
                 let space = lang.pick(" ", "");
-                say_on_terminal(&format!(
+                show_on_terminal(&format!(
                     "{}{space}{}\n",
                     error.localized(lang),
                     type_again(lang)
@@ -98,11 +98,6 @@ pub fn type_again(lang: Lang) -> &'static str {
     lang.pick("Type it again.", "もう一度入力してください。")
 }
 
-/// Tells the person at the terminal something between two prompts (a malformed entry).
-pub fn say_on_terminal(text: &str) {
-    show_prompt(text);
-}
-
 /// Reads the PIN line from stdin: from a terminal with its echo off after showing `prompt` (on
 /// the terminal), else (a pipe, a file) as it comes, without a prompt. Never echoes the PIN.
 pub fn read_pin_line(prompt: &str) -> std::io::Result<Zeroizing<Vec<u8>>> {
@@ -111,10 +106,10 @@ pub fn read_pin_line(prompt: &str) -> std::io::Result<Zeroizing<Vec<u8>>> {
         return read_line(&mut input);
     }
     let _echo_off = terminal::EchoOff::new(&input)?;
-    show_prompt(prompt);
+    show_on_terminal(prompt);
     let line = read_line(&mut input);
     // The Enter the person typed was not echoed either.
-    show_prompt("\n");
+    show_on_terminal("\n");
     line
 }
 
@@ -139,9 +134,9 @@ pub fn read_line(input: &mut impl Read) -> std::io::Result<Zeroizing<Vec<u8>>> {
     result.map(|()| line)
 }
 
-/// Writes to the terminal itself (`/dev/tty`, `CONOUT$`), so that the prompt shows even when
-/// stderr is redirected; to stderr if there is none.
-fn show_prompt(text: &str) {
+/// Writes to the terminal itself (`/dev/tty`, `CONOUT$`), so that a prompt, or what is wrong with
+/// an entry, shows even when stderr is redirected; to stderr if there is none.
+pub fn show_on_terminal(text: &str) {
     let terminal = if cfg!(windows) { "CONOUT$" } else { "/dev/tty" };
     let written = std::fs::OpenOptions::new()
         .write(true)

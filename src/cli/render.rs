@@ -8,6 +8,6 @@ mod status;
 
 pub(crate) use certificate::{japan_date_time, status_lines, CertificateStatusJson};
 pub(crate) use counter::{
-    card_type_text, counter_advice, counter_state, counter_text, pin_line, pin_title,
+    card_type_text, counter_advice, counter_line, counter_state, counter_text, pin_line,
 };
 pub(crate) use status::StatusFields;

@@ -10,9 +10,7 @@ use super::output::{pad, width, wrap, Output, LINE_COLUMNS};
 
 /// Advice lines start under the PIN's title.
 const ADVICE_INDENT: &str = "           ";
-use super::render::{
-    card_type_text, counter_advice, pin_line, pin_title, status_lines, StatusFields,
-};
+use super::render::{card_type_text, counter_advice, pin_line, status_lines, StatusFields};
 use super::{CliError, ExitCode, PinChoice};
 use crate::i18n::Lang;
 use crate::jpki::{read_status, PinKind};
@@ -56,7 +54,7 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
     let title_width = status
         .pins
         .iter()
-        .map(|pin| width(pin_title(pin.kind, out.lang)))
+        .map(|pin| width(pin.kind.title(out.lang)))
         .max()
         .unwrap_or(0);
     for pin in &status.pins {

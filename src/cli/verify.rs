@@ -10,7 +10,7 @@ use super::pin_input::{check_pin_source, read_pin};
 use super::pin_text::{
     last_try_advice, next_steps, next_steps_text, noun, refusal_text, unknown_cause,
 };
-use super::render::counter_text;
+use super::render::counter_line;
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
 use crate::jpki::{guarded_verify_after, read_counter, PinKind, Refusal, VerifyOutcome};
@@ -61,11 +61,7 @@ pub fn run(
 /// Reads the counter, asks for the PIN with no transaction open, then the guarded VERIFY.
 fn attempt(backend: &mut Backend, out: &Output, kind: PinKind) -> Result<VerifyOutcome, CliError> {
     let shown = read_counter(backend, kind)?;
-    let counter_line = format!(
-        "{}: {}",
-        kind.title(out.lang),
-        counter_text(kind, shown.counter, out.lang)
-    );
+    let counter_line = counter_line(kind, shown.counter, out.lang);
     out.text(&counter_line);
     if let Some(refusal) = shown.counter.refusal() {
         return Ok(VerifyOutcome::Refused(refusal));

@@ -7,21 +7,25 @@ use crate::jpki::{CardType, Counter, PinKind, PinStatus};
 use crate::cli::output::pad;
 use crate::cli::pin_text::{last_try_advice, next_steps_text, noun};
 
-/// One line per PIN: name, title (padded to `title_width` columns), counter.
+/// One line per PIN: name, title (padded to `title_width` columns), counter. The format is asked
+/// at the prompt, not shown here: the lines fit an 80-column terminal.
 pub(crate) fn pin_line(pin: &PinStatus, title_width: usize, lang: Lang) -> String {
     let kind = pin.kind;
     format!(
         "{} {} {}",
         pad(kind.name(), 10),
-        pad(pin_title(kind, lang), title_width),
+        pad(kind.title(lang), title_width),
         counter_text(kind, pin.counter, lang)
     )
 }
 
-/// The PIN's name for people. The format is asked at the prompt, not shown here: the lines fit
-/// an 80-column terminal.
-pub(crate) fn pin_title(kind: PinKind, lang: Lang) -> &'static str {
-    kind.title(lang)
+/// The line `verify` and `change-pin` show before asking for the PIN: its name and its counter.
+pub(crate) fn counter_line(kind: PinKind, counter: Counter, lang: Lang) -> String {
+    format!(
+        "{}: {}",
+        kind.title(lang),
+        counter_text(kind, counter, lang)
+    )
 }
 
 /// The counter in words, short.
