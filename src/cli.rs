@@ -50,7 +50,7 @@ MYNAPIN_CARD_TIMEOUT: seconds a card operation may take before mynapin gives up 
 /// mynapin reads a PIN's retry counter before every VERIFY, in the same PC/SC transaction, and
 /// refuses to send a PIN when only one try is left.
 #[derive(Debug, Parser)]
-#[command(name = "mynapin", version, after_help = DEMO_HELP)]
+#[command(name = "mynapin", version = env!("MYNAPIN_VERSION_LINE"), after_help = DEMO_HELP)]
 pub(crate) struct Cli {
     /// Reader: exact name, case-insensitive part of the name, or the index `readers` prints.
     #[arg(short, long, global = true, value_name = "NAME|INDEX")]

@@ -365,6 +365,35 @@ fn the_man_page_is_generated_from_the_command_definition() {
     assert!(page.contains("各暗証番号の残り回数"), "{page}");
 }
 
+/// `--version` says which build a report is about: the version, the git commit scripts/package
+/// records (or that none was) and the target.
+#[test]
+fn version_names_the_version_the_commit_and_the_target() {
+    let (code, line, _) = run(assert_cmd::Command::cargo_bin("mynapin")
+        .unwrap()
+        .arg("--version"));
+    assert_eq!(code, 0);
+    let commit = match option_env!("MYNAPIN_COMMIT") {
+        Some(commit) if !commit.is_empty() => format!("commit {commit}"),
+        _ => "commit not recorded".to_string(),
+    };
+    let prefix = format!("mynapin {} ({commit}, ", env!("CARGO_PKG_VERSION"));
+    let target = line
+        .strip_prefix(&prefix)
+        .and_then(|rest| rest.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("not `{prefix}<target>)`: {line:?}"));
+    // Rust names macOS targets `…-apple-darwin`.
+    let os = if cfg!(target_os = "macos") {
+        "apple"
+    } else {
+        std::env::consts::OS
+    };
+    assert!(
+        target.starts_with(std::env::consts::ARCH) && target.contains(os),
+        "{target} is not this machine's target"
+    );
+}
+
 /// Runs `mynapin --demo cert --format der` with stdout on a terminal (a pseudo-terminal that
 /// util-linux `script` makes).
 #[cfg(target_os = "linux")]
