@@ -14,8 +14,7 @@ use super::render::card_type_text;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{
-    counter_step, guarded_sign, issuer_step, pin_step, read_check_facts, revocation_step,
-    validity_step, CardType, Challenge, CheckStep, PinKind, StepResult, Verdict,
+    check_pin, check_start, revocation_step, Challenge, CheckStep, PinKind, StepResult, Verdict,
 };
 
 /// Runs the checklist and prints it.
@@ -94,81 +93,77 @@ fn run_steps(
     out: &Output,
     steps: &mut Vec<StepResult>,
 ) -> Result<(), CliError> {
-    let facts = read_check_facts(backend)?;
-    let now = SystemTime::now();
-    let card = match facts.identity.card_type {
-        CardType::MyNumberCard => StepResult::new(
+    let start = check_start(backend, SystemTime::now())?;
+    let identity = &start.identity;
+    let card = if start.card_passed() {
+        StepResult::new(
             CheckStep::Card,
             Verdict::Passed,
             "ok",
             format!(
                 "{} ({}) in {}",
-                card_type_text(&facts.identity.card_type, Lang::En),
-                facts.identity.token_label,
+                card_type_text(&identity.card_type, Lang::En),
+                identity.token_label,
                 backend.reader_name()
             ),
             format!(
                 "{}（{}）: {}",
-                card_type_text(&facts.identity.card_type, Lang::Ja),
-                facts.identity.token_label,
+                card_type_text(&identity.card_type, Lang::Ja),
+                identity.token_label,
                 backend.reader_name()
             ),
-        ),
-        _ => StepResult::new(
+        )
+    } else {
+        StepResult::new(
             CheckStep::Card,
             Verdict::Failed,
             "not-my-number-card",
             format!(
                 "{} ({}): clinics take only My Number cards.",
-                card_type_text(&facts.identity.card_type, Lang::En),
-                facts.identity.token_label
+                card_type_text(&identity.card_type, Lang::En),
+                identity.token_label
             ),
             format!(
                 "{}（{}）: 医療機関で使えるのはマイナンバーカードだけです。",
-                card_type_text(&facts.identity.card_type, Lang::Ja),
-                facts.identity.token_label
+                card_type_text(&identity.card_type, Lang::Ja),
+                identity.token_label
             ),
-        ),
+        )
     };
-    let counter = counter_step(facts.counter);
-    let validity = validity_step(&facts.auth_certificate, now);
-    let issuer = issuer_step(&facts.auth_certificate, &facts.auth_ca_certificate, now);
-    let early = [card, counter, validity, issuer];
+    let early: Vec<StepResult> = std::iter::once(card)
+        .chain(start.steps.iter().cloned())
+        .collect();
     print_steps(out, &early);
-    steps.extend(early.iter().cloned());
-    let pin_step = match (
-        &early[0].verdict,
-        &early[1].verdict,
-        &facts.auth_certificate,
-    ) {
-        (Verdict::Failed, ..) => StepResult::skipped(CheckStep::PinAndKey, CheckStep::Card),
-        (_, Verdict::Failed, _) => StepResult::skipped(CheckStep::PinAndKey, CheckStep::PinCounter),
-        (_, _, Err(_)) => StepResult::skipped(CheckStep::PinAndKey, CheckStep::CertificateValidity),
-        (_, _, Ok(certificate)) => {
-            let challenge = Challenge::random().map_err(|error| {
-                CliError::usage(
-                    format!("The operating system gave no random bytes ({error}); nothing was sent. Try again."),
-                    format!("OS から乱数を得られませんでした（{error}）。何も送っていません。もう一度試してください。"),
-                )
-            })?;
-            let pin = read_pin(PinKind::Auth, out, "")?;
-            match guarded_sign(backend, &pin, &challenge) {
-                Ok(outcome) => pin_step(&outcome, certificate, &challenge),
-                // Nothing was sent (the transaction could not begin, or selecting failed).
-                Err(error) => {
-                    let error = CliError::from(error);
+    steps.extend(early);
+    let late = if start.needs_pin() {
+        let challenge = Challenge::random().map_err(|error| {
+            CliError::usage(
+                format!("The operating system gave no random bytes ({error}); nothing was sent. Try again."),
+                format!("OS から乱数を得られませんでした（{error}）。何も送っていません。もう一度試してください。"),
+            )
+        })?;
+        let pin = read_pin(PinKind::Auth, out, "")?;
+        match check_pin(backend, start, &pin, &challenge) {
+            Ok(late) => late,
+            // Nothing was sent (the card changed, the transaction could not begin, or selecting
+            // failed).
+            Err(error) => {
+                let error = CliError::from(error);
+                [
                     StepResult::new(
                         CheckStep::PinAndKey,
                         Verdict::Failed,
                         error.code(),
                         error.localized(Lang::En),
                         error.localized(Lang::Ja),
-                    )
-                }
+                    ),
+                    revocation_step(),
+                ]
             }
         }
+    } else {
+        start.finish_without_pin()
     };
-    let late = [pin_step, revocation_step()];
     print_steps(out, &late);
     steps.extend(late);
     Ok(())
