@@ -23,10 +23,11 @@ pub use cert::{
 pub use change_pin::{
     guarded_change, guarded_change_after, ChangeOutcome, PinChange, PinChangeError,
 };
+pub(crate) use check::Finding;
 pub use check::{
-    counter_step, guarded_sign, issuer_step, pin_step, read_check_facts, revocation_step,
-    signature_matches, validity_step, Challenge, CheckFacts, CheckStep, SignOutcome, StepResult,
-    Verdict,
+    card_step, counter_step, guarded_sign, issuer_step, pin_step, read_check_facts,
+    revocation_step, signature_matches, validity_step, Challenge, CheckFacts, CheckStep,
+    SignOutcome, StepResult, Verdict,
 };
 pub use commands::Application;
 pub use detect::{identify, CardIdentity, CardType};
