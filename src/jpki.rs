@@ -21,10 +21,11 @@ pub use cert::{
     ExpiryState, ValidityPeriod, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_LEN, MAX_CERTIFICATE_READS,
 };
 pub use change_pin::{guarded_change, ChangeOutcome, PinChange, PinChangeError};
+pub(crate) use check::Finding;
 pub use check::{
-    check_pin, check_start, counter_step, guarded_sign, issuer_step, pin_step, read_check_facts,
-    revocation_step, signature_matches, validity_step, Challenge, CheckFacts, CheckStart,
-    CheckStep, SignOutcome, StepResult, Verdict,
+    card_step, check_pin, check_start, counter_step, guarded_sign, issuer_step, pin_step,
+    read_check_facts, revocation_step, signature_matches, validity_step, Challenge, CheckFacts,
+    CheckStart, CheckStep, SignOutcome, StepResult, Verdict,
 };
 pub use commands::Application;
 pub use detect::{identify, CardIdentity, CardType};
