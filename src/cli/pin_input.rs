@@ -73,7 +73,23 @@ pub fn read_pin_with_prompt(kind: PinKind, prompt: &str, lang: Lang) -> Result<P
                 ));
                 attempt += 1;
             }
-            Err(error) => return Err(error.into()),
+            Err(error) => {
+                if at_terminal {
+                    discard_typed_ahead();
+                }
+                return Err(error.into());
+            }
+        }
+    }
+}
+
+/// When a prompt gives up: drops what the person typed after the last entry read, so that it
+/// does not go to the shell (visible, and into its history).
+pub fn discard_typed_ahead() {
+    if std::io::stdin().is_terminal() {
+        match stdin_unbuffered() {
+            Ok(input) => super::terminal::discard_typed_ahead(&input),
+            Err(error) => log::debug!("no stdin to drop typed-ahead input from: {error}"),
         }
     }
 }
@@ -105,7 +121,7 @@ pub fn read_pin_line(prompt: &str) -> std::io::Result<Zeroizing<Vec<u8>>> {
     if !std::io::stdin().is_terminal() {
         return read_line(&mut input);
     }
-    let _echo_off = terminal::EchoOff::new(&input)?;
+    let _echo_off = super::terminal::EchoOff::new(&input)?;
     show_on_terminal(prompt);
     let line = read_line(&mut input);
     // The Enter the person typed was not echoed either.
@@ -163,72 +179,6 @@ fn stdin_unbuffered() -> std::io::Result<std::fs::File> {
     Ok(std::fs::File::from(
         std::io::stdin().as_handle().try_clone_to_owned()?,
     ))
-}
-
-/// The terminal's echo, off while an `EchoOff` lives. The terminal keeps its line
-/// editing (backspace works), and the typed line stays in the terminal driver until read.
-#[cfg(unix)]
-mod terminal {
-    use nix::sys::termios::{tcgetattr, tcsetattr, LocalFlags, SetArg, Termios};
-
-    pub struct EchoOff {
-        terminal: std::fs::File,
-        original: Termios,
-    }
-
-    impl EchoOff {
-        pub fn new(input: &std::fs::File) -> std::io::Result<Self> {
-            let terminal = input.try_clone()?;
-            let original = tcgetattr(&terminal)?;
-            let mut hidden = original.clone();
-            hidden.local_flags.remove(LocalFlags::ECHO);
-            // Flush what was typed before the prompt: it was echoed, and is not this PIN.
-            tcsetattr(&terminal, SetArg::TCSAFLUSH, &hidden)?;
-            Ok(EchoOff { terminal, original })
-        }
-    }
-
-    impl Drop for EchoOff {
-        fn drop(&mut self) {
-            if let Err(error) = tcsetattr(&self.terminal, SetArg::TCSANOW, &self.original) {
-                log::warn!("could not turn the terminal's echo back on: {error}");
-            }
-        }
-    }
-}
-
-#[cfg(windows)]
-mod terminal {
-    use winapi_util::console::{mode, set_mode};
-    use winapi_util::HandleRef;
-
-    /// `ENABLE_ECHO_INPUT` of the console input mode.
-    const ENABLE_ECHO_INPUT: u32 = 0x0004;
-
-    pub struct EchoOff {
-        console: std::fs::File,
-        original: u32,
-    }
-
-    impl EchoOff {
-        pub fn new(input: &std::fs::File) -> std::io::Result<Self> {
-            let console = input.try_clone()?;
-            let original = mode(HandleRef::from_file(&console))?;
-            set_mode(
-                HandleRef::from_file(&console),
-                original & !ENABLE_ECHO_INPUT,
-            )?;
-            Ok(EchoOff { console, original })
-        }
-    }
-
-    impl Drop for EchoOff {
-        fn drop(&mut self) {
-            if let Err(error) = set_mode(HandleRef::from_file(&self.console), self.original) {
-                log::warn!("could not turn the console's echo back on: {error}");
-            }
-        }
-    }
 }
 
 #[cfg(test)]
