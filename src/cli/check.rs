@@ -176,7 +176,9 @@ fn exit_code(steps: &[StepResult]) -> ExitCode {
         Some("last-try" | "counter-unknown" | "refused") => ExitCode::Refused,
         Some("blocked") => ExitCode::Blocked,
         Some("not-my-number-card") => ExitCode::NotMyNumberCard,
-        Some("no-service" | "no-reader" | "no-card" | "card-removed") => ExitCode::NoCard,
+        Some("no-service" | "no-reader" | "no-card" | "card-removed" | "card-changed") => {
+            ExitCode::NoCard
+        }
         Some(_) => ExitCode::Other,
     }
 }
