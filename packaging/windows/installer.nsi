@@ -1,6 +1,6 @@
 ; mynapin's Windows installer, built by scripts/package with Debian's makensis:
 ;   makensis -DVERSION=0.1.0 -DVERSION4=0.1.0.0 -DSTAGE=<folder with the files> -DOUTFILE=<setup.exe>
-;            [-DGUI] packaging/windows/installer.nsi
+;            packaging/windows/installer.nsi
 ; Per user (no administrator rights), in English or Japanese as the OS language says. The Start
 ; menu shortcut opens the window (mynapin-gui.exe). Options for a silent run:
 ;   setup.exe /S [/ADDTOPATH] [/D=<folder>]     uninstall.exe /S
@@ -17,6 +17,7 @@ RequestExecutionLevel user
 !include FileFunc.nsh
 !include WinMessages.nsh
 !include StrFunc.nsh
+!include Sections.nsh
 
 !ifndef VERSION | VERSION4 | STAGE | OUTFILE
   !error "VERSION, VERSION4, STAGE and OUTFILE must be defined (see the top of this file)"
@@ -50,9 +51,7 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "MIT OR Apache-2.0"
 !insertmacro MUI_PAGE_COMPONENTS
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES
-!ifdef GUI
-  !define MUI_FINISHPAGE_RUN "$INSTDIR\mynapin-gui.exe"
-!endif
+!define MUI_FINISHPAGE_RUN "$INSTDIR\mynapin-gui.exe"
 !insertmacro MUI_PAGE_FINISH
 !insertmacro MUI_UNPAGE_CONFIRM
 !insertmacro MUI_UNPAGE_INSTFILES
@@ -77,28 +76,11 @@ LangString SHORTCUT ${LANG_JAPANESE} "${SHORTCUT_JA}"
 ${StrStr}
 ${UnStrRep}
 
-Function .onInit
-  SetShellVarContext current
-  ; /ADDTOPATH selects the PATH entry, for a silent install.
-  ${GetParameters} $0
-  ClearErrors
-  ${GetOptions} $0 "/ADDTOPATH" $1
-  ${IfNot} ${Errors}
-    SectionSetFlags 1 ${SF_SELECTED}
-  ${EndIf}
-FunctionEnd
-
-Function un.onInit
-  SetShellVarContext current
-FunctionEnd
-
 Section "$(SEC_PROGRAM)" SecProgram
   SectionIn RO
   SetOutPath "$INSTDIR"
   File "${STAGE}\mynapin.exe"
-!ifdef GUI
   File "${STAGE}\mynapin-gui.exe"
-!endif
   File "${STAGE}\README.txt"
   File "${STAGE}\LICENSE-MIT.txt"
   File "${STAGE}\LICENSE-APACHE.txt"
@@ -106,16 +88,14 @@ Section "$(SEC_PROGRAM)" SecProgram
   File "${STAGE}\mynapin.ico"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
-!ifdef GUI
-  CreateShortcut "$SMPROGRAMS\$(SHORTCUT).lnk" "$INSTDIR\mynapin-gui.exe" "" "$INSTDIR\mynapin.ico"
-!endif
+  CreateShortcut "$SMPROGRAMS\$(SHORTCUT).lnk" "$INSTDIR\mynapin-gui.exe"
 
   WriteRegStr HKCU "${SETTINGS_KEY}" "InstallDir" "$INSTDIR"
   ; Add/Remove Programs (Apps & features), for this user.
   WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayName" "${APP}"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "Publisher" "the mynapin developers"
-  WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayIcon" "$INSTDIR\mynapin.ico"
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayIcon" "$INSTDIR\mynapin-gui.exe"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "InstallLocation" "$INSTDIR"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
   WriteRegStr HKCU "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
@@ -126,7 +106,6 @@ Section "$(SEC_PROGRAM)" SecProgram
   WriteRegDWORD HKCU "${UNINSTALL_KEY}" "EstimatedSize" "$0"
 SectionEnd
 
-; Section 1 (see .onInit).
 Section /o "$(SEC_PATH)" SecPath
   ReadRegStr $0 HKCU "Environment" "Path"
   StrLen $1 $0
@@ -146,6 +125,21 @@ Section /o "$(SEC_PATH)" SecPath
     SendMessage ${HWND_BROADCAST} ${WM_SETTINGCHANGE} 0 "STR:Environment" /TIMEOUT=5000
   ${EndIf}
 SectionEnd
+
+Function .onInit
+  SetShellVarContext current
+  ; /ADDTOPATH selects the PATH entry, for a silent install.
+  ${GetParameters} $0
+  ClearErrors
+  ${GetOptions} $0 "/ADDTOPATH" $1
+  ${IfNot} ${Errors}
+    !insertmacro SelectSection ${SecPath}
+  ${EndIf}
+FunctionEnd
+
+Function un.onInit
+  SetShellVarContext current
+FunctionEnd
 
 Section "Uninstall"
   ; Only the files this installer put there: never a recursive delete of a folder the user chose.
@@ -170,7 +164,11 @@ Section "Uninstall"
       ; Drop the two semicolons added above.
       StrCpy $0 $0 "" 1
       StrCpy $0 $0 -1
-      WriteRegExpandStr HKCU "Environment" "Path" "$0"
+      ${If} $0 == ""
+        DeleteRegValue HKCU "Environment" "Path"
+      ${Else}
+        WriteRegExpandStr HKCU "Environment" "Path" "$0"
+      ${EndIf}
       SendMessage ${HWND_BROADCAST} ${WM_SETTINGCHANGE} 0 "STR:Environment" /TIMEOUT=5000
     ${EndIf}
   ${EndIf}
