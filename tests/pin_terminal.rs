@@ -493,3 +493,20 @@ fn check_shows_the_counter_on_the_terminal_before_its_prompt() {
     let prompt = ended.shown.find(PROMPT_END).expect("the prompt");
     assert!(counter < prompt, "{ended:?}");
 }
+
+/// Issue 25 item 7, every way out: SIGTERM or SIGHUP at the hidden prompt (a closed terminal
+/// window, a `kill`) still gives the terminal its echo back, and sends nothing.
+#[test]
+fn a_terminating_signal_at_the_prompt_gives_the_echo_back() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let demo = Demo::new();
+        let mut terminal = OnATerminal::start(&demo, &["change-pin", "--json"]);
+        terminal.wait_for_prompt(PROMPT_END, 1);
+        assert!(!terminal.echo_on());
+        terminal.signal(signal);
+        let ended = terminal.end();
+        assert!(ended.echo_after, "{signal}: echo left off: {ended:?}");
+        assert_eq!(ended.code, code, "{signal}: {ended:?}");
+        assert_eq!(verifies_sent(&demo), 0);
+    }
+}
