@@ -402,11 +402,8 @@ fn a_corrupt_demo_state_names_reset_demo_and_reset_demo_fixes_it() {
     let demo = Demo::new();
     fs::write(demo.state(), "{").unwrap();
     for (lang, expected) in [
-        (
-            "en",
-            "start again from the demo card's first state with `mynapin --demo reset-demo`",
-        ),
-        ("ja", "`mynapin --demo reset-demo` で"),
+        ("en", "`mynapin --demo reset-demo` does that for you."),
+        ("ja", "`mynapin --demo reset-demo` でもやり直せます。"),
     ] {
         let (code, _, stderr) = run(&mut demo.cmd(&["--lang", lang, "status"]));
         assert_eq!(code, 1);

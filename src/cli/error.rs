@@ -236,7 +236,19 @@ impl Localized for CliError {
 
             (CliError::Jpki(error), _) => error.localized(lang),
             (CliError::Certificate(error), _) => error.localized(lang),
-            (CliError::DemoState(error), _) => error.localized(lang),
+            (CliError::DemoState(error), _) => match error {
+                // The library says to delete the file; the command line also has a command for it.
+                StateError::TooLarge { .. } | StateError::Parse { .. } | StateError::Invalid { .. } => format!(
+                    "{}{}{}",
+                    error.localized(lang),
+                    lang.pick(" ", ""),
+                    lang.pick(
+                        "`mynapin --demo reset-demo` does that for you.",
+                        "`mynapin --demo reset-demo` でもやり直せます。"
+                    )
+                ),
+                _ => error.localized(lang),
+            },
             (CliError::File(error), _) => error.localized(lang),
             (CliError::Interrupted { pin_sent: false }, Lang::En) => "Interrupted (Ctrl-C) before the PIN was sent: nothing was sent, no try was spent.".into(),
             (CliError::Interrupted { pin_sent: false }, Lang::Ja) => "暗証番号を送る前に中断しました（Ctrl-C）。何も送っていないため、回数は減っていません。".into(),

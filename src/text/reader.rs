@@ -1,10 +1,13 @@
 //! The reader and the card: no PC/SC service, no reader, and every transport failure. What to
 //! do differs per system.
 
+use std::fmt::Write as _;
+
 use apdu::TransportError;
 
 use crate::i18n::{Lang, Localized};
 use crate::platform::Platform;
+use crate::reader::ReaderError;
 
 /// No reader is connected: what to do on this system.
 pub fn no_reader(lang: Lang) -> &'static str {
@@ -89,4 +92,127 @@ impl Localized for TransportError {
         },
     }
     }
+}
+
+impl Localized for ReaderError {
+    fn localized(&self, lang: Lang) -> String {
+        match self {
+            ReaderError::NoService => crate::text::no_service(lang).to_string(),
+            ReaderError::NoReader => {
+                crate::text::no_reader(lang).to_string()
+            }
+            ReaderError::NoCard { reader: None } => lang
+                .pick(
+                    "No card in any reader. Insert your My Number card (or place it on a contactless reader) and try again.",
+                    "どのカードリーダーにもカードがありません。マイナンバーカードを挿入して（非接触リーダーなら上に置いて）から、もう一度実行してください。",
+                )
+                .to_string(),
+            ReaderError::NoCard {
+                reader: Some(reader),
+            } => match lang {
+                Lang::En => format!(
+                    "No card in reader \"{reader}\". Insert your My Number card (or place it on a contactless reader) and try again."
+                ),
+                Lang::Ja => format!(
+                    "カードリーダー「{reader}」にカードがありません。マイナンバーカードを挿入して（非接触リーダーなら上に置いて）から、もう一度実行してください。"
+                ),
+            },
+            ReaderError::SeveralCards { readers } => match lang {
+                Lang::En => format!(
+                    "Several readers hold a card: {}. Choose one of them by its name, part of its name, or its number in the list of readers.",
+                    quoted_list(readers, lang)
+                ),
+                Lang::Ja => format!(
+                    "複数のカードリーダーにカードがあります: {}。使うリーダーを、名前、名前の一部、またはリーダー一覧の番号で指定してください。",
+                    quoted_list(readers, lang)
+                ),
+            },
+            ReaderError::UnknownReader { given, available } if available.is_empty() => {
+                match lang {
+                    Lang::En => format!(
+                        "No reader matches \"{given}\": no card reader is connected. Plug in a USB IC card reader and try again."
+                    ),
+                    Lang::Ja => format!(
+                        "「{given}」に一致するカードリーダーがありません（接続されているリーダーがありません）。USB の IC カードリーダーを接続してから、もう一度実行してください。"
+                    ),
+                }
+            }
+            ReaderError::UnknownReader { given, available } => match lang {
+                Lang::En => format!(
+                    "No reader matches \"{given}\". Connected readers: {}. Choose one by its name, part of its name, or its number in this list.",
+                    numbered_list(available, lang)
+                ),
+                Lang::Ja => format!(
+                    "「{given}」に一致するカードリーダーがありません。接続中のリーダー: {}。名前、名前の一部、またはこの番号で指定してください。",
+                    numbered_list(available, lang)
+                ),
+            },
+            ReaderError::AmbiguousReader { given, matches } => match lang {
+                Lang::En => format!(
+                    "\"{given}\" matches several readers: {}. Give more of the name, or the reader's number in the list of readers.",
+                    quoted_list(matches, lang)
+                ),
+                Lang::Ja => format!(
+                    "「{given}」は複数のカードリーダーに一致します: {}。名前をもっと詳しく指定するか、リーダー一覧の番号で指定してください。",
+                    quoted_list(matches, lang)
+                ),
+            },
+            ReaderError::SharingViolation { reader } => match lang {
+                Lang::En => format!(
+                    "Another program is using reader \"{reader}\" (for example the JPKI user software, JPKI利用者ソフト, or a web browser). Close it and try again."
+                ),
+                Lang::Ja => format!(
+                    "別のプログラムがカードリーダー「{reader}」を使用中です（例: JPKI利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度実行してください。"
+                ),
+            },
+            ReaderError::UnresponsiveCard { reader } => match lang {
+                Lang::En => format!(
+                    "The card in reader \"{reader}\" does not answer. Take it out and insert it again, chip first and the right way up (on a contactless reader, lay it flat and keep it still)."
+                ),
+                Lang::Ja => format!(
+                    "カードリーダー「{reader}」のカードが応答しません。カードを抜き、IC チップの向きを確かめて挿入し直してください（非接触リーダーでは平らに置いて動かさないでください）。"
+                ),
+            },
+            ReaderError::CardRemoved => TransportError::CardRemoved.localized(lang),
+            ReaderError::Cancelled => lang
+                .pick(
+                    "Cancelled while waiting for a card; nothing was sent to a card.",
+                    "カードを待っている間に中止しました。カードには何も送っていません。",
+                )
+                .to_string(),
+            ReaderError::Pcsc(error) => match lang {
+                Lang::En => format!(
+                    "PC/SC error: {error}. Connect the card reader and the card again, then try again."
+                ),
+                Lang::Ja => format!(
+                    "PC/SC エラー: {error}。カードリーダーとカードを接続し直してから、もう一度実行してください。"
+                ),
+            },
+        }
+    }
+}
+
+fn quoted_list(names: &[String], lang: Lang) -> String {
+    match lang {
+        Lang::En => names
+            .iter()
+            .map(|name| format!("\"{name}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Lang::Ja => names.iter().map(|name| format!("「{name}」")).collect(),
+    }
+}
+
+fn numbered_list(names: &[String], lang: Lang) -> String {
+    let mut out = String::new();
+    for (index, name) in names.iter().enumerate() {
+        if index > 0 {
+            out.push_str(lang.pick(", ", "、"));
+        }
+        let _ = match lang {
+            Lang::En => write!(out, "{index}: \"{name}\""),
+            Lang::Ja => write!(out, "{index}: 「{name}」"),
+        };
+    }
+    out
 }
