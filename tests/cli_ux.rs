@@ -7,7 +7,7 @@ mod demo;
 
 use std::fs;
 
-use demo::Demo;
+use demo::{says, squeezed, Demo};
 
 fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
     let output = cmd.output().unwrap();
@@ -65,7 +65,7 @@ fn a_fifo_as_state_file_is_refused_and_left_as_it_was() {
         let (code, _, stderr) = run(&mut demo.cmd(&["--lang", "ja", "reset-demo"]));
         (code, stderr)
     };
-    assert!(stderr.contains("通常のファイルではありません"), "{stderr}");
+    assert!(says(&stderr, "通常のファイルではありません"), "{stderr}");
 }
 
 #[test]
@@ -208,8 +208,8 @@ fn help_and_clap_errors_follow_the_language_also_in_json() {
     let (code, _, stderr) = run(demo.cmd(&["stauts"]).env("LC_ALL", "ja_JP.UTF-8"));
     assert_eq!(code, 2);
     assert_eq!(
-        stderr,
-        "mynapin: `stauts` というコマンドはありません。`status` のことですか？`mynapin --help` を参照してください。\n"
+        squeezed(&stderr),
+        squeezed("mynapin: `stauts` というコマンドはありません。`status` のことですか？`mynapin --help` を参照してください。")
     );
 }
 
@@ -326,16 +326,17 @@ fn virtual_card_says_where_it_connects_and_that_it_waits() {
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    // One message, wrapped to 80 columns.
+    let mut message = String::new();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    while !message.contains("stop)") && stderr.read_line(&mut message).unwrap() > 0 {}
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(
-        line,
-        format!("mynapin virtual-card: connecting to vpcd at 127.0.0.1:{port}; waiting until it answers (pcscd with vsmartcard-vpcd must be running; Ctrl-C to stop)\n")
+        squeezed(&message),
+        squeezed(&format!("mynapin virtual-card: connecting to vpcd at 127.0.0.1:{port}; waiting until it answers (pcscd with vsmartcard-vpcd must be running; Ctrl-C to stop)"))
     );
+    assert!(message.lines().all(|line| line.len() <= 80), "{message}");
 }
 
 // ---- item 9: man page, DER never on a terminal ------------------------------------------------
@@ -407,7 +408,7 @@ fn a_corrupt_demo_state_names_reset_demo_and_reset_demo_fixes_it() {
     ] {
         let (code, _, stderr) = run(&mut demo.cmd(&["--lang", lang, "status"]));
         assert_eq!(code, 1);
-        assert!(stderr.contains(expected), "{stderr}");
+        assert!(says(&stderr, expected), "{stderr}");
     }
     let (code, _, _) = run(&mut demo.cmd(&["reset-demo"]));
     assert_eq!(code, 0);

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use nix::pty::openpty;
 use nix::sys::termios::{tcgetattr, LocalFlags};
 
-use demo::{english, Demo};
+use demo::{english, says, Demo};
 
 /// Longest a test waits for mynapin to turn the terminal's echo off before typing anyway (then
 /// the assertion on the echo decides).
@@ -192,8 +192,8 @@ fn three_malformed_entries_end_with_exit_2_and_nothing_sent() {
         3,
         "{shown:?}"
     );
-    assert!(shown.contains("nothing was typed"), "{shown:?}");
-    assert!(shown.contains("characters other than digits"), "{shown:?}");
+    assert!(says(&shown, "nothing was typed"), "{shown:?}");
+    assert!(says(&shown, "characters other than digits"), "{shown:?}");
     let error: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
     assert_eq!(error["error"]["code"], "malformed-pin");
     let message = error["error"]["message"].as_str().unwrap();

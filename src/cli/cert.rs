@@ -103,7 +103,8 @@ pub fn run(options: &Options, out: &Output, args: &Args) -> Result<ExitCode, Cli
         });
     } else if args.format == FormatArg::Text {
         for line in text_lines(&certificate, now, out.lang) {
-            out.text(line);
+            // Continued under the value.
+            out.text_hanging(line, label_width(out.lang) + 1);
         }
     } else if let Some(Some(path)) = written {
         out.text(match out.lang {
@@ -179,14 +180,18 @@ fn write_bytes(path: Option<&PathBuf>, bytes: &[u8]) -> Result<Option<PathBuf>, 
     }
 }
 
+/// The columns of the labels of `cert`'s text ("Not before:", 有効期間開始:).
+fn label_width(lang: Lang) -> usize {
+    match lang {
+        Lang::En => 12,
+        Lang::Ja => 14,
+    }
+}
+
 fn text_lines(certificate: &CardCertificate, now: SystemTime, lang: Lang) -> Vec<String> {
     let info = &certificate.info;
     let validity = &info.validity;
-    let width = match lang {
-        Lang::En => 12,
-        Lang::Ja => 14,
-    };
-    let label = |en: &str, ja: &str| pad(lang.pick(en, ja), width);
+    let label = |en: &str, ja: &str| pad(lang.pick(en, ja), label_width(lang));
     // English: RFC 3339 in UTC, as on the certificate; Japanese: Japan's time.
     let when = |time: &x509_cert::der::DateTime| match lang {
         Lang::En => time.to_string(),

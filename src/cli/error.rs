@@ -335,7 +335,12 @@ pub fn usage_error(error: &clap::Error, command: Option<&str>) -> CliError {
                 ),
             }
         }
-        ErrorKind::UnknownArgument => match shown(&arg).filter(|arg| arg.starts_with('-')) {
+        ErrorKind::UnknownArgument => match shown(&arg) {
+            // A word without a digit cannot be a PIN: say which.
+            Some(word) if !word.starts_with('-') => (
+                format!("`{command}` takes no word like `{word}`."),
+                format!("`{command}` の後に、想定外の語 `{word}` があります。"),
+            ),
             Some(option) => {
                 let (hint_en, hint_ja) = match (
                     context(ContextKind::SuggestedArg),

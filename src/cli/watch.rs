@@ -8,7 +8,7 @@ use apdu::Disposition;
 use serde::Serialize;
 
 use super::args::Options;
-use super::output::{stderr_line, ErrorJson, Output};
+use super::output::{stderr_line, wrap_lines, ErrorJson, Output};
 use super::render::{status_lines, StatusFields};
 use super::wait::interrupt_canceller;
 use super::{CliError, ExitCode};
@@ -91,7 +91,7 @@ fn print_event(out: &Output, json: &EventJson, text: String) -> Result<(), Close
             }
         }
     } else {
-        text
+        wrap_lines(&text, 2)
     };
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{line}")
