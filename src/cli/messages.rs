@@ -97,3 +97,31 @@ fn docs_messages_md_is_made_from_the_code() {
         "docs/messages.md is out of date: run `MYNAPIN_BLESS=1 cargo test --lib messages` and read the diff"
     );
 }
+
+#[test]
+fn every_message_fits_80_columns_as_mynapin_prints_it() {
+    use super::output::{wrap, LINE_COLUMNS};
+    use unicode_width::UnicodeWidthStr;
+    let made = catalog();
+    let messages: Vec<&str> = made
+        .lines()
+        .filter_map(|line| {
+            line.strip_prefix("- en: ")
+                .or_else(|| line.strip_prefix("- ja: "))
+        })
+        .collect();
+    assert!(messages.len() > 200, "{}", messages.len());
+    for message in messages {
+        // As an error on stderr ("mynapin: " and continued under the text), and as a line of
+        // its own on stdout.
+        for (text, indent) in [(format!("mynapin: {message}"), 9), (message.to_string(), 0)] {
+            for line in wrap(&text, LINE_COLUMNS, indent) {
+                assert!(
+                    UnicodeWidthStr::width(line.trim_end()) <= LINE_COLUMNS,
+                    "{} columns: {line}\nin: {message}",
+                    line.width()
+                );
+            }
+        }
+    }
+}
