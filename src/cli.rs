@@ -14,6 +14,7 @@ mod help;
 mod interrupt;
 #[cfg(test)]
 mod layout_tests;
+mod man;
 #[cfg(test)]
 mod messages;
 mod output;
@@ -165,8 +166,7 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), from this very definition.
-    #[command(hide = true)]
+    /// Print the man page (roff): every command and option in one page.
     Man,
 }
 
@@ -257,7 +257,7 @@ pub fn main() -> i32 {
         Command::ResetDemo => reset_demo::run(&out),
         Command::VirtualCard(args) => virtual_card::run(&args, &out),
         Command::Completions { shell } => completions::run(shell),
-        Command::Man => completions::man(lang),
+        Command::Man => man::run(lang),
     };
     match result {
         Ok(code) => code as i32,

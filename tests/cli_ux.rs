@@ -342,28 +342,76 @@ fn virtual_card_says_where_it_connects_and_that_it_waits() {
 // ---- item 9: man page, DER never on a terminal ------------------------------------------------
 
 #[test]
-fn the_man_page_is_generated_from_the_command_definition() {
+fn the_man_page_is_one_page_with_every_command_and_option() {
     let demo = Demo::new();
-    let (code, page, _) = run(assert_cmd::Command::cargo_bin("mynapin")
-        .unwrap()
-        .env("LANG", "C.UTF-8")
-        .arg("man"));
-    assert_eq!(code, 0);
-    assert!(page.contains(".TH mynapin 1"), "{page}");
-    // roff writes a hyphen as \-.
-    for command in [
-        "readers",
-        "status",
-        "verify",
-        "cert",
-        "watch",
-        "reset\\-demo",
-    ] {
-        assert!(page.contains(command), "no {command} in the man page");
+    for lang in ["en", "ja"] {
+        let (code, page, _) = run(&mut demo.cmd(&["--lang", lang, "man"]));
+        assert_eq!(code, 0);
+        assert!(page.contains(".TH mynapin 1"), "{page}");
+        // Characters beyond ASCII are roff escapes: troff reads it in any input encoding.
+        assert!(page.is_ascii(), "{lang}");
+        // No other page named (no mynapin-status(1) and the like).
+        assert!(!page.contains("(1)"), "{lang}: names another page");
+        // Every command, and the options of each (roff writes a hyphen as \-).
+        for word in [
+            "mynapin readers",
+            "mynapin status",
+            "mynapin verify",
+            "mynapin change\\-pin",
+            "mynapin check",
+            "mynapin cert",
+            "mynapin watch",
+            "mynapin reset\\-demo",
+            "mynapin virtual\\-card",
+            "mynapin completions",
+            "mynapin man",
+            "\\-\\-pin\\-stdin",
+            "\\-\\-wait",
+            "\\-\\-timeout",
+            "\\-\\-which",
+            "\\-\\-format",
+            "\\-\\-out",
+            "\\-\\-vpcd",
+            "\\-\\-fault",
+            "\\-\\-reinsert",
+            "\\-\\-reader",
+            "\\-\\-lang",
+            "MYNAPIN_CARD_TIMEOUT",
+        ] {
+            assert!(page.contains(word), "{lang}: no {word} in the man page");
+        }
+        // It renders without a single troff warning (`man` runs the same troff).
+        let Ok(mut groff) = std::process::Command::new("groff")
+            .args(["-ww", "-man", "-Tutf8", "-P-cbou"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+        else {
+            eprintln!(
+                "SKIPPED: groff is not installed (Debian: groff-base); the page was not rendered"
+            );
+            continue;
+        };
+        std::io::Write::write_all(&mut groff.stdin.take().unwrap(), page.as_bytes()).unwrap();
+        let rendered = groff.wait_with_output().unwrap();
+        let warnings = String::from_utf8_lossy(&rendered.stderr);
+        assert!(warnings.is_empty(), "{lang}: {warnings}");
+        let text = String::from_utf8_lossy(&rendered.stdout);
+        let expected = if lang == "ja" {
+            "各暗証番号の残り回数"
+        } else {
+            "Show how many tries each PIN has left"
+        };
+        assert!(text.contains(expected), "{text}");
     }
-    let (code, page, _) = run(&mut demo.cmd(&["--lang", "ja", "man"]));
-    assert_eq!(code, 0);
-    assert!(page.contains("各暗証番号の残り回数"), "{page}");
+    // `man` is in the help.
+    let (_, help, _) = run(&mut demo.cmd(&["--help"]));
+    assert!(
+        help.lines()
+            .any(|line| line.trim_start().starts_with("man ")),
+        "{help}"
+    );
 }
 
 /// Runs `mynapin --demo cert --format der` with stdout on a terminal (a pseudo-terminal that

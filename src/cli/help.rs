@@ -60,7 +60,7 @@ pub const JA: &[(&str, &str)] = &[
     ("virtual-card after-help", "異常（--fault SPEC、繰り返し可。N は起動してから受け取った APDU の番号で、1 から数えます）:\n  empty-verify-9000        空の VERIFY（00 20 00 80）に 63Cx ではなく 9000 を返す\n  chunk=N                  応答のデータを N バイトまでにし、残りは 61xx + GET RESPONSE で返す\n  strict-le                ファイルの終わりを越える READ BINARY に 6Cxx を返す\n  sw=PREFIX:SW             16進数 PREFIX で始まる APDU に、実行せずに SW（16進4桁）を返す（例: sw=00200080:6983）\n  sw-at=N:SW               N 番目の APDU に、実行せずに SW を返す\n  remove-before=N          N 番目の APDU を実行する前にカードが抜ける（応答なし）\n  remove-after=N           N 番目の APDU を実行した（誤った暗証番号なら回数が減る）後、応答せずに抜ける\n  hang-at=N                N 番目の APDU に応答しない（プロセスは動き続ける）\n  verified-survives-reset  ウォームリセットでは照合済みの状態が残り、電源断でだけ消える\n  expired-certificate      EF 000A に期限切れの証明書（同じ鍵と認証局）を置く: `check` の有効期間の確認が不合格になる\n  wrong-ca                 EF 000B に、EF 000A を発行していない認証局の証明書を置く\n  key-mismatch             証明書と一致しない鍵で署名する\n抜けたカードは vpcd との接続を閉じ、プロセスは終了します（--reinsert なら 0.6 秒後に挿し直します）。カードは暗証番号を表示しません。--log のファイルでも VERIFY と CHANGE のデータは伏せ字です。"),
     ("completions", "シェルの補完スクリプトを出力します"),
     ("completions <shell>", "シェル"),
-    ("man", "man ページ（roff 形式）を出力します"),
+    ("man", "man ページ（roff 形式）を出力します。すべてのコマンドとオプションを1ページに収めています"),
     ("help", "このヘルプ、または指定したコマンドのヘルプを表示します"),
 ];
 
