@@ -15,9 +15,7 @@ use super::pin_input::{
 use super::render::say;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
-use crate::jpki::{
-    guarded_change_after, read_counter, ChangeOutcome, Pin, PinChange, PinKind, Refusal,
-};
+use crate::jpki::{guarded_change, read_counter, ChangeOutcome, Pin, PinChange, PinKind, Refusal};
 
 /// Runs the guarded change and prints the result.
 pub fn run(
@@ -65,14 +63,14 @@ fn attempt(
     pin_stdin: bool,
 ) -> Result<ChangeOutcome, CliError> {
     let shown = read_counter(backend, kind)?;
-    let counter = shown.counter;
+    let counter = shown.counter();
     let counter_line = crate::text::counter_line(kind, counter, out.lang);
     out.text(&counter_line);
     if let Some(refusal) = counter.refusal() {
         return Ok(ChangeOutcome::Refused(refusal));
     }
     let change = read_change(kind, pin_stdin, out, &counter_line)?;
-    Ok(guarded_change_after(backend, &shown, &change)?)
+    Ok(guarded_change(backend, shown, &change)?)
 }
 
 /// The current PIN, then the new one: twice from the terminal, once from stdin. Each is

@@ -15,8 +15,8 @@ use super::render::say;
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
 use crate::jpki::{
-    card_step, counter_step, guarded_sign, issuer_step, pin_step, read_check_facts,
-    revocation_step, validity_step, Challenge, CheckStep, PinKind, StepResult, Verdict,
+    card_step, check_pin, check_start, revocation_step, Challenge, CheckStep, PinKind, StepResult,
+    Verdict,
 };
 use crate::text::{check_step, check_step_title, verdict_label};
 
@@ -94,42 +94,36 @@ fn run_steps(
     out: &Output,
     steps: &mut Vec<StepResult>,
 ) -> Result<(), CliError> {
-    let facts = read_check_facts(backend)?;
-    let now = SystemTime::now();
-    let card = card_step(&facts.identity, &backend.reader_name());
-    let counter = counter_step(facts.counter);
-    let validity = validity_step(&facts.auth_certificate, now);
-    let issuer = issuer_step(&facts.auth_certificate, &facts.auth_ca_certificate, now);
-    let early = [card, counter, validity, issuer];
+    let start = check_start(backend, SystemTime::now())?;
+    let card = card_step(&start.identity, &backend.reader_name());
+    let early: Vec<StepResult> = std::iter::once(card)
+        .chain(start.steps.iter().cloned())
+        .collect();
     print_steps(out, &early);
-    steps.extend(early.iter().cloned());
-    let pin_step = match (
-        &early[0].verdict,
-        &early[1].verdict,
-        &facts.auth_certificate,
-    ) {
-        (Verdict::Failed, ..) => StepResult::skipped(CheckStep::PinAndKey, CheckStep::Card),
-        (_, Verdict::Failed, _) => StepResult::skipped(CheckStep::PinAndKey, CheckStep::PinCounter),
-        (_, _, Err(_)) => StepResult::skipped(CheckStep::PinAndKey, CheckStep::CertificateValidity),
-        (_, _, Ok(certificate)) => {
-            let challenge = Challenge::random().map_err(|error| {
-                CliError::usage(
-                    format!("The operating system gave no random bytes ({error}); nothing was sent. Try again."),
-                    format!("OS から乱数を得られませんでした（{error}）。何も送っていません。もう一度試してください。"),
-                )
-            })?;
-            let pin = read_pin(PinKind::Auth, out, "")?;
-            match guarded_sign(backend, &pin, &challenge) {
-                Ok(outcome) => pin_step(&outcome, certificate, &challenge),
-                // Nothing was sent (the transaction could not begin, or selecting failed).
-                Err(error) => {
-                    let error = CliError::from(error);
-                    StepResult::failed_with(CheckStep::PinAndKey, error.code(), &error)
-                }
+    steps.extend(early);
+    let late = if start.needs_pin() {
+        let challenge = Challenge::random().map_err(|error| {
+            CliError::usage(
+                format!("The operating system gave no random bytes ({error}); nothing was sent. Try again."),
+                format!("OS から乱数を得られませんでした（{error}）。何も送っていません。もう一度試してください。"),
+            )
+        })?;
+        let pin = read_pin(PinKind::Auth, out, "")?;
+        match check_pin(backend, start, &pin, &challenge) {
+            Ok(late) => late,
+            // Nothing was sent (the card changed, the transaction could not begin, or selecting
+            // failed).
+            Err(error) => {
+                let error = CliError::from(error);
+                [
+                    StepResult::failed_with(CheckStep::PinAndKey, error.code(), &error),
+                    revocation_step(),
+                ]
             }
         }
+    } else {
+        start.finish_without_pin()
     };
-    let late = [pin_step, revocation_step()];
     print_steps(out, &late);
     steps.extend(late);
     Ok(())

@@ -10,7 +10,7 @@ use super::pin_input::{check_pin_source, read_pin};
 use super::render::{next_step_codes, say};
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
-use crate::jpki::{guarded_verify_after, read_counter, PinKind, Refusal, VerifyOutcome};
+use crate::jpki::{guarded_verify, read_counter, PinKind, Refusal, VerifyOutcome};
 
 /// Runs the guarded verify and prints the result.
 pub fn run(
@@ -59,14 +59,14 @@ pub fn run(
 /// Reads the counter, asks for the PIN with no transaction open, then the guarded VERIFY.
 fn attempt(backend: &mut Backend, out: &Output, kind: PinKind) -> Result<VerifyOutcome, CliError> {
     let shown = read_counter(backend, kind)?;
-    let counter_line = crate::text::counter_line(kind, shown.counter, out.lang);
+    let counter_line = crate::text::counter_line(kind, shown.counter(), out.lang);
     out.text(&counter_line);
-    if let Some(refusal) = shown.counter.refusal() {
+    if let Some(refusal) = shown.counter().refusal() {
         return Ok(VerifyOutcome::Refused(refusal));
     }
     let pin = read_pin(kind, out, &counter_line)?;
     super::interrupt::pin_sent();
-    Ok(guarded_verify_after(backend, &shown, &pin)?)
+    Ok(guarded_verify(backend, shown, &pin)?)
 }
 
 /// JSON `result` and the exit code.

@@ -14,7 +14,7 @@ use x509_cert::Certificate;
 use super::cert::read_certificate_in;
 use super::commands::{compute_digital_signature, select_ef, AUTH_KEY_EF};
 use super::detect::detect;
-use super::guard::{guarded_transaction, read_pin_counters, Guarded};
+use super::guard::{guarded_transaction, read_pin_counters, shown_counter, Guarded, ShownCounter};
 use super::{
     CardIdentity, CardType, CertificateError, CertificateFile, CertificateInfo, Counter,
     ExpiryState, JpkiError, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome,
@@ -160,6 +160,8 @@ pub(crate) enum Finding {
     PinBlocked(StatusWord),
     PinRefused,
     PinUnknown,
+    /// Not checked: the PIN step could run, but no PIN was given.
+    NoPin,
     /// Step 6.
     RevocationNeedsJLis,
 }
@@ -231,14 +233,15 @@ pub struct CheckFacts {
     pub auth_certificate: Result<Vec<u8>, CertificateError>,
     /// EF 000B, or why it could not be read.
     pub auth_ca_certificate: Result<Vec<u8>, CertificateError>,
-    /// The auth PIN's counter.
-    pub counter: Counter,
+    /// The auth PIN's counter, bound to this connection and card session: pass it to
+    /// [`guarded_sign`] after showing it.
+    pub shown: ShownCounter,
 }
 
 /// Reads the card's identity, EF 000A, EF 000B and the auth PIN's counter in one read-only
 /// transaction. A transport failure fails the whole read.
 pub fn read_check_facts(conn: &mut impl Connection) -> Result<CheckFacts, JpkiError> {
-    conn.transaction(Disposition::Leave, |tx, _| {
+    conn.transaction(Disposition::Leave, |tx, start| {
         let identity = detect(tx)?;
         let mut read = |file| match read_certificate_in(tx, file) {
             Err(CertificateError::Card(error)) => Err(error),
@@ -254,9 +257,114 @@ pub fn read_check_facts(conn: &mut impl Connection) -> Result<CheckFacts, JpkiEr
             identity,
             auth_certificate,
             auth_ca_certificate,
-            counter,
+            shown: shown_counter(start, PinKind::Auth, counter),
         })
     })?
+}
+
+/// `check` up to its PIN step: the card, steps 2 to 4, and what step 5 needs, read in one
+/// read-only transaction with [`check_start`]. Show its steps and counter, then ask for the PIN
+/// only if [`CheckStart::needs_pin`] (never inside a transaction), and finish with
+/// [`check_pin`] or [`CheckStart::finish_without_pin`].
+#[derive(Debug)]
+pub struct CheckStart {
+    /// The card, for step 1 (each front end words it with its reader).
+    pub identity: CardIdentity,
+    /// Steps 2 to 4: the auth PIN's counter, the certificate's validity and its issuer.
+    pub steps: [StepResult; 3],
+    pin: PinStepPlan,
+}
+
+#[derive(Debug)]
+enum PinStepPlan {
+    /// Step 5 cannot run: the step it needs failed.
+    Skipped(StepResult),
+    /// Step 5 runs with the PIN, after this counter was shown.
+    Ask {
+        shown: ShownCounter,
+        certificate: Vec<u8>,
+    },
+}
+
+impl CheckStart {
+    /// Step 1's verdict: only a My Number card passes (clinics take no other).
+    pub fn card_passed(&self) -> bool {
+        self.identity.card_type == CardType::MyNumberCard
+    }
+
+    /// Whether step 5 needs the auth PIN: a My Number card, a counter of two or more tries, the
+    /// certificate read.
+    pub fn needs_pin(&self) -> bool {
+        matches!(self.pin, PinStepPlan::Ask { .. })
+    }
+
+    /// Steps 5 and 6 when no PIN is asked: step 5 not checked (it names the step it needs, or
+    /// says that no PIN was given), step 6 never checked.
+    pub fn finish_without_pin(self) -> [StepResult; 2] {
+        let pin_step = match self.pin {
+            PinStepPlan::Skipped(step) => step,
+            PinStepPlan::Ask { .. } => StepResult::new(
+                CheckStep::PinAndKey,
+                Verdict::NotChecked,
+                "no-pin",
+                Finding::NoPin,
+            ),
+        };
+        [pin_step, revocation_step()]
+    }
+}
+
+/// `check`'s read-only part: identity, EF 000A, EF 000B and the auth PIN's counter in one
+/// transaction ([`read_check_facts`]), steps 2 to 4 judged at `now`.
+pub fn check_start(conn: &mut impl Connection, now: SystemTime) -> Result<CheckStart, JpkiError> {
+    let facts = read_check_facts(conn)?;
+    let counter = counter_step(facts.shown.counter());
+    let validity = validity_step(&facts.auth_certificate, now);
+    let issuer = issuer_step(&facts.auth_certificate, &facts.auth_ca_certificate, now);
+    let pin = if facts.identity.card_type != CardType::MyNumberCard {
+        PinStepPlan::Skipped(StepResult::skipped(CheckStep::PinAndKey, CheckStep::Card))
+    } else if counter.verdict == Verdict::Failed {
+        PinStepPlan::Skipped(StepResult::skipped(
+            CheckStep::PinAndKey,
+            CheckStep::PinCounter,
+        ))
+    } else {
+        match facts.auth_certificate {
+            Ok(certificate) => PinStepPlan::Ask {
+                shown: facts.shown,
+                certificate,
+            },
+            Err(_) => PinStepPlan::Skipped(StepResult::skipped(
+                CheckStep::PinAndKey,
+                CheckStep::CertificateValidity,
+            )),
+        }
+    };
+    Ok(CheckStart {
+        identity: facts.identity,
+        steps: [counter, validity, issuer],
+        pin,
+    })
+}
+
+/// `check`'s PIN step after `start` was shown: the guarded VERIFY of `pin` (the auth PIN) and a
+/// signature of `challenge` ([`guarded_sign`], after the counter `start` read: a reset, removal or
+/// reconnect since is [`JpkiError::CardChanged`], nothing sent), then step 6. When `start` needs
+/// no PIN, nothing is sent ([`CheckStart::finish_without_pin`]).
+pub fn check_pin(
+    conn: &mut impl Connection,
+    start: CheckStart,
+    pin: &Pin,
+    challenge: &Challenge,
+) -> Result<[StepResult; 2], JpkiError> {
+    let PinStepPlan::Ask { shown, certificate } = start.pin else {
+        return Ok(start.finish_without_pin());
+    };
+    let outcome = guarded_sign(conn, shown, pin, challenge)?;
+    Ok([
+        pin_step(&outcome, &certificate, challenge),
+        revocation_step(),
+    ])
 }
 
 /// Step 2 from the counter read before the prompt: the same refusal as `verify`.
@@ -430,19 +538,18 @@ pub enum SignOutcome {
     SignatureLost(UnknownOutcome),
 }
 
-/// The guarded VERIFY of the auth PIN followed by a signature, in one transaction that ends by
-/// cutting the card's power: SELECT JPKI, SELECT EF 0018, the empty VERIFY (must read `63Cx`,
+/// The guarded VERIFY of the auth PIN followed by a signature, after `shown` (the auth PIN's
+/// counter, read on this connection) was shown, with the same refusals as
+/// [`super::guarded_verify`], in one transaction that ends by cutting the card's power: SELECT JPKI, SELECT EF 0018, the empty VERIFY (must read `63Cx`,
 /// x ≥ 2), VERIFY; only on `9000`, SELECT EF 0017 and COMPUTE DIGITAL SIGNATURE
 /// `80 2A 00 80 Lc DigestInfo 00`.
 pub fn guarded_sign(
     conn: &mut impl Connection,
+    shown: ShownCounter,
     pin: &Pin,
     challenge: &Challenge,
 ) -> Result<SignOutcome, JpkiError> {
-    // No counter was shown on this connection's transaction before the prompt: the card-changed
-    // rule then refuses after any reset or reconnect since the previous transaction, which may
-    // mean another card.
-    let guarded = guarded_transaction(conn, pin, None, |tx| {
+    let guarded = guarded_transaction(conn, pin, shown, |tx| {
         let signed = (|| {
             let selected = exchange(tx, &select_ef(AUTH_KEY_EF))?;
             if !selected.is_success() {

@@ -30,6 +30,15 @@ pub enum JpkiError {
         "the card was reset, removed or changed after its counter was read; the PIN was not sent"
     )]
     CardChanged,
+    /// The counter shown is another PIN's than the PIN to send: nothing was sent. A program that
+    /// embeds mynapin passed the wrong [`super::ShownCounter`].
+    #[error("the counter shown is the {shown} PIN's, not the {pin} PIN's; nothing was sent")]
+    CounterOfAnotherPin {
+        /// The PIN whose counter was shown.
+        shown: super::PinKind,
+        /// The PIN that was to be sent.
+        pin: super::PinKind,
+    },
     /// A command could not be carried out.
     #[error(transparent)]
     Exchange(#[from] ExchangeError),

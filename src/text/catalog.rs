@@ -178,6 +178,10 @@ pub(crate) fn library_part() -> String {
                 ChangeOutcome::Unknown(UnknownOutcome::Transport(TransportError::CardRemoved)),
             ),
             (
+                "change answered without saying whether it was written",
+                ChangeOutcome::Unknown(UnknownOutcome::UnexpectedStatus(StatusWord(0x6581))),
+            ),
+            (
                 "verify answer lost",
                 ChangeOutcome::UnknownVerify(UnknownOutcome::UnexpectedStatus(StatusWord(0x6F00))),
             ),
@@ -253,6 +257,13 @@ pub(crate) fn library_part() -> String {
         (
             "card changed before the PIN",
             Box::new(JpkiError::CardChanged),
+        ),
+        (
+            "counter of another PIN",
+            Box::new(JpkiError::CounterOfAnotherPin {
+                shown: PinKind::Sign,
+                pin: PinKind::Auth,
+            }),
         ),
         (
             "answer cut short",
@@ -407,6 +418,7 @@ fn check_steps() -> Vec<(&'static str, StepResult)> {
         ),
         ("refused", step(PinAndKey, Failed, Finding::PinRefused)),
         ("answer lost", step(PinAndKey, Failed, Finding::PinUnknown)),
+        ("no PIN given", step(PinAndKey, NotChecked, Finding::NoPin)),
         (
             "after a failed step",
             StepResult::skipped(PinAndKey, PinCounter),

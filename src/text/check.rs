@@ -47,6 +47,8 @@ pub fn check_step(result: &StepResult, lang: Lang) -> Message {
         (Finding::Said { ja, .. }, Lang::Ja) => ja.clone(),
         (Finding::NeedsEarlier(after), Lang::En) => format!("not checked: it needs \"{}\"", check_step_title(*after, lang)),
         (Finding::NeedsEarlier(after), Lang::Ja) => format!("未確認:「{}」が必要です", check_step_title(*after, lang)),
+        (Finding::NoPin, Lang::En) => "not checked: no PIN was given".into(),
+        (Finding::NoPin, Lang::Ja) => "未確認: 暗証番号が入力されませんでした".into(),
         (Finding::Card { card_type: kind, token_label, reader }, Lang::En) => match result.verdict {
             Verdict::Passed => format!("{} ({token_label}) in {reader}", card_type(kind, lang)),
             _ => format!("{} ({token_label}): clinics take only My Number cards.", card_type(kind, lang)),

@@ -4,7 +4,7 @@
 use super::pin::{last_try_advice, next_steps, pin_noun, refusal, unknown_cause};
 use super::{FollowUp, Message};
 use crate::i18n::Lang;
-use crate::jpki::{ChangeOutcome, PinKind, VerifyOutcome};
+use crate::jpki::{ChangeOutcome, PinKind, UnknownOutcome, VerifyOutcome};
 
 /// The outcome of a guarded VERIFY of a `kind` PIN.
 pub fn verify_outcome(outcome: &VerifyOutcome, kind: PinKind, lang: Lang) -> Message {
@@ -78,6 +78,12 @@ pub fn change_outcome(outcome: &ChangeOutcome, kind: PinKind, lang: Lang) -> Mes
         (ChangeOutcome::Rejected(sw), Lang::Ja) => return Message::then(format!(
             "現在の{noun}は正しいですが、カードが変更を拒否しました（応答 {sw}）。カードの応答どおりなら、古い{noun}のままです。"
         ), FollowUp::TestPin(kind)),
+        (ChangeOutcome::Unknown(UnknownOutcome::UnexpectedStatus(sw)), Lang::En) => return Message::then(format!(
+            "The change was sent and the card answered {sw}, an answer that does not say whether it wrote the new one. The {noun} is now either the old one or the new one; mynapin does not send the change again."
+        ), FollowUp::TestNewPin(kind)),
+        (ChangeOutcome::Unknown(UnknownOutcome::UnexpectedStatus(sw)), Lang::Ja) => return Message::then(format!(
+            "変更を送り、カードが {sw} と応答しました。新しい{noun}を書き込んだかどうかが分からない応答です。{noun}は古いものか新しいもののどちらかです。mynapin は変更を再送しません。"
+        ), FollowUp::TestNewPin(kind)),
         (ChangeOutcome::Unknown(cause), Lang::En) => return Message::then(format!(
             "The change was sent but its answer was lost: {} The {noun} is now either the old one or the new one; mynapin does not send the change again.",
             unknown_cause(cause, lang)
