@@ -18,11 +18,13 @@ mod card;
 #[cfg(test)]
 pub(crate) mod catalog;
 mod check;
+mod date;
 mod outcome;
 mod pin;
 mod reader;
 
 pub use check::{check_step, check_step_title, verdict_label};
+pub use date::{date, date_time};
 pub use outcome::{change_outcome, verify_outcome};
 pub use pin::{
     card_type, counter, counter_advice, counter_line, last_try_advice, next_steps, pin_noun,

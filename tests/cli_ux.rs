@@ -601,3 +601,32 @@ fn status_json_gives_each_pin_its_next_steps_at_one_try_left_or_blocked() {
     );
     assert_eq!(pins[2]["next_steps"], serde_json::json!(["city-office"]));
 }
+
+// ---- issue 26 item 5: one date style for people, one for machines ------------------------------
+
+#[test]
+fn dates_are_nengappi_for_people_in_japanese_and_rfc3339_in_json() {
+    let demo = Demo::new();
+    for args in [
+        &["--lang", "ja", "status"][..],
+        &["--lang", "ja", "check", "--pin-stdin"],
+        &["--lang", "ja", "cert"],
+    ] {
+        let output = demo.cmd(args).write_stdin("1234\n").output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(says(&text, "2031年5月31日"), "{args:?}: {text}");
+        assert!(!text.contains("2031-05-31"), "{args:?}: {text}");
+    }
+    for args in [&["--json", "status"][..], &["--json", "cert"]] {
+        let output = demo.cmd(args).output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            json["certificate"]["not_after"], "2031-05-31T14:59:59Z",
+            "{json}"
+        );
+        assert_eq!(
+            json["certificate"]["not_before"], "2026-06-01T00:00:00Z",
+            "{json}"
+        );
+    }
+}

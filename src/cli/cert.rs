@@ -11,7 +11,7 @@ use x509_cert::der::pem::LineEnding;
 use super::args::Options;
 use super::backend::Backend;
 use super::output::{pad, Output};
-use super::render::{japan_date_time, CertificateStatusJson};
+use super::render::CertificateStatusJson;
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
 use crate::jpki::{
@@ -193,10 +193,7 @@ fn text_lines(certificate: &CardCertificate, now: SystemTime, lang: Lang) -> Vec
     let validity = &info.validity;
     let label = |en: &str, ja: &str| pad(lang.pick(en, ja), label_width(lang));
     // English: RFC 3339 in UTC, as on the certificate; Japanese: Japan's time.
-    let when = |time: &x509_cert::der::DateTime| match lang {
-        Lang::En => time.to_string(),
-        Lang::Ja => japan_date_time(time),
-    };
+    let when = |time| crate::text::date_time(time, lang);
     let file = certificate.file;
     vec![
         match lang {

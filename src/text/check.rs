@@ -39,9 +39,7 @@ pub fn verdict_label(verdict: Verdict, lang: Lang) -> &'static str {
 /// What the step found and, when it did not pass, what to do.
 pub fn check_step(result: &StepResult, lang: Lang) -> Message {
     let max = PinKind::Auth.max_tries();
-    let date = |end: &x509_cert::der::DateTime| {
-        format!("{:04}-{:02}-{:02}", end.year(), end.month(), end.day())
-    };
+    let date = |end| super::date(end, lang);
     let text = match (&result.finding, lang) {
         (Finding::Said { en, .. }, Lang::En) => en.clone(),
         (Finding::Said { ja, .. }, Lang::Ja) => ja.clone(),
@@ -66,11 +64,11 @@ pub fn check_step(result: &StepResult, lang: Lang) -> Message {
         (Finding::CounterUnknown(sw), Lang::En) => return Message::then(format!("the card did not report its tries left (it answered {sw}), so the PIN is not asked for. Reinsert the card."), FollowUp::ReadCounters),
         (Finding::CounterUnknown(sw), Lang::Ja) => return Message::then(format!("カードが残り回数を返しませんでした（応答 {sw}）。暗証番号は尋ねません。カードを差し直してください。"), FollowUp::ReadCounters),
         (Finding::Valid { end, days }, Lang::En) => format!("valid until {}, {days} days left", date(end)),
-        (Finding::Valid { end, days }, Lang::Ja) => format!("{} まで有効（残り{days}日）", date(end)),
+        (Finding::Valid { end, days }, Lang::Ja) => format!("{}まで有効（残り{days}日）", date(end)),
         (Finding::Expiring { end, days }, Lang::En) => format!("valid until {}, only {days} days left (fewer than {EXPIRY_WARNING_DAYS}). Renew it at your city office before it ends (possible from three months before).", date(end)),
-        (Finding::Expiring { end, days }, Lang::Ja) => format!("{} まで有効ですが、残り{days}日です（{EXPIRY_WARNING_DAYS}日未満）。期限が切れる前に市区町村の窓口で更新してください（3か月前から可能です）。", date(end)),
+        (Finding::Expiring { end, days }, Lang::Ja) => format!("{}まで有効ですが、残り{days}日です（{EXPIRY_WARNING_DAYS}日未満）。期限が切れる前に市区町村の窓口で更新してください（3か月前から可能です）。", date(end)),
         (Finding::Expired { end }, Lang::En) => format!("expired on {}: the clinic cannot use it. Renew it at your city office.", date(end)),
-        (Finding::Expired { end }, Lang::Ja) => format!("{} に期限切れです。医療機関では使えません。市区町村の窓口で更新してください。", date(end)),
+        (Finding::Expired { end }, Lang::Ja) => format!("{}に期限切れです。医療機関では使えません。市区町村の窓口で更新してください。", date(end)),
         (Finding::NotYetValid, Lang::En) => "not valid yet: check the computer's date and time, then run again.".into(),
         (Finding::NotYetValid, Lang::Ja) => "まだ有効期間が始まっていません。コンピューターの日付と時刻を確認してから、もう一度実行してください。".into(),
         (Finding::NotX509, Lang::En) => return Message::then("a certificate on the card is not X.509; the card may need replacing at your city office.", FollowUp::ShowCaCertificate),
