@@ -20,6 +20,7 @@ pub(crate) mod catalog;
 mod check;
 mod date;
 mod outcome;
+mod pcsc;
 mod pin;
 mod reader;
 

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use apdu::TransportError;
 
+use super::pcsc::pcsc_message;
 use crate::i18n::{Lang, Localized};
 use crate::platform::Platform;
 use crate::reader::ReaderError;
@@ -82,6 +83,13 @@ impl Localized for TransportError {
                 "別のプログラムがカードリーダーを使用中です（例: JPKI利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度実行してください。",
             )
             .to_string(),
+        TransportError::Other(source) if pcsc_error(source.as_ref()).is_some() => {
+            let error = pcsc_error(source.as_ref()).unwrap_or(pcsc::Error::UnknownError);
+            match lang {
+                Lang::En => format!("Communication with the card failed. {}", pcsc_message(error, lang)),
+                Lang::Ja => format!("カードとの通信に失敗しました。{}", pcsc_message(error, lang)),
+            }
+        }
         other => match lang {
             Lang::En => format!(
                 "Communication with the card failed: {other}. Insert the card again and try again."
@@ -180,16 +188,14 @@ impl Localized for ReaderError {
                     "カードを待っている間に中止しました。カードには何も送っていません。",
                 )
                 .to_string(),
-            ReaderError::Pcsc(error) => match lang {
-                Lang::En => format!(
-                    "PC/SC error: {error}. Connect the card reader and the card again, then try again."
-                ),
-                Lang::Ja => format!(
-                    "PC/SC エラー: {error}。カードリーダーとカードを接続し直してから、もう一度実行してください。"
-                ),
-            },
+            ReaderError::Pcsc(error) => pcsc_message(*error, lang),
         }
     }
+}
+
+/// The PC/SC error beneath a transport failure, if that is what it is.
+fn pcsc_error(source: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<pcsc::Error> {
+    source.downcast_ref::<pcsc::Error>().copied()
 }
 
 fn quoted_list(names: &[String], lang: Lang) -> String {
