@@ -41,7 +41,10 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
     loop {
         let event = match watcher.next_event() {
             Ok(Some(event)) => event,
-            Ok(None) => return Ok(ExitCode::Success),
+            Ok(None) => {
+                end_the_line_after_ctrl_c();
+                return Ok(ExitCode::Success);
+            }
             Err(error) if out.json => {
                 // The last line, in the shape of the others, so the stream stays JSON Lines.
                 let error = CliError::from(error);
@@ -73,6 +76,17 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
             // Whoever read the events has gone (`watch --json | head -3`): nothing left to do.
             return Ok(ExitCode::Success);
         }
+    }
+}
+
+/// After Ctrl-C the terminal shows "^C" where the cursor was: end that line, so that the shell's
+/// prompt starts on a line of its own. Nothing when neither stream is a terminal.
+fn end_the_line_after_ctrl_c() {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        let _ = writeln!(std::io::stderr());
+    } else if std::io::stdout().is_terminal() {
+        let _ = writeln!(std::io::stdout());
     }
 }
 
