@@ -107,21 +107,18 @@ pub fn run(options: &Options, out: &Output, args: &Args) -> Result<ExitCode, Cli
             out.text_hanging(line, label_width(out.lang) + 1);
         }
     } else if let Some(Some(path)) = written {
-        out.text(match out.lang {
-            Lang::En => format!(
-                "Wrote the {} ({} bytes of DER, as {}) to {}.",
-                file.title(out.lang),
-                certificate.der.len(),
-                args.format.name(),
-                path.display()
-            ),
-            Lang::Ja => format!(
-                "{}（DER {} バイト、{} 形式）を {} に書き出しました。",
-                file.title(out.lang),
-                certificate.der.len(),
-                args.format.name(),
-                path.display()
-            ),
+        let (title, bytes, path) = (file.title(out.lang), certificate.der.len(), path.display());
+        out.text(match (args.format, out.lang) {
+            (FormatArg::Pem, Lang::En) => {
+                format!("Wrote the {title} to {path} as PEM (the certificate is {bytes} bytes).")
+            }
+            (FormatArg::Pem, Lang::Ja) => {
+                format!("{title}を {path} に PEM 形式で書き出しました（証明書は {bytes} バイト）。")
+            }
+            (_, Lang::En) => format!("Wrote the {title} to {path} as DER ({bytes} bytes)."),
+            (_, Lang::Ja) => {
+                format!("{title}を {path} に DER 形式で書き出しました（{bytes} バイト）。")
+            }
         });
     }
     Ok(ExitCode::Success)

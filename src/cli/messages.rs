@@ -3,6 +3,7 @@
 //! fails when the file is out of date; `MYNAPIN_BLESS=1 cargo test --lib messages` writes it
 //! anew.
 
+use super::change_pin;
 use super::error::CliError;
 use super::pin_input::prompt;
 use super::render::say;
@@ -44,6 +45,19 @@ fn catalog() -> String {
         entry(&mut out, &format!("{} · prompt", kind.name()), |lang| {
             prompt(kind, lang, "")
         });
+    }
+    out.push_str("## Changing a PIN: the new one\n\n");
+    for kind in [PinKind::Auth, PinKind::Sign] {
+        entry(
+            &mut out,
+            &format!("{} · typed differently", kind.name()),
+            |lang| change_pin::typed_differently(kind, lang),
+        );
+        entry(
+            &mut out,
+            &format!("{} · no new line on stdin", kind.name()),
+            |lang| change_pin::no_new_line(kind).localized(lang),
+        );
     }
     out.push_str("## Errors\n\n");
     let malformed = Pin::new(PinKind::Auth, "123").expect_err("malformed");

@@ -13,13 +13,13 @@ impl Localized for ExchangeError {
         match (error, lang) {
         (ExchangeError::Transport { source, .. }, _) => source.localized(lang),
         (ExchangeError::Response { .. }, Lang::En) => {
-            "The card's answer was cut short (it may have left the reader mid-command). Reinsert it and retry.".into()
+            "The card's answer was cut short (it may have left the reader mid-command). Reinsert it and try again.".into()
         }
         (ExchangeError::Response { .. }, Lang::Ja) => {
             "カードの応答が途中で途切れました（処理中にカードが外れた可能性があります）。差し直してから、もう一度試してください。".into()
         }
         (ExchangeError::TooManyGetResponse { .. }, Lang::En) => {
-            "The card kept sending more data without end. Reinsert it and retry; if it happens again, the card or reader is faulty.".into()
+            "The card kept sending more data without end. Reinsert it and try again; if it happens again, the card or reader is faulty.".into()
         }
         (ExchangeError::TooManyGetResponse { .. }, Lang::Ja) => {
             "カードが終わりなくデータを送り続けました。差し直してもう一度試し、再発する場合はカードかリーダーの故障です。".into()
@@ -57,10 +57,10 @@ impl Localized for JpkiError {
                 "トークンラベルが読み取れません。mynapin が対応していないカードです。".into()
             }
             (JpkiError::CardChanged, Lang::En) => {
-                "The card was reset, removed or changed after its counter was shown (by another program, the reader, or a card swap), so the PIN was not sent and no try was spent. Check that your card is in the reader and run the command again.".into()
+                "The card was reset, removed or changed after its counter was shown (by another program, the reader, or a card swap), so the PIN was not sent and no try was spent. Check that your card is in the reader and try again.".into()
             }
             (JpkiError::CardChanged, Lang::Ja) => {
-                "残り回数を表示した後にカードがリセット、取り外し、または交換されたため（別のプログラム、カードリーダー、カードの差し替えなど）、暗証番号は送信していません（回数は減っていません）。カードがリーダーにあることを確認して、もう一度実行してください。".into()
+                "残り回数を表示した後にカードがリセット、取り外し、または交換されたため（別のプログラム、カードリーダー、カードの差し替えなど）、暗証番号は送信していません（回数は減っていません）。カードがリーダーにあることを確認して、もう一度試してください。".into()
             }
             (JpkiError::CounterOfAnotherPin { shown, pin }, Lang::En) => format!(
                 "The counter shown was the {}'s, not the {}'s, so the PIN was not sent and no try was spent. This is a bug in the program, please report it.",

@@ -492,3 +492,26 @@ fn every_pcsc_error_has_a_japanese_sentence_of_its_own() {
         assert_ne!(en, ReaderError::Pcsc(*error).localized(Lang::Ja));
     }
 }
+
+#[test]
+fn the_texts_read_as_sentences() {
+    let part = library_part();
+    for line in part.lines() {
+        if let Some(en) = line.strip_prefix("- en: ") {
+            // "If it gets locked: If you know ..." and "[not checked] ...: not checked: ...".
+            assert!(!en.contains(": If "), "{en}");
+            assert!(!en.contains("not checked:"), "{en}");
+            // "(it answered 6A80, status 6A80)".
+            assert!(!en.contains(", status "), "{en}");
+            assert!(!en.contains("  "), "{en}");
+            // Texts for every front end: nobody runs a command in the window.
+            assert!(!en.contains("run the command"), "{en}");
+            assert!(!en.to_lowercase().contains("run again"), "{en}");
+        }
+        if let Some(ja) = line.strip_prefix("- ja: ") {
+            assert!(!ja.contains("場合: "), "{ja}");
+            assert!(!ja.contains("未確認: "), "{ja}");
+            assert!(!ja.contains("もう一度実行"), "{ja}");
+        }
+    }
+}

@@ -25,15 +25,15 @@ pub(crate) fn no_service_on(platform: Platform, lang: Lang) -> &'static str {
     match platform {
         Platform::Linux => lang.pick(
             "The PC/SC service (pcscd) is not running. Start it with `sudo systemctl start pcscd` and try again.",
-            "PC/SC サービス（pcscd）が動いていません。`sudo systemctl start pcscd` で起動してから、もう一度実行してください。",
+            "PC/SC サービス（pcscd）が動いていません。`sudo systemctl start pcscd` で起動してから、もう一度試してください。",
         ),
         Platform::MacOs => lang.pick(
             "The smart card service is not running. Unplug the card reader and plug it in again (macOS starts the service when a reader appears), then try again.",
-            "スマートカードサービスが動いていません。カードリーダーを接続し直してから（macOS はリーダーが接続されるとサービスを起動します）、もう一度実行してください。",
+            "スマートカードサービスが動いていません。カードリーダーを接続し直してから（macOS はリーダーが接続されるとサービスを起動します）、もう一度試してください。",
         ),
         Platform::Windows => lang.pick(
             "The Smart Card service (SCardSvr) is not running. Plug in the card reader (Windows starts the service when a reader appears), or set the service \"Smart Card\" to Manual or Automatic in services.msc, then try again.",
-            "スマートカードサービス（SCardSvr）が動いていません。カードリーダーを接続するか（リーダーが接続されると Windows はサービスを起動します）、services.msc で「Smart Card」サービスを「手動」または「自動」にしてから、もう一度実行してください。",
+            "スマートカードサービス（SCardSvr）が動いていません。カードリーダーを接続するか（リーダーが接続されると Windows はサービスを起動します）、services.msc で「Smart Card」サービスを「手動」または「自動」にしてから、もう一度試してください。",
         ),
     }
 }
@@ -43,13 +43,13 @@ pub(crate) fn no_reader_on(platform: Platform, lang: Lang) -> &'static str {
     match platform {
         Platform::Linux | Platform::MacOs => lang.pick(
             "No card reader found. Plug in a USB IC card reader and try again.",
-            "カードリーダーが見つかりません。USB の IC カードリーダーを接続してから、もう一度実行してください。",
+            "カードリーダーが見つかりません。USB の IC カードリーダーを接続してから、もう一度試してください。",
         ),
         // Windows shows a reader only once its driver is installed, and stops the Smart Card
         // service while none is there.
         Platform::Windows => lang.pick(
             "No card reader found. Plug in a USB IC card reader and try again. If it is plugged in, install its driver (for a Sony RC-S300: Sony's NFC Port Software) and check in services.msc that the service \"Smart Card\" is not disabled.",
-            "カードリーダーが見つかりません。USB の IC カードリーダーを接続してから、もう一度実行してください。接続済みなら、リーダーのドライバー（ソニー RC-S300 なら NFC ポートソフトウェア）をインストールし、services.msc で「Smart Card」サービスが無効になっていないか確かめてください。",
+            "カードリーダーが見つかりません。USB の IC カードリーダーを接続してから、もう一度試してください。接続済みなら、リーダーのドライバー（ソニー RC-S300 なら NFC ポートソフトウェア）をインストールし、services.msc で「Smart Card」サービスが無効になっていないか確かめてください。",
         ),
     }
 }
@@ -60,27 +60,27 @@ impl Localized for TransportError {
         match self {
         TransportError::CardRemoved => lang
             .pick(
-                "The card was removed. Insert it again and run the command again.",
-                "カードが取り外されました。カードを挿入し直して、もう一度実行してください。",
+                "The card was removed. Insert it again and try again.",
+                "カードが取り外されました。カードを挿入し直して、もう一度試してください。",
             )
             .to_string(),
         TransportError::CardReset => lang
             .pick(
-                "The card was reset by another program or by the reader. Run the command again.",
-                "カードが別のプログラムまたはカードリーダーによってリセットされました。もう一度実行してください。",
+                "The card was reset by another program or by the reader. Try again.",
+                "カードが別のプログラムまたはカードリーダーによってリセットされました。もう一度試してください。",
             )
             .to_string(),
         TransportError::Timeout => lang
             .pick(
                 "The card did not answer in time. Insert the card again and try again.",
-                "カードが時間内に応答しませんでした。カードを挿入し直して、もう一度実行してください。",
+                "カードが時間内に応答しませんでした。カードを挿入し直して、もう一度試してください。",
             )
             .to_string(),
         TransportError::ServiceStopped => no_service(lang).to_string(),
         TransportError::Busy => lang
             .pick(
                 "Another program is using the card reader (for example the JPKI user software, JPKI利用者ソフト, or a web browser). Close it and try again.",
-                "別のプログラムがカードリーダーを使用中です（例: JPKI利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度実行してください。",
+                "別のプログラムがカードリーダーを使用中です（例: JPKI利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度試してください。",
             )
             .to_string(),
         TransportError::Other(source) if pcsc_error(source.as_ref()).is_some() => {
@@ -95,7 +95,7 @@ impl Localized for TransportError {
                 "Communication with the card failed: {other}. Insert the card again and try again."
             ),
             Lang::Ja => format!(
-                "カードとの通信に失敗しました（{other}）。カードを挿入し直して、もう一度実行してください。"
+                "カードとの通信に失敗しました（{other}）。カードを挿入し直して、もう一度試してください。"
             ),
         },
     }
@@ -112,7 +112,7 @@ impl Localized for ReaderError {
             ReaderError::NoCard { reader: None } => lang
                 .pick(
                     "No card in any reader. Insert your My Number card (or place it on a contactless reader) and try again.",
-                    "どのカードリーダーにもカードがありません。マイナンバーカードを挿入して（非接触リーダーなら上に置いて）から、もう一度実行してください。",
+                    "どのカードリーダーにもカードがありません。マイナンバーカードを挿入して（非接触リーダーなら上に置いて）から、もう一度試してください。",
                 )
                 .to_string(),
             ReaderError::NoCard {
@@ -122,7 +122,7 @@ impl Localized for ReaderError {
                     "No card in reader \"{reader}\". Insert your My Number card (or place it on a contactless reader) and try again."
                 ),
                 Lang::Ja => format!(
-                    "カードリーダー「{reader}」にカードがありません。マイナンバーカードを挿入して（非接触リーダーなら上に置いて）から、もう一度実行してください。"
+                    "カードリーダー「{reader}」にカードがありません。マイナンバーカードを挿入して（非接触リーダーなら上に置いて）から、もう一度試してください。"
                 ),
             },
             ReaderError::SeveralCards { readers } => match lang {
@@ -141,7 +141,7 @@ impl Localized for ReaderError {
                         "No reader matches \"{given}\": no card reader is connected. Plug in a USB IC card reader and try again."
                     ),
                     Lang::Ja => format!(
-                        "「{given}」に一致するカードリーダーがありません（接続されているリーダーがありません）。USB の IC カードリーダーを接続してから、もう一度実行してください。"
+                        "「{given}」に一致するカードリーダーがありません（接続されているリーダーがありません）。USB の IC カードリーダーを接続してから、もう一度試してください。"
                     ),
                 }
             }
@@ -170,7 +170,7 @@ impl Localized for ReaderError {
                     "Another program is using reader \"{reader}\" (for example the JPKI user software, JPKI利用者ソフト, or a web browser). Close it and try again."
                 ),
                 Lang::Ja => format!(
-                    "別のプログラムがカードリーダー「{reader}」を使用中です（例: JPKI利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度実行してください。"
+                    "別のプログラムがカードリーダー「{reader}」を使用中です（例: JPKI利用者ソフトやブラウザ）。そのプログラムを終了してから、もう一度試してください。"
                 ),
             },
             ReaderError::UnresponsiveCard { reader } => match lang {

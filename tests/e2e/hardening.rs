@@ -259,7 +259,7 @@ fn a_card_removed_and_reinserted_while_the_pin_is_typed_gets_no_pin() {
     send_pin(&mut slow, "9999");
     let slow = finish(slow);
     let message = assert_error(&slow, 6, "card-changed");
-    assert!(message.contains("run the command again"), "{message}");
+    assert!(message.contains("try again"), "{message}");
     second.settle();
     let log = second.log_since(mark);
     assert_eq!(verifies(&log), 0, "{log:#?}");
