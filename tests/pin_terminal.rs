@@ -199,7 +199,7 @@ fn three_malformed_entries_end_with_exit_2_and_nothing_sent() {
     let message = error["error"]["message"].as_str().unwrap();
     assert!(message.contains("too short"), "{message}");
     assert!(
-        message.ends_with("Run the command again with the right one."),
+        message.ends_with("Run the command again with a PIN of that form."),
         "{message}"
     );
     assert_eq!(verifies_sent(&demo), 0);

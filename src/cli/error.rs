@@ -153,11 +153,12 @@ impl CliError {
 /// how to pick one.
 fn with_reader_hint(error: &ReaderError, lang: Lang) -> String {
     format!(
-        "{} {}",
+        "{}{}{}",
         error.localized(lang),
+        lang.pick(" ", ""),
         lang.pick(
             "Give it to --reader; `mynapin readers` shows the numbers.",
-            "--reader に指定します。番号は `mynapin readers` で確認できます。",
+            "指定には --reader を使います。番号は `mynapin readers` で確認できます。",
         )
     )
 }
@@ -204,12 +205,14 @@ impl Localized for CliError {
             (CliError::Usage { en, .. }, Lang::En) => en.clone(),
             (CliError::Usage { ja, .. }, Lang::Ja) => ja.clone(),
             (CliError::PinFormat(error), Lang::En) => format!(
-                "{} Run the command again with the right one.",
-                error.localized(lang)
+                "{} Run the command again with a {} of that form.",
+                error.localized(lang),
+                crate::text::pin_noun(error.kind, lang)
             ),
             (CliError::PinFormat(error), Lang::Ja) => format!(
-                "{}正しいものを用意して、もう一度実行してください。",
-                error.localized(lang)
+                "{}その形式の{}で、もう一度実行してください。",
+                error.localized(lang),
+                crate::text::pin_noun(error.kind, lang)
             ),
             (CliError::NoTerminal, Lang::En) => {
                 "There is no terminal to ask for the PIN, so nothing was sent. Run mynapin in a terminal, or pass the PIN as one line on stdin with --pin-stdin.".into()
