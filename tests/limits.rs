@@ -11,7 +11,7 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
-use demo::{english, says};
+use demo::english;
 
 const PANIC_EXIT: i32 = 101;
 
@@ -302,7 +302,7 @@ fn output_that_cannot_be_written_keeps_the_exit_code_and_never_panics() {
         assert_eq!(output.status.code(), Some(exit), "{args:?}: {output:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
-            says(&stderr, "No space left on device"),
+            demo::says(&stderr, "No space left on device"),
             "{args:?}: {stderr}"
         );
         assert_eq!(stderr.matches("mynapin:").count(), 1, "told once: {stderr}");

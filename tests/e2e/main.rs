@@ -857,8 +857,10 @@ fn an_unknown_reader_lists_the_readers() {
     let text = run(&["--reader", "7", "status"], None);
     assert_eq!(text.code, 1, "{text:?}");
     assert!(
-        text.stderr
-            .contains("0: \"Virtual PCD 00 00\", 1: \"Virtual PCD 00 01\""),
+        says(
+            &text.stderr,
+            "0: \"Virtual PCD 00 00\", 1: \"Virtual PCD 00 01\""
+        ),
         "{text:?}"
     );
 }
