@@ -1,0 +1,159 @@
+//! Change a PIN: its counter first; then the current one, the new one and the new one again,
+//! each format-checked before anything is sent; then the guarded change (counter, VERIFY of the
+//! current one, and only on success the CHANGE, all in one transaction).
+
+use eframe::egui::{RichText, Ui};
+use mynapin::card::{Pin, PinKind};
+use mynapin::i18n::{Lang, Localized};
+
+use super::Action;
+use crate::labels;
+use crate::pin_entry::{live_problem, Phase};
+use crate::secret::SecretBuffer;
+use crate::texts;
+use crate::widgets::{self, Tone};
+use crate::worker::{Request, Update};
+
+pub struct ChangePin {
+    kind: PinKind,
+    phase: Phase,
+    current: SecretBuffer,
+    new: SecretBuffer,
+    again: SecretBuffer,
+    problem: Option<String>,
+    focus: bool,
+}
+
+impl ChangePin {
+    pub fn open(kind: PinKind) -> (ChangePin, Request) {
+        (
+            ChangePin {
+                kind,
+                phase: Phase::Reading,
+                current: SecretBuffer::default(),
+                new: SecretBuffer::default(),
+                again: SecretBuffer::default(),
+                problem: None,
+                focus: true,
+            },
+            Request::ShowCounter(kind),
+        )
+    }
+
+    fn clear(&mut self) {
+        self.current.clear();
+        self.new.clear();
+        self.again.clear();
+    }
+
+    pub fn update(&mut self, update: &Update) {
+        match update {
+            Update::Counter { kind, counter } if *kind == self.kind => {
+                self.phase = Phase::after_counter(counter.clone());
+                self.focus = true;
+            }
+            Update::CardChanged(said) if matches!(self.phase, Phase::Entry(_)) => {
+                self.clear();
+                self.phase = Phase::Failed(said.clone());
+            }
+            Update::Outcome(outcome) if self.phase == Phase::Sending => {
+                self.phase = Phase::Done(outcome.clone());
+            }
+            _ => {}
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, lang: Lang) -> Option<Action> {
+        let mut action = None;
+        ui.heading(RichText::new(labels::change_pin(self.kind, lang)).size(24.0));
+        ui.add_space(8.0);
+        if let Some(counter) = self.phase.counter() {
+            widgets::counter(ui, self.kind, counter, lang);
+            ui.add_space(8.0);
+        }
+        match &self.phase {
+            Phase::Reading | Phase::Sending => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(RichText::new(labels::reading(lang)).size(16.0));
+                });
+            }
+            Phase::Refused(counter) => {
+                if let Some(refusal) = counter.refusal() {
+                    ui.label(RichText::new(labels::not_offered(lang)).size(16.0).strong());
+                    widgets::message(
+                        ui,
+                        Tone::Bad,
+                        &texts::refusal_text(refusal, self.kind, lang),
+                    );
+                }
+            }
+            Phase::Entry(_) => {
+                widgets::message(ui, Tone::Info, labels::before_pin(lang));
+                ui.add_space(6.0);
+                let title = labels::pin_field(self.kind, lang);
+                let focus = std::mem::take(&mut self.focus);
+                let mut submitted = false;
+                for (salt, buffer, which, focus) in [
+                    ("current", &mut self.current, labels::current(lang), focus),
+                    ("new", &mut self.new, labels::new(lang), false),
+                    ("again", &mut self.again, labels::new_again(lang), false),
+                ] {
+                    let label = format!("{which} {title}");
+                    submitted |=
+                        widgets::pin_field(ui, salt, buffer, &label, focus, lang).submitted;
+                    if let Some(problem) = live_problem(self.kind, buffer, lang) {
+                        widgets::message(ui, Tone::Caution, &problem);
+                    }
+                    ui.add_space(4.0);
+                }
+                if let Some(problem) = &self.problem {
+                    widgets::message(ui, Tone::Caution, problem);
+                }
+                ui.add_space(6.0);
+                submitted |= widgets::button(ui, labels::send_change(lang)).clicked();
+                if submitted {
+                    action = self.submit(lang);
+                }
+            }
+            Phase::Done(outcome) => {
+                let tone = if outcome.good { Tone::Good } else { Tone::Bad };
+                widgets::message(ui, tone, outcome.said.get(lang));
+            }
+            Phase::Failed(said) => {
+                widgets::message(ui, Tone::Bad, said.get(lang));
+                if widgets::button(ui, labels::try_again(lang)).clicked() {
+                    let (screen, request) = ChangePin::open(self.kind);
+                    *self = screen;
+                    action = Some(Action::Send(request));
+                }
+            }
+        }
+        ui.add_space(12.0);
+        if widgets::button(ui, labels::back(lang)).clicked() {
+            action = Some(Action::Home);
+        }
+        action
+    }
+
+    /// Checks the three entries; only when all hold is anything sent.
+    fn submit(&mut self, lang: Lang) -> Option<Action> {
+        let current = Pin::new(self.kind, self.current.as_str());
+        let new = Pin::new(self.kind, self.new.as_str());
+        let (current, new) = match (current, new) {
+            (Ok(current), Ok(new)) => (current, new),
+            (Err(error), _) | (_, Err(error)) => {
+                self.problem = Some(error.localized(lang));
+                return None;
+            }
+        };
+        if self.new.as_str() != self.again.as_str() {
+            self.problem = Some(labels::new_differs(lang).to_string());
+            return None;
+        }
+        self.clear();
+        self.problem = None;
+        self.phase = Phase::Sending;
+        Some(Action::Send(Request::Change { current, new }))
+    }
+}
