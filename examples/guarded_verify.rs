@@ -23,15 +23,15 @@ fn main() -> Result<(), Box<dyn Error>> {
 fn run<C: Connection>(mut card: MyNumberCard<C>) -> Result<(), Box<dyn Error>> {
     // The counter first, in its own transaction: no transaction is open while the PIN is typed.
     let shown = card.counter(PinKind::Auth)?;
-    println!("tries left: {:?}", shown.counter.tries_left());
-    if let Some(refusal) = shown.counter.refusal() {
+    println!("tries left: {:?}", shown.counter().tries_left());
+    if let Some(refusal) = shown.counter().refusal() {
         println!("not asking for the PIN: {refusal:?}");
         return Ok(());
     }
     let mut line = Zeroizing::new(String::new());
     std::io::stdin().lock().read_line(&mut line)?;
     let pin = Pin::new(PinKind::Auth, line.trim_end())?;
-    match card.verify(&shown, &pin)? {
+    match card.verify(shown, &pin)? {
         VerifyOutcome::Verified => println!("the PIN is right"),
         VerifyOutcome::WrongPin { tries_left } => println!("wrong PIN, {tries_left} tries left"),
         VerifyOutcome::Refused(refusal) => println!("not sent: {refusal:?}"),

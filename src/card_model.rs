@@ -121,7 +121,8 @@ pub struct CardModel {
     pending: Vec<u8>,
     present: bool,
     powered: bool,
-    /// Bumped by every reset, power-up and removal that is not a transaction's own disposition.
+    /// Fresh after every reset, power-up and removal, a transaction's own reset or unpower
+    /// included (PC/SC reports those to the same handle as a reset).
     session: CardSession,
     /// The session the last transaction ran in.
     last_transaction_session: CardSession,
@@ -130,6 +131,7 @@ pub struct CardModel {
 impl CardModel {
     /// A present, powered card with `state`.
     pub fn new(state: CardState) -> Self {
+        let session = CardSession::fresh();
         CardModel {
             state,
             model: Model::default(),
@@ -139,8 +141,8 @@ impl CardModel {
             pending: Vec::new(),
             present: true,
             powered: true,
-            session: CardSession::default(),
-            last_transaction_session: CardSession::default(),
+            session,
+            last_transaction_session: session,
         }
     }
 
@@ -200,7 +202,7 @@ impl CardModel {
     /// Powers the card (a cold reset): selection and verified state are cleared.
     pub fn power_on(&mut self) {
         self.powered = true;
-        self.session = self.session.next();
+        self.session = CardSession::fresh();
         self.forget_session();
         self.log.push(LogEntry::PowerOn);
     }
@@ -209,7 +211,7 @@ impl CardModel {
     /// [`CardModel::power_on`].
     pub fn power_off(&mut self) {
         self.powered = false;
-        self.session = self.session.next();
+        self.session = CardSession::fresh();
         self.forget_session();
         self.log.push(LogEntry::PowerOff);
     }
@@ -217,7 +219,7 @@ impl CardModel {
     /// Warm reset: selection and verified state are cleared (the verified state survives with
     /// [`Faults::verified_survives_reset`]); the card stays powered.
     pub fn reset(&mut self) {
-        self.session = self.session.next();
+        self.session = CardSession::fresh();
         self.warm_reset();
         self.log.push(LogEntry::Reset);
     }
@@ -327,7 +329,7 @@ impl CardModel {
         self.faults.remove = None;
         self.present = false;
         self.powered = false;
-        self.session = self.session.next();
+        self.session = CardSession::fresh();
         self.forget_session();
         self.log.push(LogEntry::Removed);
     }
@@ -389,8 +391,9 @@ impl Connection for CardModel {
     /// verified state; the card is powered again at once after `Unpower`.
     ///
     /// `card_was_reset` and a new `card_session` report every reset, power cycle, removal and
-    /// reinsertion since the last transaction (not the transactions' own dispositions), as
-    /// `SCARD_W_RESET_CARD` and the reconnection do on PC/SC.
+    /// reinsertion since the last transaction, the last transaction's own `Reset` or `Unpower`
+    /// included, as `SCARD_W_RESET_CARD` and the reconnection do on PC/SC (which reports a
+    /// transaction's reset or unpower to the handle that asked for it too).
     fn transaction<R>(
         &mut self,
         end: Disposition,
@@ -415,8 +418,14 @@ impl Connection for CardModel {
         self.log.push(LogEntry::TransactionEnd(end));
         match end {
             Disposition::Leave => {}
-            Disposition::Reset => self.warm_reset(),
-            Disposition::Unpower => self.forget_session(),
+            Disposition::Reset => {
+                self.session = CardSession::fresh();
+                self.warm_reset();
+            }
+            Disposition::Unpower => {
+                self.session = CardSession::fresh();
+                self.forget_session();
+            }
         }
         Ok(result)
     }

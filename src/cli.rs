@@ -18,7 +18,6 @@ mod layout_tests;
 mod messages;
 mod output;
 mod pin_input;
-mod pin_text;
 mod readers;
 mod render;
 mod reset_demo;

@@ -20,20 +20,19 @@ pub use cert::{
     read_certificate, CardCertificate, CertificateError, CertificateFile, CertificateInfo,
     ExpiryState, ValidityPeriod, EXPIRY_WARNING_DAYS, MAX_CERTIFICATE_LEN, MAX_CERTIFICATE_READS,
 };
-pub use change_pin::{
-    guarded_change, guarded_change_after, ChangeOutcome, PinChange, PinChangeError,
-};
+pub use change_pin::{guarded_change, ChangeOutcome, PinChange, PinChangeError};
+pub(crate) use check::Finding;
 pub use check::{
-    counter_step, guarded_sign, issuer_step, pin_step, read_check_facts, revocation_step,
-    signature_matches, validity_step, Challenge, CheckFacts, CheckStep, SignOutcome, StepResult,
-    Verdict,
+    card_step, check_pin, check_start, counter_step, guarded_sign, issuer_step, pin_step,
+    read_check_facts, revocation_step, signature_matches, validity_step, Challenge, CheckFacts,
+    CheckStart, CheckStep, SignOutcome, StepResult, Verdict,
 };
 pub use commands::Application;
 pub use detect::{identify, CardIdentity, CardType};
 pub use error::JpkiError;
 pub use guard::{
-    guarded_verify, guarded_verify_after, read_counter, CardStatus, Counter, PinStatus, Refusal,
-    ShownCounter, UnknownOutcome, VerifyOutcome,
+    guarded_verify, read_counter, CardStatus, Counter, PinStatus, Refusal, ShownCounter,
+    UnknownOutcome, VerifyOutcome,
 };
 pub use pin::{FormatProblem, Pin, PinFormatError, PinKind};
 pub use status::{read_status, StatusWithExpiry};

@@ -29,3 +29,4 @@ pub mod i18n;
 pub mod jpki;
 mod platform;
 pub mod reader;
+pub mod text;

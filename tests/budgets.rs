@@ -25,12 +25,25 @@ const COUNTER: &str = "00200080";
 const STATUS_AUTH: usize = 5;
 /// A counter read that needs no label (before `verify` prompts): SELECT JPKI, SELECT EF, counter.
 const COUNTER_READ: usize = 3;
+/// The card-info PIN's counter read: SELECT JPKI first (the card is identified by it), then
+/// SELECT card-info, SELECT EF, counter.
+const CARD_INFO_COUNTER_READ: usize = COUNTER_READ + 1;
+
+/// The counter read of `kind`.
+fn counter_read(kind: PinKind) -> usize {
+    match kind {
+        PinKind::CardInfo => CARD_INFO_COUNTER_READ,
+        _ => COUNTER_READ,
+    }
+}
 /// `status` of all three PINs, each application selected once.
 const STATUS_ALL: usize = 10;
 /// The auth certificate's expiry in `status`: SELECT EF 000A, one READ BINARY of 256 bytes.
 const EXPIRY: usize = 2;
 /// The guarded VERIFY's transaction: the counter read and the VERIFY.
-const VERIFY_TRANSACTION: usize = COUNTER_READ + 1;
+fn verify_transaction(kind: PinKind) -> usize {
+    counter_read(kind) + 1
+}
 /// Before the certificate's READ BINARY commands: SELECT JPKI, SELECT EF.
 const CERTIFICATE_SELECTS: usize = 2;
 /// `readers`, per card: SELECT JPKI and the token label.
@@ -149,7 +162,11 @@ fn a_counter_read_needs_no_label() {
         let mut card = CardModel::demo();
         read_counter(&mut card, kind).unwrap();
         let read = only_transaction(&card);
-        assert_eq!(read.commands.len(), COUNTER_READ, "{kind:?}: {read:?}");
+        assert_eq!(
+            read.commands.len(),
+            counter_read(kind),
+            "{kind:?}: {read:?}"
+        );
         assert_eq!(read.count(SELECT_TOKEN_INFO), 0);
         assert_eq!(read.commands.last().map(String::as_str), Some(COUNTER));
         assert_eq!(read.end, "Leave");
@@ -166,11 +183,13 @@ fn the_guarded_verify_sends_four_apdus_or_three_when_it_refuses() {
     for (kind, text) in pins {
         let pin = Pin::new(kind, text).unwrap();
         let mut card = CardModel::demo();
-        guarded_verify(&mut card, &pin).unwrap();
+        let shown = read_counter(&mut card, kind).unwrap();
+        card.clear_log();
+        guarded_verify(&mut card, shown, &pin).unwrap();
         let sent = only_transaction(&card);
         assert_eq!(
             sent.commands.len(),
-            VERIFY_TRANSACTION,
+            verify_transaction(kind),
             "{kind:?}: {sent:?}"
         );
         assert_eq!(sent.verifies_with_data(), 1);
@@ -180,11 +199,13 @@ fn the_guarded_verify_sends_four_apdus_or_three_when_it_refuses() {
         card.state_mut().auth.tries_left = 1;
         card.state_mut().sign.tries_left = 1;
         card.state_mut().card_info.tries_left = 1;
-        guarded_verify(&mut card, &pin).unwrap();
+        let shown = read_counter(&mut card, kind).unwrap();
+        card.clear_log();
+        guarded_verify(&mut card, shown, &pin).unwrap();
         let refused = only_transaction(&card);
         assert_eq!(
             refused.commands.len(),
-            COUNTER_READ,
+            counter_read(kind),
             "{kind:?}: {refused:?}"
         );
         assert_eq!(refused.verifies_with_data(), 0);
@@ -290,10 +311,18 @@ fn cli_status_stays_within_budget() {
 #[test]
 fn cli_verify_reads_the_counter_then_sends_four_apdus() {
     let demo = Demo::new();
-    for (kind, pin) in [("auth", "1234"), ("sign", "ABC123"), ("card-info", "5678")] {
-        let args = ["verify", "--pin", kind, "--pin-stdin"];
+    for (kind, pin) in [
+        (PinKind::Auth, "1234"),
+        (PinKind::Sign, "ABC123"),
+        (PinKind::CardInfo, "5678"),
+    ] {
+        let args = ["verify", "--pin", kind.name(), "--pin-stdin"];
         let sent = demo.run(&args, &format!("{pin}\n"), 0);
-        assert_eq!(lengths(&sent), [COUNTER_READ, VERIFY_TRANSACTION], "{kind}");
+        assert_eq!(
+            lengths(&sent),
+            [counter_read(kind), verify_transaction(kind)],
+            "{kind}"
+        );
         assert_eq!(sent[0].end, "Leave");
         assert_eq!(sent[1].end, "Unpower");
         assert_eq!(sent[1].verifies_with_data(), 1);

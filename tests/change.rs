@@ -9,9 +9,9 @@ use std::time::SystemTime;
 use apdu::StatusWord;
 use mynapin::card_model::{CardModel, CardState, CheckFault, Removal, StatusOverride};
 use mynapin::jpki::{
-    counter_step, guarded_change, guarded_sign, issuer_step, pin_step, read_check_facts,
-    validity_step, Challenge, ChangeOutcome, Pin, PinChange, PinChangeError, PinKind, Refusal,
-    SignOutcome, UnknownOutcome, Verdict,
+    check_pin, check_start, guarded_change, guarded_sign, pin_step, read_check_facts, read_counter,
+    read_status, Challenge, ChangeOutcome, JpkiError, Pin, PinChange, PinChangeError, PinKind,
+    Refusal, ShownCounter, SignOutcome, UnknownOutcome, Verdict,
 };
 
 const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
@@ -25,10 +25,37 @@ fn change(kind: PinKind, current: &str, new: &str) -> PinChange {
     .unwrap()
 }
 
+/// The counter of `kind` read (and shown) as a program does before asking for the PIN, with the
+/// card's faults held back; then the log is cleared (fault numbering restarts) so that what
+/// follows is the guarded transaction alone, with the faults back on.
+fn show(card: &mut CardModel, kind: PinKind) -> ShownCounter {
+    let faults = std::mem::take(card.faults_mut());
+    let shown = read_counter(card, kind).unwrap();
+    card.clear_log();
+    *card.faults_mut() = faults;
+    shown
+}
+
+/// The guarded change after its counter was shown.
+fn change_shown(card: &mut CardModel, change: &PinChange) -> Result<ChangeOutcome, JpkiError> {
+    let shown = show(card, change.kind());
+    guarded_change(card, shown, change)
+}
+
+/// The guarded signature after the auth PIN's counter was shown.
+fn sign_shown(
+    card: &mut CardModel,
+    pin: &Pin,
+    challenge: &Challenge,
+) -> Result<SignOutcome, JpkiError> {
+    let shown = show(card, PinKind::Auth);
+    guarded_sign(card, shown, pin, challenge)
+}
+
 #[test]
 fn change_sends_verify_then_change_in_one_unpowered_transaction() {
     let mut card = CardModel::demo();
-    let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
+    let outcome = change_shown(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
     assert!(matches!(outcome, ChangeOutcome::Changed), "{outcome:?}");
     assert_eq!(
         log_lines(&card),
@@ -50,7 +77,7 @@ fn change_sends_verify_then_change_in_one_unpowered_transaction() {
 #[test]
 fn the_signature_password_and_the_card_info_pin_change_too() {
     let mut card = CardModel::demo();
-    let outcome = guarded_change(&mut card, &change(PinKind::Sign, "abc123", "new2pw")).unwrap();
+    let outcome = change_shown(&mut card, &change(PinKind::Sign, "abc123", "new2pw")).unwrap();
     assert!(matches!(outcome, ChangeOutcome::Changed), "{outcome:?}");
     assert_eq!(card.state().sign.value, "NEW2PW");
     assert!(log_lines(&card).contains(&format!(
@@ -58,11 +85,12 @@ fn the_signature_password_and_the_card_info_pin_change_too() {
         hex::encode_upper("NEW2PW")
     )));
     card.clear_log();
-    let outcome = guarded_change(&mut card, &change(PinKind::CardInfo, "5678", "8765")).unwrap();
+    let outcome = change_shown(&mut card, &change(PinKind::CardInfo, "5678", "8765")).unwrap();
     assert!(matches!(outcome, ChangeOutcome::Changed), "{outcome:?}");
     assert_eq!(
-        log_lines(&card)[1..6],
+        log_lines(&card)[1..7],
         [
+            &format!("{SELECT_JPKI} -> 9000"),
             "00A4040C0AD3921000310001010408 -> 9000",
             "00A4020C020011 -> 9000",
             "00200080 -> 63C3",
@@ -76,7 +104,7 @@ fn the_signature_password_and_the_card_info_pin_change_too() {
 #[test]
 fn a_wrong_current_pin_never_sends_the_new_one() {
     let mut card = CardModel::demo();
-    let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1111", "4321")).unwrap();
+    let outcome = change_shown(&mut card, &change(PinKind::Auth, "1111", "4321")).unwrap();
     assert!(
         matches!(outcome, ChangeOutcome::WrongCurrent { tries_left: 2 }),
         "{outcome:?}"
@@ -99,7 +127,7 @@ fn nothing_is_sent_at_one_try_left_blocked_or_unknown() {
         let mut card = CardModel::demo();
         card.state_mut().auth.tries_left = tries;
         card.faults_mut().empty_verify_answers_9000 = nine_thousand;
-        let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
+        let outcome = change_shown(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
         match outcome {
             ChangeOutcome::Refused(refusal) => assert_eq!(refusal, expected),
             other => panic!("{other:?}"),
@@ -126,7 +154,7 @@ fn a_change_the_card_rejects_keeps_the_old_pin() {
     card.faults_mut()
         .status_overrides
         .push(StatusOverride::prefix(&[0x00, 0x24], 0x6A80));
-    let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
+    let outcome = change_shown(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
     assert!(
         matches!(outcome, ChangeOutcome::Rejected(StatusWord(0x6A80))),
         "{outcome:?}"
@@ -139,7 +167,7 @@ fn a_lost_answer_to_the_change_is_unknown_and_never_resent() {
     let mut card = CardModel::demo();
     // The CHANGE is the 5th command: it runs, then the card leaves before answering.
     card.faults_mut().remove = Some(Removal::AfterCommand(5));
-    let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
+    let outcome = change_shown(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
     assert!(matches!(outcome, ChangeOutcome::Unknown(_)), "{outcome:?}");
     let changes = card.commands().iter().filter(|c| c[1] == 0x24).count();
     assert_eq!(changes, 1);
@@ -151,7 +179,7 @@ fn a_lost_answer_to_the_change_is_unknown_and_never_resent() {
 fn a_lost_answer_to_the_verify_is_unknown_and_the_change_is_not_sent() {
     let mut card = CardModel::demo();
     card.faults_mut().remove = Some(Removal::AfterCommand(4));
-    let outcome = guarded_change(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
+    let outcome = change_shown(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
     assert!(
         matches!(
             outcome,
@@ -190,7 +218,7 @@ fn the_guarded_signature_is_byte_exact_and_verifies_under_the_certificate() {
     let mut card = CardModel::demo();
     let challenge = Challenge::random().unwrap();
     let pin = Pin::new(PinKind::Auth, "1234").unwrap();
-    let outcome = guarded_sign(&mut card, &pin, &challenge).unwrap();
+    let outcome = sign_shown(&mut card, &pin, &challenge).unwrap();
     let lines = log_lines(&card);
     let digest_info = hex::encode_upper(challenge.digest_info());
     assert_eq!(challenge.digest_info().len(), 51);
@@ -242,7 +270,7 @@ fn a_wrong_pin_signs_nothing_and_the_counter_guards_the_signature() {
     let mut card = CardModel::demo();
     let challenge = Challenge::random().unwrap();
     let wrong = Pin::new(PinKind::Auth, "0000").unwrap();
-    let outcome = guarded_sign(&mut card, &wrong, &challenge).unwrap();
+    let outcome = sign_shown(&mut card, &wrong, &challenge).unwrap();
     assert_eq!(
         pin_step(&outcome, &CardState::demo().certificates.auth, &challenge).reason,
         "wrong-pin"
@@ -251,7 +279,7 @@ fn a_wrong_pin_signs_nothing_and_the_counter_guards_the_signature() {
     card.state_mut().auth.tries_left = 1;
     card.clear_log();
     let right = Pin::new(PinKind::Auth, "1234").unwrap();
-    let outcome = guarded_sign(&mut card, &right, &challenge).unwrap();
+    let outcome = sign_shown(&mut card, &right, &challenge).unwrap();
     assert!(
         matches!(outcome, SignOutcome::NotVerified(_)),
         "{outcome:?}"
@@ -259,28 +287,23 @@ fn a_wrong_pin_signs_nothing_and_the_counter_guards_the_signature() {
     assert_eq!(card.commands().len(), 3);
 }
 
-/// Every step of `check` on a card with `fault`, the PIN right.
+/// Every step of `check` after the card's, on a card with `fault`, the PIN right: the library's
+/// check, as both front ends run it.
 fn check_steps(fault: Option<CheckFault>) -> Vec<(&'static str, Verdict, &'static str)> {
     let mut card = CardModel::demo();
     card.faults_mut().check = fault;
-    let facts = read_check_facts(&mut card).unwrap();
-    let now = SystemTime::now();
+    let start = check_start(&mut card, SystemTime::now()).unwrap();
+    assert!(start.card_passed() && start.needs_pin());
+    let early = start.steps.clone();
     let challenge = Challenge::random().unwrap();
     let pin = Pin::new(PinKind::Auth, "1234").unwrap();
-    let signed = guarded_sign(&mut card, &pin, &challenge).unwrap();
-    [
-        counter_step(facts.counter),
-        validity_step(&facts.auth_certificate, now),
-        issuer_step(&facts.auth_certificate, &facts.auth_ca_certificate, now),
-        pin_step(
-            &signed,
-            facts.auth_certificate.as_ref().unwrap(),
-            &challenge,
-        ),
-    ]
-    .into_iter()
-    .map(|step| (step.step.name(), step.verdict, step.reason))
-    .collect()
+    let [pin_step, revocation] = check_pin(&mut card, start, &pin, &challenge).unwrap();
+    assert_eq!(revocation.verdict, Verdict::NotChecked);
+    early
+        .into_iter()
+        .chain([pin_step])
+        .map(|step| (step.step.name(), step.verdict, step.reason))
+        .collect()
 }
 
 #[test]
@@ -318,4 +341,175 @@ fn the_facts_take_one_read_only_transaction() {
         .commands()
         .iter()
         .all(|c| !(c.len() > 4 && c[1] == 0x20)));
+}
+
+// ---- Issue 25 item 5: only answers that say the CHANGE was not executed mean rejected ----
+
+#[test]
+fn a_change_answer_that_does_not_say_it_was_not_executed_is_unknown_old_or_new() {
+    let rejected = [
+        0x6982, 0x6983, 0x6984, 0x6A80, 0x6700, 0x6A86, 0x6D00, 0x6E00, 0x6B00,
+    ];
+    let unknown = [
+        0x6581, 0x6300, 0x63C2, 0x6500, 0x6F00, 0x6100, 0x6283, 0x6400, 0x9001,
+    ];
+    for (code, is_rejected) in rejected
+        .iter()
+        .map(|code| (*code, true))
+        .chain(unknown.iter().map(|code| (*code, false)))
+    {
+        let mut card = CardModel::demo();
+        card.faults_mut()
+            .status_overrides
+            .push(StatusOverride::prefix(&[0x00, 0x24], code));
+        let outcome = change_shown(&mut card, &change(PinKind::Auth, "1234", "4321")).unwrap();
+        if is_rejected {
+            assert!(
+                matches!(outcome, ChangeOutcome::Rejected(sw) if sw == StatusWord(code)),
+                "{code:04X}: {outcome:?}"
+            );
+        } else {
+            assert!(
+                matches!(
+                    outcome,
+                    ChangeOutcome::Unknown(UnknownOutcome::UnexpectedStatus(sw)) if sw == StatusWord(code)
+                ),
+                "{code:04X}: {outcome:?}"
+            );
+        }
+        // Sent once, never resent, whatever the answer.
+        assert_eq!(
+            card.commands().iter().filter(|c| c[1] == 0x24).count(),
+            1,
+            "{code:04X}"
+        );
+    }
+}
+
+// ---- Issue 25 item 4: change-pin and check follow the shown counter's card-changed rule ----
+
+/// Something that happens to the card, named.
+type CardEvent = (&'static str, fn(&mut CardModel));
+
+/// What can happen to the card while the person types.
+fn card_events() -> [CardEvent; 3] {
+    [
+        ("reset by another program", |card| {
+            card.faults_mut().reset_before_next_transaction = true
+        }),
+        ("removed and reinserted", |card| {
+            card.remove();
+            card.reinsert();
+        }),
+        ("unpowered", |card| card.power_off()),
+    ]
+}
+
+#[test]
+fn a_card_event_after_the_shown_counter_stops_the_change_with_nothing_sent() {
+    for ((what, event), read_between) in card_events()
+        .into_iter()
+        .flat_map(|event| [(event, false), (event, true)])
+    {
+        let mut card = CardModel::demo();
+        let shown = read_counter(&mut card, PinKind::Auth).unwrap();
+        event(&mut card);
+        if read_between {
+            // Another read on this connection sees the reset first; it still counts.
+            read_status(&mut card, &[PinKind::Auth]).unwrap();
+        }
+        card.clear_log();
+        let result = guarded_change(&mut card, shown, &change(PinKind::Auth, "1234", "4321"));
+        assert!(
+            matches!(result, Err(JpkiError::CardChanged)),
+            "{what}: {result:?}"
+        );
+        assert!(card.commands().is_empty(), "{what}: {:?}", log_lines(&card));
+        assert_eq!(card.state().auth.value, "1234");
+        assert_eq!(card.state().auth.tries_left, 3);
+    }
+}
+
+#[test]
+fn a_card_event_after_the_check_showed_its_counter_stops_the_pin_step_with_nothing_sent() {
+    for ((what, event), read_between) in card_events()
+        .into_iter()
+        .flat_map(|event| [(event, false), (event, true)])
+    {
+        let mut card = CardModel::demo();
+        let start = check_start(&mut card, SystemTime::now()).unwrap();
+        assert!(start.needs_pin());
+        event(&mut card);
+        if read_between {
+            // Another read on this connection sees the reset first; it still counts.
+            read_status(&mut card, &[PinKind::Auth]).unwrap();
+        }
+        card.clear_log();
+        let pin = Pin::new(PinKind::Auth, "0000").unwrap();
+        let result = check_pin(&mut card, start, &pin, &Challenge::random().unwrap());
+        assert!(
+            matches!(result, Err(JpkiError::CardChanged)),
+            "{what}: {result:?}"
+        );
+        assert!(card.commands().is_empty(), "{what}: {:?}", log_lines(&card));
+        assert_eq!(card.state().auth.tries_left, 3);
+    }
+}
+
+#[test]
+fn the_check_sends_no_pin_when_its_steps_before_do_not_allow_it() {
+    let mut card = CardModel::demo();
+    card.state_mut().auth.tries_left = 1;
+    let start = check_start(&mut card, SystemTime::now()).unwrap();
+    assert!(!start.needs_pin());
+    assert_eq!(start.steps[0].reason, "last-try");
+    card.clear_log();
+    let pin = Pin::new(PinKind::Auth, "1234").unwrap();
+    let [pin_step, _] = check_pin(&mut card, start, &pin, &Challenge::random().unwrap()).unwrap();
+    assert_eq!(pin_step.verdict, Verdict::NotChecked);
+    assert_eq!(pin_step.reason, "earlier-step-failed");
+    assert!(card.log().is_empty(), "{:?}", log_lines(&card));
+}
+
+// ---- Issue 25 item 9: the card-info PIN only after the card is identified by JPKI ----
+
+#[test]
+fn a_card_without_jpki_gets_no_card_info_pin() {
+    let mut card = CardModel::demo();
+    card.faults_mut()
+        .status_overrides
+        .push(StatusOverride::prefix(
+            &hex::decode(SELECT_JPKI).unwrap(),
+            0x6A82,
+        ));
+    let result = read_counter(&mut card, PinKind::CardInfo);
+    assert!(
+        matches!(result, Err(JpkiError::NotMyNumberCard)),
+        "{result:?}"
+    );
+    assert_eq!(
+        log_lines(&card),
+        ["[", &format!("{SELECT_JPKI} -> 6A82"), "] Leave"]
+    );
+    // Even with a counter shown before the card went wrong, the guarded VERIFY and the change
+    // stop at the SELECT of JPKI.
+    let mut card = CardModel::demo();
+    let shown = read_counter(&mut card, PinKind::CardInfo).unwrap();
+    card.clear_log();
+    card.faults_mut()
+        .status_overrides
+        .push(StatusOverride::prefix(
+            &hex::decode(SELECT_JPKI).unwrap(),
+            0x6A82,
+        ));
+    let result = guarded_change(&mut card, shown, &change(PinKind::CardInfo, "5678", "8765"));
+    assert!(
+        matches!(result, Err(JpkiError::NotMyNumberCard)),
+        "{result:?}"
+    );
+    assert_eq!(
+        log_lines(&card),
+        ["[", &format!("{SELECT_JPKI} -> 6A82"), "] Unpower"]
+    );
+    assert_eq!(card.state().card_info.value, "5678");
 }

@@ -85,8 +85,9 @@ fn change_pin_wrong_current_and_refusal() {
     assert_eq!(code, 4, "{json}");
     assert_eq!(json["result"], "refused");
     assert_eq!(json["reason"], "last-try");
-    // Only the counter read: nothing was asked or sent.
-    assert_eq!(demo.log_lines().len() - before, 5, "{:?}", demo.log_lines());
+    // Only the counter read (SELECT JPKI, SELECT card-info, SELECT EF, counter): nothing was
+    // asked or sent.
+    assert_eq!(demo.log_lines().len() - before, 6, "{:?}", demo.log_lines());
 }
 
 #[test]

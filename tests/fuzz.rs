@@ -8,8 +8,8 @@
 use apdu::{Connection, Disposition, StatusWord, TransactionStart, Transport, TransportError};
 use mynapin::card_model::{CardModel, CardState};
 use mynapin::jpki::{
-    guarded_verify, identify, read_certificate, read_status, CardType, CertificateFile, Pin,
-    PinKind, VerifyOutcome, MAX_CERTIFICATE_LEN,
+    guarded_verify, identify, read_certificate, read_counter, read_status, CardType,
+    CertificateFile, Pin, PinKind, VerifyOutcome, MAX_CERTIFICATE_LEN,
 };
 use proptest::prelude::*;
 
@@ -236,7 +236,9 @@ proptest! {
         };
         let pin = Pin::new(kind, text).expect("a well-formed PIN");
         let mut card = HostileCard::new(state, script);
-        let outcome = guarded_verify(&mut card, &pin);
+        // The counter shown before the prompt, read faithfully; the twists hit the guarded VERIFY.
+        let shown = read_counter(&mut card.card, kind).expect("the model answers");
+        let outcome = guarded_verify(&mut card, shown, &pin);
         prop_assert!(card.exchanges.len() <= 4 * EXCHANGE_BOUND);
         let verifies: Vec<usize> = card
             .exchanges

@@ -7,8 +7,8 @@ use card_log::log_lines;
 use apdu::{Disposition, StatusWord};
 use mynapin::card_model::{CardModel, CardState, LogEntry, Removal, StatusOverride};
 use mynapin::jpki::{
-    guarded_change, guarded_sign, guarded_verify, guarded_verify_after, read_counter, read_status,
-    Challenge, Counter, JpkiError, Pin, PinChange, PinKind, Refusal, UnknownOutcome, VerifyOutcome,
+    guarded_change, guarded_sign, guarded_verify, read_counter, read_status, Challenge, Counter,
+    JpkiError, Pin, PinChange, PinKind, Refusal, UnknownOutcome, VerifyOutcome,
 };
 use proptest::prelude::*;
 
@@ -37,6 +37,27 @@ fn select_app(kind: PinKind) -> &'static str {
         PinKind::CardInfo => SELECT_CARD_INFO,
         _ => SELECT_JPKI,
     }
+}
+
+/// The SELECTs before a PIN's EF: JPKI first whatever the PIN (the card is identified by it),
+/// then the PIN's own application if it is another.
+fn select_lines(kind: PinKind) -> Vec<String> {
+    let mut lines = vec![format!("{SELECT_JPKI} -> 9000")];
+    if kind.application() != mynapin::jpki::Application::Jpki {
+        lines.push(format!("{} -> 9000", select_app(kind)));
+    }
+    lines
+}
+
+/// The guarded VERIFY as a program makes it: the PIN's counter read (and shown) first, with the
+/// card's faults held back, then the log cleared (fault numbering restarts) so that what follows
+/// is the guarded transaction alone, with the faults back on.
+fn verify_shown(card: &mut CardModel, pin: &Pin) -> Result<VerifyOutcome, JpkiError> {
+    let faults = std::mem::take(card.faults_mut());
+    let shown = read_counter(card, pin.kind()).unwrap();
+    card.clear_log();
+    *card.faults_mut() = faults;
+    guarded_verify(card, shown, pin)
 }
 
 fn select_ef(kind: PinKind) -> String {
@@ -79,14 +100,14 @@ fn every_starting_counter_every_kind_right_and_wrong_pin() {
                     wrong_pin(kind)
                 };
                 let pin = Pin::new(kind, typed).unwrap();
-                let outcome = guarded_verify(&mut card, &pin).unwrap();
+                let outcome = verify_shown(&mut card, &pin).unwrap();
                 let counter_sw = sw(0x63C0 | start as u16);
-                let mut expected = vec![
-                    "[".to_string(),
-                    format!("{} -> 9000", select_app(kind)),
+                let mut expected = vec!["[".to_string()];
+                expected.extend(select_lines(kind));
+                expected.extend([
                     format!("{} -> 9000", select_ef(kind)),
                     format!("{READ_COUNTER} -> {counter_sw}"),
-                ];
+                ]);
                 let context = format!("{kind} from {start}, correct {correct}");
                 if start >= 2 {
                     let answer = if correct {
@@ -133,13 +154,13 @@ fn wrong_pin_at_two_leaves_one_and_the_next_verify_is_refused() {
     let mut card = card_with(PinKind::Auth, 2);
     let wrong = Pin::new(PinKind::Auth, "9999").unwrap();
     assert!(matches!(
-        guarded_verify(&mut card, &wrong).unwrap(),
+        verify_shown(&mut card, &wrong).unwrap(),
         VerifyOutcome::WrongPin { tries_left: 1 }
     ));
     card.clear_log();
     let right = Pin::new(PinKind::Auth, "1234").unwrap();
     assert!(matches!(
-        guarded_verify(&mut card, &right).unwrap(),
+        verify_shown(&mut card, &right).unwrap(),
         VerifyOutcome::Refused(Refusal::LastTry)
     ));
     assert!(
@@ -154,7 +175,7 @@ fn a_card_answering_9000_to_the_empty_verify_is_refused() {
     let mut card = CardModel::new(CardState::demo());
     card.faults_mut().empty_verify_answers_9000 = true;
     let pin = Pin::new(PinKind::Auth, "1234").unwrap();
-    let outcome = guarded_verify(&mut card, &pin).unwrap();
+    let outcome = verify_shown(&mut card, &pin).unwrap();
     assert!(
         matches!(
             outcome,
@@ -174,7 +195,7 @@ fn a_card_answering_9000_to_the_empty_verify_is_refused() {
         ]
     );
     assert_eq!(
-        read_counter(&mut card, PinKind::Auth).unwrap().counter,
+        read_counter(&mut card, PinKind::Auth).unwrap().counter(),
         Counter::Unknown(StatusWord(0x9000))
     );
 }
@@ -197,7 +218,7 @@ fn other_counter_answers_are_unknown_or_blocked_and_refused() {
             .status_overrides
             .push(StatusOverride::prefix(&[0x00, 0x20, 0x00, 0x80], code));
         let pin = Pin::new(PinKind::Auth, "1234").unwrap();
-        let outcome = guarded_verify(&mut card, &pin).unwrap();
+        let outcome = verify_shown(&mut card, &pin).unwrap();
         assert!(
             matches!(outcome, VerifyOutcome::Refused(refusal) if refusal == expected),
             "{code:04X}: {outcome:?}"
@@ -216,7 +237,7 @@ fn removal_after_the_verify_executes_is_unknown_with_exactly_one_verify() {
     // Commands: SELECT JPKI, SELECT EF, counter, VERIFY (4th): removed after the card ran it.
     card.faults_mut().remove = Some(Removal::AfterCommand(4));
     let pin = Pin::new(PinKind::Auth, "0000").unwrap();
-    let outcome = guarded_verify(&mut card, &pin).unwrap();
+    let outcome = verify_shown(&mut card, &pin).unwrap();
     assert!(
         matches!(outcome, VerifyOutcome::Unknown(UnknownOutcome::Exchange(_))),
         "{outcome:?}"
@@ -236,7 +257,7 @@ fn removal_before_the_verify_executes_is_unknown_and_spends_nothing() {
     let mut card = CardModel::new(CardState::demo());
     card.faults_mut().remove = Some(Removal::BeforeCommand(4));
     let pin = Pin::new(PinKind::Auth, "0000").unwrap();
-    let outcome = guarded_verify(&mut card, &pin).unwrap();
+    let outcome = verify_shown(&mut card, &pin).unwrap();
     assert!(matches!(outcome, VerifyOutcome::Unknown(_)), "{outcome:?}");
     assert_eq!(card.state().auth.tries_left, 3);
 }
@@ -247,7 +268,7 @@ fn removal_before_the_counter_read_is_an_error_and_no_verify_is_sent() {
         let mut card = CardModel::new(CardState::demo());
         card.faults_mut().remove = Some(Removal::AfterCommand(command));
         let pin = Pin::new(PinKind::Auth, "1234").unwrap();
-        let error = guarded_verify(&mut card, &pin).unwrap_err();
+        let error = verify_shown(&mut card, &pin).unwrap_err();
         assert_eq!(
             error.transport_error().map(|e| e.to_string()),
             Some("the card was removed".to_string())
@@ -327,7 +348,7 @@ fn a_card_without_jpki_is_not_a_my_number_card() {
     ));
     let pin = Pin::new(PinKind::Auth, "1234").unwrap();
     assert!(matches!(
-        guarded_verify(&mut card, &pin),
+        verify_shown(&mut card, &pin),
         Err(mynapin::jpki::JpkiError::NotMyNumberCard)
     ));
     assert!(
@@ -343,7 +364,7 @@ fn verified_state_does_not_outlive_the_verify_transaction() {
     card.faults_mut().verified_survives_reset = true;
     let pin = Pin::new(PinKind::Sign, "ABC123").unwrap();
     assert!(matches!(
-        guarded_verify(&mut card, &pin).unwrap(),
+        verify_shown(&mut card, &pin).unwrap(),
         VerifyOutcome::Verified
     ));
     // EF 0001 (signature certificate) is readable only while the signature password is verified.
@@ -400,6 +421,13 @@ enum Op {
         correct: bool,
         event: Option<usize>,
     },
+    /// The right PIN of `kind` after a counter of `counter_kind`, read on this connection or
+    /// another: refused, nothing sent, unless it is this connection's counter of `kind`.
+    ForeignCounter {
+        kind: PinKind,
+        counter_kind: PinKind,
+        other_connection: bool,
+    },
 }
 
 fn kind_strategy() -> impl Strategy<Value = PinKind> {
@@ -437,6 +465,8 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         1 => Just(Op::ResetNext),
         3 => (kind_strategy(), any::<bool>(), proptest::option::of(0usize..4))
             .prop_map(|(kind, correct, event)| Op::ShownVerify { kind, correct, event }),
+        2 => (kind_strategy(), kind_strategy(), any::<bool>())
+            .prop_map(|(kind, counter_kind, other_connection)| Op::ForeignCounter { kind, counter_kind, other_connection }),
     ]
 }
 
@@ -444,7 +474,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
 /// application, SELECT of that PIN EF and an empty VERIFY answered 63Cx with x >= 2, with no
 /// command in between; each transaction holds at most one VERIFY with data; and no transaction
 /// that began after a reset, power cycle or removal since the previous transaction (or at its own
-/// start) holds one. Every CHANGE REFERENCE DATA comes right after a VERIFY with data answered
+/// start; the previous transaction's own reset or unpower included) holds one. Every CHANGE REFERENCE DATA comes right after a VERIFY with data answered
 /// 9000, in the same transaction, and each transaction holds at most one.
 fn check_invariant(log: &[LogEntry]) -> Result<(), String> {
     let mut transaction: Vec<(&[u8], Option<&[u8]>)> = Vec::new();
@@ -458,7 +488,13 @@ fn check_invariant(log: &[LogEntry]) -> Result<(), String> {
                 this_transaction_after_reset = reset_since_last_transaction;
                 reset_since_last_transaction = false;
             }
-            LogEntry::TransactionEnd(_) => in_transaction = false,
+            LogEntry::TransactionEnd(end) => {
+                in_transaction = false;
+                // PC/SC reports a transaction's own reset or unpower to the same handle.
+                if *end != Disposition::Leave {
+                    reset_since_last_transaction = true;
+                }
+            }
             // Before the first command of a transaction: found at its start.
             LogEntry::Reset | LogEntry::PowerOn | LogEntry::PowerOff | LogEntry::Removed
                 if in_transaction && transaction.is_empty() =>
@@ -573,7 +609,9 @@ proptest! {
             match op {
                 Op::Verify { kind, correct } => {
                     let pin = current(&card, kind, correct);
-                    let _ = guarded_verify(&mut card, &pin);
+                    if let Ok(shown) = read_counter(&mut card, kind) {
+                        let _ = guarded_verify(&mut card, shown, &pin);
+                    }
                     verified_kind = Some(kind);
                 }
                 Op::Change { kind, correct, new } => {
@@ -583,13 +621,17 @@ proptest! {
                     };
                     let pin = current(&card, kind, correct);
                     if let Ok(change) = PinChange::new(pin, Pin::new(kind, new_values[new]).unwrap()) {
-                        let _ = guarded_change(&mut card, &change);
+                        if let Ok(shown) = read_counter(&mut card, kind) {
+                            let _ = guarded_change(&mut card, shown, &change);
+                        }
                         verified_kind = Some(kind);
                     }
                 }
                 Op::Sign { correct } => {
                     let pin = current(&card, PinKind::Auth, correct);
-                    let _ = guarded_sign(&mut card, &pin, &Challenge::random().unwrap());
+                    if let Ok(shown) = read_counter(&mut card, PinKind::Auth) {
+                        let _ = guarded_sign(&mut card, shown, &pin, &Challenge::random().unwrap());
+                    }
                     verified_kind = Some(PinKind::Auth);
                 }
                 Op::Status => { let _ = read_status(&mut card, &PinKind::ALL); }
@@ -618,10 +660,33 @@ proptest! {
                         if let Some(event) = event {
                             (card_events()[event].1)(&mut card);
                         }
-                        let result = guarded_verify_after(&mut card, &shown, &pin);
+                        let result = guarded_verify(&mut card, shown, &pin);
                         if let Some(event) = event {
                             prop_assert!(matches!(result, Err(JpkiError::CardChanged)), "{}: {result:?}", card_events()[event].0);
                             prop_assert_eq!(card.commands().len(), sent_before, "nothing sent after {}", card_events()[event].0);
+                        }
+                        verified_kind = Some(kind);
+                    }
+                }
+                Op::ForeignCounter { kind, counter_kind, other_connection } => {
+                    let pin = Pin::new(kind, right_pin(kind)).unwrap();
+                    let shown = if other_connection {
+                        // Another connection (here another card) with the same counters.
+                        let mut other = CardModel::new(card.state().clone());
+                        read_counter(&mut other, counter_kind)
+                    } else {
+                        read_counter(&mut card, counter_kind)
+                    };
+                    if let Ok(shown) = shown {
+                        let sent_before = card.commands().len();
+                        let log_before = card.log().len();
+                        let result = guarded_verify(&mut card, shown, &pin);
+                        if counter_kind != kind {
+                            prop_assert!(matches!(result, Err(JpkiError::CounterOfAnotherPin { .. })), "{result:?}");
+                            prop_assert_eq!(card.log().len(), log_before, "no transaction begun");
+                        } else if other_connection {
+                            prop_assert!(matches!(result, Err(JpkiError::CardChanged)), "{result:?}");
+                            prop_assert_eq!(card.commands().len(), sent_before, "nothing sent");
                         }
                         verified_kind = Some(kind);
                     }
@@ -694,11 +759,11 @@ fn a_card_event_after_the_counter_was_shown_gets_no_pin_and_nothing_is_sent() {
         for kind in PinKind::ALL {
             let mut card = card_with(kind, kind.max_tries());
             let shown = read_counter(&mut card, kind).unwrap();
-            assert_eq!(shown.counter, Counter::TriesLeft(kind.max_tries()));
+            assert_eq!(shown.counter(), Counter::TriesLeft(kind.max_tries()));
             event(&mut card);
             card.clear_log();
             let pin = Pin::new(kind, wrong_pin(kind)).unwrap();
-            let result = guarded_verify_after(&mut card, &shown, &pin);
+            let result = guarded_verify(&mut card, shown, &pin);
             assert!(
                 matches!(result, Err(JpkiError::CardChanged)),
                 "{what}, {kind}: {result:?}"
@@ -723,7 +788,7 @@ fn a_reset_already_reported_to_a_transaction_in_between_still_counts() {
     card.clear_log();
     // ... and the connection still knows it happened after the counter was shown.
     let pin = Pin::new(PinKind::Auth, "0000").unwrap();
-    let result = guarded_verify_after(&mut card, &shown, &pin);
+    let result = guarded_verify(&mut card, shown, &pin);
     assert!(matches!(result, Err(JpkiError::CardChanged)), "{result:?}");
     assert!(card.commands().is_empty());
     assert_eq!(card.state().auth.tries_left, 3);
@@ -736,7 +801,7 @@ fn with_nothing_in_between_the_pin_is_sent_after_the_shown_counter() {
     // A read-only transaction in between changes nothing.
     read_status(&mut card, &PinKind::ALL).unwrap();
     let pin = Pin::new(PinKind::Sign, "WRONG1").unwrap();
-    let outcome = guarded_verify_after(&mut card, &shown, &pin).unwrap();
+    let outcome = guarded_verify(&mut card, shown, &pin).unwrap();
     assert!(
         matches!(outcome, VerifyOutcome::WrongPin { tries_left: 4 }),
         "{outcome:?}"
@@ -744,18 +809,114 @@ fn with_nothing_in_between_the_pin_is_sent_after_the_shown_counter() {
 }
 
 #[test]
-fn a_reset_at_the_start_of_a_guarded_verify_with_no_counter_shown_sends_nothing() {
+fn a_reset_at_the_start_of_the_guarded_verify_sends_nothing_and_the_next_run_reads_afresh() {
     let mut card = card_with(PinKind::Auth, 3);
+    let shown = read_counter(&mut card, PinKind::Auth).unwrap();
     card.faults_mut().reset_before_next_transaction = true;
+    card.clear_log();
     let pin = Pin::new(PinKind::Auth, "0000").unwrap();
-    let result = guarded_verify(&mut card, &pin);
+    let result = guarded_verify(&mut card, shown, &pin);
     assert!(matches!(result, Err(JpkiError::CardChanged)), "{result:?}");
     assert!(card.commands().is_empty());
-    // The next run, with nothing reset, goes ahead.
+    // The next run shows the counter again (as on PC/SC, where the refused transaction's own
+    // unpower is reported to this handle too) and goes ahead.
+    let shown = read_counter(&mut card, PinKind::Auth).unwrap();
     assert!(matches!(
-        guarded_verify(&mut card, &pin).unwrap(),
+        guarded_verify(&mut card, shown, &pin).unwrap(),
         VerifyOutcome::WrongPin { tries_left: 2 }
     ));
+}
+
+/// Issue 25 item 3: two counters read before one VERIFY; the VERIFY's unpower resets the card,
+/// so the second counter is stale, as PC/SC reports it (a reset, to the same handle).
+#[test]
+fn a_counter_read_before_another_verify_is_stale_after_that_verify_unpowered_the_card() {
+    for kind in PinKind::ALL {
+        let mut card = card_with(kind, kind.max_tries());
+        let first = read_counter(&mut card, kind).unwrap();
+        let second = read_counter(&mut card, kind).unwrap();
+        let pin = Pin::new(kind, wrong_pin(kind)).unwrap();
+        let outcome = guarded_verify(&mut card, first, &pin).unwrap();
+        assert!(
+            matches!(outcome, VerifyOutcome::WrongPin { .. }),
+            "{outcome:?}"
+        );
+        card.clear_log();
+        let result = guarded_verify(&mut card, second, &pin);
+        assert!(
+            matches!(result, Err(JpkiError::CardChanged)),
+            "{kind}: {result:?}"
+        );
+        assert!(card.commands().is_empty(), "{kind}: {:?}", card.log());
+        assert_eq!(*tries_mut(&mut card, kind), kind.max_tries() - 1);
+    }
+}
+
+/// Issue 25 item 1: a counter read on one connection is refused by another, nothing sent.
+#[test]
+fn a_counter_read_on_another_connection_is_refused_and_nothing_is_sent() {
+    for kind in PinKind::ALL {
+        let mut card_a = CardModel::new(CardState::demo());
+        let mut card_b = CardModel::new(CardState::demo());
+        let shown_on_a = read_counter(&mut card_a, kind).unwrap();
+        let pin = Pin::new(kind, right_pin(kind)).unwrap();
+        let result = guarded_verify(&mut card_b, shown_on_a, &pin);
+        assert!(
+            matches!(result, Err(JpkiError::CardChanged)),
+            "{kind}: {result:?}"
+        );
+        assert!(card_b.commands().is_empty(), "{kind}: {:?}", card_b.log());
+        assert!(!card_b.is_verified(kind));
+        let change = PinChange::new(pin, Pin::new(kind, wrong_pin(kind)).unwrap()).unwrap();
+        let shown_on_a = read_counter(&mut card_a, kind).unwrap();
+        let result = guarded_change(&mut card_b, shown_on_a, &change);
+        assert!(
+            matches!(result, Err(JpkiError::CardChanged)),
+            "{kind}: {result:?}"
+        );
+        assert!(card_b.commands().is_empty(), "{kind}: {:?}", card_b.log());
+        assert_eq!(card_b.state().pin(kind).value, right_pin(kind));
+    }
+}
+
+/// Issue 25 item 2: another PIN's counter is refused before any transaction begins.
+#[test]
+fn a_counter_of_another_pin_is_refused_and_nothing_is_sent() {
+    for shown_kind in PinKind::ALL {
+        for kind in PinKind::ALL.into_iter().filter(|kind| *kind != shown_kind) {
+            let mut card = CardModel::new(CardState::demo());
+            let pin = Pin::new(kind, right_pin(kind)).unwrap();
+            let shown = read_counter(&mut card, shown_kind).unwrap();
+            card.clear_log();
+            let result = guarded_verify(&mut card, shown, &pin);
+            assert!(
+                matches!(result, Err(JpkiError::CounterOfAnotherPin { shown, pin })
+                    if shown == shown_kind && pin == kind),
+                "{shown_kind} then {kind}: {result:?}"
+            );
+            assert!(card.log().is_empty(), "{:?}", card.log());
+            let change = PinChange::new(pin, Pin::new(kind, wrong_pin(kind)).unwrap()).unwrap();
+            let shown = read_counter(&mut card, shown_kind).unwrap();
+            card.clear_log();
+            let result = guarded_change(&mut card, shown, &change);
+            assert!(
+                matches!(result, Err(JpkiError::CounterOfAnotherPin { .. })),
+                "{result:?}"
+            );
+            assert!(card.log().is_empty(), "{:?}", card.log());
+            if kind == PinKind::Auth {
+                let shown = read_counter(&mut card, shown_kind).unwrap();
+                card.clear_log();
+                let pin = Pin::new(kind, right_pin(kind)).unwrap();
+                let result = guarded_sign(&mut card, shown, &pin, &Challenge::random().unwrap());
+                assert!(
+                    matches!(result, Err(JpkiError::CounterOfAnotherPin { .. })),
+                    "{result:?}"
+                );
+                assert!(card.log().is_empty(), "{:?}", card.log());
+            }
+        }
+    }
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! The boundary to whatever carries bytes to a card: PC/SC, the mock card, a test script.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 /// Why a command could not be carried to the card or its answer back. When a command was being
 /// sent, the card may or may not have run it.
 #[derive(Debug, thiserror::Error)]
@@ -52,26 +54,32 @@ pub enum Disposition {
     Unpower,
 }
 
-/// Which power-up of the card a connection is talking to. It changes whenever the connection
-/// learns that the card was reset, unpowered, removed or reconnected by anything but its own
-/// transactions' dispositions; it never changes back. Two transactions that began with the same
-/// session talked to the same card with nothing reset in between.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+/// Which power-up of the card a connection is talking to. A connection takes a fresh one when it
+/// is created and whenever it learns that the card was reset, unpowered, removed or reconnected
+/// (its own transactions' resets and unpowers included, as PC/SC reports them to the same
+/// handle); it never changes back. Every session is unique in the process, so two transactions
+/// that began with the same session ran on the same connection, on the same card, with nothing
+/// reset in between.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CardSession(u64);
 
 impl CardSession {
-    /// The session after one more reset, removal or reconnection.
+    /// A session no connection of this process has had before. It can never equal an existing
+    /// one, so making one grants nothing: a [`Connection`] takes one when it opens and after
+    /// every reset, removal or reconnection.
     #[must_use]
-    pub fn next(self) -> CardSession {
-        CardSession(self.0.wrapping_add(1))
+    pub fn fresh() -> CardSession {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        CardSession(NEXT.fetch_add(1, Ordering::Relaxed))
     }
 }
 
 /// How a transaction began.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TransactionStart {
-    /// The card was reset since the last transaction (by another program or a reader event);
-    /// any selected application and verified state are gone.
+    /// The card was reset since the last transaction (by another program, a reader event, or
+    /// the last transaction's own reset or unpower); any selected application and verified
+    /// state are gone.
     pub card_was_reset: bool,
     /// The card session this transaction runs in. Compare it with the session of an earlier
     /// transaction to know whether anything reset the card since, even if a transaction in

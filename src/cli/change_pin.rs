@@ -12,13 +12,10 @@ use super::pin_input::{
     check_pin_source, prompt, read_pin_with_prompt, show_on_terminal, type_again, with_counter,
     PROMPT_ATTEMPTS,
 };
-use super::pin_text::{last_try_advice, next_steps_text, noun, refusal_text, unknown_cause};
-use super::render::counter_line;
+use super::render::say;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
-use crate::jpki::{
-    guarded_change_after, read_counter, ChangeOutcome, Pin, PinChange, PinKind, Refusal,
-};
+use crate::jpki::{guarded_change, read_counter, ChangeOutcome, Pin, PinChange, PinKind, Refusal};
 
 /// Runs the guarded change and prints the result.
 pub fn run(
@@ -66,14 +63,14 @@ fn attempt(
     pin_stdin: bool,
 ) -> Result<ChangeOutcome, CliError> {
     let shown = read_counter(backend, kind)?;
-    let counter = shown.counter;
-    let counter_line = counter_line(kind, counter, out.lang);
+    let counter = shown.counter();
+    let counter_line = crate::text::counter_line(kind, counter, out.lang);
     out.text(&counter_line);
     if let Some(refusal) = counter.refusal() {
         return Ok(ChangeOutcome::Refused(refusal));
     }
     let change = read_change(kind, pin_stdin, out, &counter_line)?;
-    Ok(guarded_change_after(backend, &shown, &change)?)
+    Ok(guarded_change(backend, shown, &change)?)
 }
 
 /// The current PIN, then the new one: twice from the terminal, once from stdin. Each is
@@ -143,52 +140,9 @@ fn classify(outcome: &ChangeOutcome) -> (&'static str, ExitCode) {
     }
 }
 
+/// The outcome in words, with the command to run next.
 pub(super) fn outcome_text(outcome: &ChangeOutcome, kind: PinKind, lang: Lang) -> String {
-    let max = kind.max_tries();
-    let title = kind.title(lang);
-    let name = kind.name();
-    let noun = noun(kind, lang);
-    let next = next_steps_text(kind, lang);
-    match (outcome, lang) {
-        (ChangeOutcome::Changed, Lang::En) => format!("The {title} is changed: use the new one from now on ({max} of {max} tries left)."),
-        (ChangeOutcome::Changed, Lang::Ja) => format!("{title}を変更しました。これからは新しいものを使ってください（残り{max}回）。"),
-        (ChangeOutcome::WrongCurrent { tries_left: 1 }, Lang::En) => format!(
-            "The current {noun} is wrong; the new one was not sent. 1 of {max} tries left: one more wrong entry locks it, so mynapin will not send another {noun} for it. {}",
-            last_try_advice(kind, lang)
-        ),
-        (ChangeOutcome::WrongCurrent { tries_left: 1 }, Lang::Ja) => format!(
-            "現在の{noun}が違います。新しい{noun}は送っていません。残り1回（最大{max}回）です。あと1回間違えるとロックされるため、mynapin はもう送りません。{}",
-            last_try_advice(kind, lang)
-        ),
-        (ChangeOutcome::WrongCurrent { tries_left }, Lang::En) => format!("The current {noun} is wrong; the new one was not sent. {tries_left} of {max} tries left."),
-        (ChangeOutcome::WrongCurrent { tries_left }, Lang::Ja) => format!("現在の{noun}が違います。新しい{noun}は送っていません。残り{tries_left}回（最大{max}回）です。"),
-        (ChangeOutcome::Blocked { sw }, Lang::En) => format!("The current {noun} was wrong and it is now blocked ({sw}); the new one was not sent. {next}"),
-        (ChangeOutcome::Blocked { sw }, Lang::Ja) => format!("現在の{noun}が違い、ロックされました（{sw}）。新しい{noun}は送っていません。{next}"),
-        (ChangeOutcome::Refused(refusal), _) => refusal_text(*refusal, kind, lang),
-        (ChangeOutcome::Rejected(sw), Lang::En) => format!(
-            "The current {noun} was right, but the card refused the change (it answered {sw}, {}). As far as the card said, the old {noun} still holds. Check it with `mynapin verify --pin {name}` before trying again.",
-            sw.status()
-        ),
-        (ChangeOutcome::Rejected(sw), Lang::Ja) => format!(
-            "現在の{noun}は正しいですが、カードが変更を拒否しました（応答 {sw}）。カードの応答どおりなら、古い{noun}のままです。もう一度試す前に `mynapin verify --pin {name}` で確かめてください。"
-        ),
-        (ChangeOutcome::Unknown(cause), Lang::En) => format!(
-            "The change was sent but its answer was lost: {} The {noun} is now either the old one or the new one; mynapin does not send the change again. To find out safely, run `mynapin verify --pin {name}` with the NEW one first (it is guarded and stops at one try left); if it says wrong, the old one still holds.",
-            unknown_cause(cause, lang)
-        ),
-        (ChangeOutcome::Unknown(cause), Lang::Ja) => format!(
-            "変更を送りましたが、応答が途切れました。{}{noun}は古いものか新しいもののどちらかです。mynapin は変更を再送しません。安全に確かめるには、まず新しい{noun}で `mynapin verify --pin {name}` を実行してください（この確認は残り1回になると止まります）。違うと表示されたら、古い{noun}のままです。",
-            unknown_cause(cause, lang)
-        ),
-        (ChangeOutcome::UnknownVerify(cause), Lang::En) => format!(
-            "The current {noun} was sent, but its result is unknown: {} The new one was not sent, so the old one still holds. Whether a try was spent is not known, and mynapin will not send it again. Run `mynapin status` to see the counter before anything else.",
-            unknown_cause(cause, lang)
-        ),
-        (ChangeOutcome::UnknownVerify(cause), Lang::Ja) => format!(
-            "現在の{noun}を送りましたが、結果が分かりません。{}新しい{noun}は送っていないため、古い{noun}のままです。回数が減ったかどうかは不明で、mynapin は再送しません。まず `mynapin status` で残り回数を確認してください。",
-            unknown_cause(cause, lang)
-        ),
-    }
+    say(crate::text::change_outcome(outcome, kind, lang), lang)
 }
 
 #[derive(Serialize)]

@@ -9,14 +9,16 @@ use serde::Serialize;
 use super::args::Options;
 use super::backend::Backend;
 use super::output::Output;
+use super::output::{pad, width};
 use super::pin_input::{check_pin_source, read_pin};
-use super::render::card_type_text;
+use super::render::say;
 use super::{CliError, ExitCode};
-use crate::i18n::{Lang, Localized};
+use crate::i18n::Lang;
 use crate::jpki::{
-    counter_step, guarded_sign, issuer_step, pin_step, read_check_facts, revocation_step,
-    validity_step, CardType, Challenge, CheckStep, PinKind, StepResult, Verdict,
+    card_step, check_pin, check_start, revocation_step, Challenge, CheckStep, PinKind, StepResult,
+    Verdict,
 };
+use crate::text::{check_step, check_step_title, verdict_label};
 
 /// Runs the checklist and prints it.
 pub fn run(options: &Options, out: &Output, pin_stdin: bool) -> Result<ExitCode, CliError> {
@@ -44,12 +46,10 @@ pub fn run(options: &Options, out: &Output, pin_stdin: bool) -> Result<ExitCode,
         }
         // Reaching the card failed before any step could run: step 1 failed, the rest unchecked.
         Err(error) => {
-            steps.push(StepResult::new(
+            steps.push(StepResult::failed_with(
                 CheckStep::Card,
-                Verdict::Failed,
                 error.code(),
-                error.localized(Lang::En),
-                error.localized(Lang::Ja),
+                &error,
             ));
             for step in &CheckStep::ALL[1..5] {
                 steps.push(StepResult::skipped(*step, CheckStep::Card));
@@ -94,100 +94,64 @@ fn run_steps(
     out: &Output,
     steps: &mut Vec<StepResult>,
 ) -> Result<(), CliError> {
-    let facts = read_check_facts(backend)?;
-    let now = SystemTime::now();
-    let card = match facts.identity.card_type {
-        CardType::MyNumberCard => StepResult::new(
-            CheckStep::Card,
-            Verdict::Passed,
-            "ok",
-            format!(
-                "{} ({}) in {}",
-                card_type_text(&facts.identity.card_type, Lang::En),
-                facts.identity.token_label,
-                backend.reader_name()
-            ),
-            format!(
-                "{}（{}）: {}",
-                card_type_text(&facts.identity.card_type, Lang::Ja),
-                facts.identity.token_label,
-                backend.reader_name()
-            ),
-        ),
-        _ => StepResult::new(
-            CheckStep::Card,
-            Verdict::Failed,
-            "not-my-number-card",
-            format!(
-                "{} ({}): clinics take only My Number cards.",
-                card_type_text(&facts.identity.card_type, Lang::En),
-                facts.identity.token_label
-            ),
-            format!(
-                "{}（{}）: 医療機関で使えるのはマイナンバーカードだけです。",
-                card_type_text(&facts.identity.card_type, Lang::Ja),
-                facts.identity.token_label
-            ),
-        ),
-    };
-    let counter = counter_step(facts.counter);
-    let validity = validity_step(&facts.auth_certificate, now);
-    let issuer = issuer_step(&facts.auth_certificate, &facts.auth_ca_certificate, now);
-    let early = [card, counter, validity, issuer];
+    let start = check_start(backend, SystemTime::now())?;
+    let card = card_step(&start.identity, &backend.reader_name());
+    let early: Vec<StepResult> = std::iter::once(card)
+        .chain(start.steps.iter().cloned())
+        .collect();
     print_steps(out, &early);
-    steps.extend(early.iter().cloned());
-    let pin_step = match (
-        &early[0].verdict,
-        &early[1].verdict,
-        &facts.auth_certificate,
-    ) {
-        (Verdict::Failed, ..) => StepResult::skipped(CheckStep::PinAndKey, CheckStep::Card),
-        (_, Verdict::Failed, _) => StepResult::skipped(CheckStep::PinAndKey, CheckStep::PinCounter),
-        (_, _, Err(_)) => StepResult::skipped(CheckStep::PinAndKey, CheckStep::CertificateValidity),
-        (_, _, Ok(certificate)) => {
-            let challenge = Challenge::random().map_err(|error| {
-                CliError::usage(
-                    format!("The operating system gave no random bytes ({error}); nothing was sent. Try again."),
-                    format!("OS から乱数を得られませんでした（{error}）。何も送っていません。もう一度試してください。"),
-                )
-            })?;
-            let pin = read_pin(PinKind::Auth, out, "")?;
-            match guarded_sign(backend, &pin, &challenge) {
-                Ok(outcome) => pin_step(&outcome, certificate, &challenge),
-                // Nothing was sent (the transaction could not begin, or selecting failed).
-                Err(error) => {
-                    let error = CliError::from(error);
-                    StepResult::new(
-                        CheckStep::PinAndKey,
-                        Verdict::Failed,
-                        error.code(),
-                        error.localized(Lang::En),
-                        error.localized(Lang::Ja),
-                    )
-                }
+    steps.extend(early);
+    let late = if start.needs_pin() {
+        let challenge = Challenge::random().map_err(|error| {
+            CliError::usage(
+                format!("The operating system gave no random bytes ({error}); nothing was sent. Try again."),
+                format!("OS から乱数を得られませんでした（{error}）。何も送っていません。もう一度試してください。"),
+            )
+        })?;
+        let pin = read_pin(PinKind::Auth, out, "")?;
+        match check_pin(backend, start, &pin, &challenge) {
+            Ok(late) => late,
+            // Nothing was sent (the card changed, the transaction could not begin, or selecting
+            // failed).
+            Err(error) => {
+                let error = CliError::from(error);
+                [
+                    StepResult::failed_with(CheckStep::PinAndKey, error.code(), &error),
+                    revocation_step(),
+                ]
             }
         }
+    } else {
+        start.finish_without_pin()
     };
-    let late = [pin_step, revocation_step()];
     print_steps(out, &late);
     steps.extend(late);
     Ok(())
 }
 
+/// What a step found, with the command to run next.
+fn step_text(step: &StepResult, lang: Lang) -> String {
+    say(check_step(step, lang), lang)
+}
+
+/// "[passed]", "[合格]".
+fn mark(verdict: Verdict, lang: Lang) -> String {
+    format!("[{}]", verdict_label(verdict, lang))
+}
+
 fn print_steps(out: &Output, steps: &[StepResult]) {
+    // The marks line up: as wide as the widest.
+    let mark_width = [Verdict::Passed, Verdict::Failed, Verdict::NotChecked]
+        .map(|verdict| width(&mark(verdict, out.lang)))
+        .into_iter()
+        .max()
+        .unwrap_or(0);
     for step in steps {
-        let mark = match (step.verdict, out.lang) {
-            (Verdict::Passed, Lang::En) => "[passed]     ",
-            (Verdict::Failed, Lang::En) => "[FAILED]     ",
-            (Verdict::NotChecked, Lang::En) => "[not checked]",
-            (Verdict::Passed, Lang::Ja) => "[合格]  ",
-            (Verdict::Failed, Lang::Ja) => "[不合格]",
-            (Verdict::NotChecked, Lang::Ja) => "[未確認]",
-        };
+        let mark = pad(&mark(step.verdict, out.lang), mark_width);
         out.text(format!(
             "{mark} {}: {}",
-            step.step.title(out.lang),
-            step.localized(out.lang)
+            check_step_title(step.step, out.lang),
+            step_text(step, out.lang)
         ));
     }
 }
@@ -231,7 +195,7 @@ impl StepJson {
             step: step.step.name(),
             result: step.verdict.name(),
             reason: step.reason,
-            message: step.localized(lang),
+            message: step_text(step, lang),
         }
     }
 }

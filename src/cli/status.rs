@@ -10,10 +10,11 @@ use super::output::{pad, width, wrap, Output, LINE_COLUMNS};
 
 /// Advice lines start under the PIN's title.
 const ADVICE_INDENT: &str = "           ";
-use super::render::{card_type_text, counter_advice, pin_line, status_lines, StatusFields};
+use super::render::{pin_line, status_lines, StatusFields};
 use super::{CliError, ExitCode, PinChoice};
 use crate::i18n::Lang;
 use crate::jpki::{read_status, PinKind};
+use crate::text::{card_type, counter_advice};
 
 /// Reads and prints the counters of the chosen PINs.
 pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCode, CliError> {
@@ -45,7 +46,7 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
         "{} {reader}",
         pad(out.pick("Reader:", "リーダー:"), 9)
     ));
-    let card_type = card_type_text(&status.identity.card_type, out.lang);
+    let card_type = card_type(&status.identity.card_type, out.lang);
     let label = &status.identity.token_label;
     out.text(match out.lang {
         Lang::En => format!("{} {card_type} ({label})", pad("Card:", 9)),

@@ -7,13 +7,10 @@ use super::args::Options;
 use super::backend::Backend;
 use super::output::Output;
 use super::pin_input::{check_pin_source, read_pin};
-use super::pin_text::{
-    last_try_advice, next_steps, next_steps_text, noun, refusal_text, unknown_cause,
-};
-use super::render::counter_line;
+use super::render::{next_step_codes, say};
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
-use crate::jpki::{guarded_verify_after, read_counter, PinKind, Refusal, VerifyOutcome};
+use crate::jpki::{guarded_verify, read_counter, PinKind, Refusal, VerifyOutcome};
 
 /// Runs the guarded verify and prints the result.
 pub fn run(
@@ -50,7 +47,8 @@ pub fn run(
                 VerifyOutcome::Refused(Refusal::CounterUnknown(_)) => Some("counter-unknown"),
                 _ => None,
             },
-            next_steps: matches!(outcome.tries_left(kind), Some(0 | 1)).then(|| next_steps(kind)),
+            next_steps: matches!(outcome.tries_left(kind), Some(0 | 1))
+                .then(|| next_step_codes(kind)),
         });
     } else {
         out.text(outcome_text(&outcome, kind, out.lang));
@@ -61,14 +59,14 @@ pub fn run(
 /// Reads the counter, asks for the PIN with no transaction open, then the guarded VERIFY.
 fn attempt(backend: &mut Backend, out: &Output, kind: PinKind) -> Result<VerifyOutcome, CliError> {
     let shown = read_counter(backend, kind)?;
-    let counter_line = counter_line(kind, shown.counter, out.lang);
+    let counter_line = crate::text::counter_line(kind, shown.counter(), out.lang);
     out.text(&counter_line);
-    if let Some(refusal) = shown.counter.refusal() {
+    if let Some(refusal) = shown.counter().refusal() {
         return Ok(VerifyOutcome::Refused(refusal));
     }
     let pin = read_pin(kind, out, &counter_line)?;
     super::interrupt::pin_sent();
-    Ok(guarded_verify_after(backend, &shown, &pin)?)
+    Ok(guarded_verify(backend, shown, &pin)?)
 }
 
 /// JSON `result` and the exit code.
@@ -84,35 +82,9 @@ fn classify(outcome: &VerifyOutcome) -> (&'static str, ExitCode) {
     }
 }
 
+/// The outcome in words, with the command to run next.
 pub(super) fn outcome_text(outcome: &VerifyOutcome, kind: PinKind, lang: Lang) -> String {
-    let max = kind.max_tries();
-    let noun = noun(kind, lang);
-    let next = next_steps_text(kind, lang);
-    match (outcome, lang) {
-        (VerifyOutcome::Verified, Lang::En) => format!("The {noun} is correct. The counter is back at {max} of {max} tries."),
-        (VerifyOutcome::Verified, Lang::Ja) => format!("{noun}は正しいです。残り回数は{max}回に戻りました。"),
-        (VerifyOutcome::WrongPin { tries_left: 1 }, Lang::En) => format!(
-            "Wrong {noun}. 1 of {max} tries left: one more wrong entry locks it, so mynapin will not send a {noun} for it while only one try is left. {} If it gets locked: {next}",
-            last_try_advice(kind, lang)
-        ),
-        (VerifyOutcome::WrongPin { tries_left: 1 }, Lang::Ja) => format!(
-            "{noun}が違います。残り1回（最大{max}回）です。あと1回間違えるとロックされるため、残り1回の間、mynapin は{noun}を送りません。{}ロックされた場合: {next}",
-            last_try_advice(kind, lang)
-        ),
-        (VerifyOutcome::WrongPin { tries_left }, Lang::En) => format!("Wrong {noun}. {tries_left} of {max} tries left."),
-        (VerifyOutcome::WrongPin { tries_left }, Lang::Ja) => format!("{noun}が違います。残り{tries_left}回（最大{max}回）です。"),
-        (VerifyOutcome::Blocked { sw }, Lang::En) => format!("Wrong {noun}, and it is now blocked ({sw}). {next}"),
-        (VerifyOutcome::Blocked { sw }, Lang::Ja) => format!("{noun}が違い、ロックされました（{sw}）。{next}"),
-        (VerifyOutcome::Refused(refusal), _) => refusal_text(*refusal, kind, lang),
-        (VerifyOutcome::Unknown(cause), Lang::En) => format!(
-            "The {noun} was sent, but its result is unknown: {} Whether a try was spent is not known, and mynapin will not send it again. Run `mynapin status` to see the counter before anything else.",
-            unknown_cause(cause, lang)
-        ),
-        (VerifyOutcome::Unknown(cause), Lang::Ja) => format!(
-            "{noun}を送りましたが、結果が分かりません。{}回数が減ったかどうかは不明で、mynapin は再送しません。まず `mynapin status` で残り回数を確認してください。",
-            unknown_cause(cause, lang)
-        ),
-    }
+    say(crate::text::verify_outcome(outcome, kind, lang), lang)
 }
 
 #[derive(Serialize)]

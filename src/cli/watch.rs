@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::args::Options;
 use super::output::{stderr_line, ErrorJson, Output};
-use super::render::{card_type_text, counter_text, status_lines, StatusFields};
+use super::render::{status_lines, StatusFields};
 use super::wait::interrupt_canceller;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
@@ -253,7 +253,7 @@ fn status_text(
                     format!(
                         "{} {}",
                         pin.kind.name(),
-                        counter_text(pin.kind, pin.counter, lang)
+                        crate::text::counter(pin.kind, pin.counter, lang)
                     )
                 })
                 .collect();
@@ -264,7 +264,7 @@ fn status_text(
                 .collect();
             format!(
                 "{quoted}: {}; {}; {}",
-                card_type_text(&report.status.status.identity.card_type, lang),
+                crate::text::card_type(&report.status.status.identity.card_type, lang),
                 pins.join(lang.pick("; ", "、")),
                 certificate.join(" ")
             )

@@ -98,11 +98,13 @@ pub enum ChangeOutcome {
     },
     /// Nothing was sent: the counter did not allow it.
     Refused(Refusal),
-    /// The current PIN was right but the card refused the CHANGE with this status word: the
-    /// old PIN still holds, as far as the card said.
+    /// The current PIN was right but the card refused the CHANGE with a status word that says
+    /// it was not executed (`67xx`, `68xx`, `69xx`, `6Axx`, `6B00`, `6D00`, `6E00`): the old PIN
+    /// still holds, as far as the card said.
     Rejected(StatusWord),
-    /// The CHANGE was sent and its answer lost: the PIN is now either the old or the new one.
-    /// Never resent.
+    /// The CHANGE was sent and its answer lost, or the card answered something that does not say
+    /// whether the new PIN was written ([`UnknownOutcome::UnexpectedStatus`], e.g. `6581`): the
+    /// PIN is now either the old or the new one. Never resent.
     Unknown(UnknownOutcome),
     /// The VERIFY of the current PIN was sent and its answer lost; the CHANGE was not sent, so
     /// the old PIN holds, but whether a try was spent is unknown.
@@ -124,32 +126,18 @@ impl ChangeOutcome {
     }
 }
 
-/// The guarded change, in one transaction that ends by cutting the card's power: SELECT the
+/// The guarded change after `shown` (this PIN's counter, read with [`super::read_counter`] on this
+/// connection) was shown, in one transaction that ends by cutting the card's power: SELECT the
 /// application, SELECT the PIN EF, read the counter, and only if it reads `63Cx` with x ≥ 2,
-/// VERIFY the current PIN; only on `9000`, CHANGE REFERENCE DATA `00 24 01 80 Lc NEW`. Each
-/// is sent at most once.
+/// VERIFY the current PIN; only on `9000`, CHANGE REFERENCE DATA `00 24 01 80 Lc NEW`. Each is
+/// sent at most once. Nothing is sent when `shown` is another PIN's counter
+/// ([`JpkiError::CounterOfAnotherPin`]), or when the card was reset, unpowered, removed or
+/// reconnected since `shown` was read, or it was read on another connection
+/// ([`JpkiError::CardChanged`]).
 pub fn guarded_change(
     conn: &mut impl Connection,
+    shown: ShownCounter,
     change: &PinChange,
-) -> Result<ChangeOutcome, JpkiError> {
-    change_in_guarded_transaction(conn, change, None)
-}
-
-/// [`guarded_change`] after `shown` (this PIN's counter, read with [`super::read_counter`] on this
-/// connection) was shown: if the card was reset, unpowered, removed or reconnected since,
-/// [`JpkiError::CardChanged`] and nothing is sent (the card-changed rule).
-pub fn guarded_change_after(
-    conn: &mut impl Connection,
-    shown: &ShownCounter,
-    change: &PinChange,
-) -> Result<ChangeOutcome, JpkiError> {
-    change_in_guarded_transaction(conn, change, Some(shown))
-}
-
-fn change_in_guarded_transaction(
-    conn: &mut impl Connection,
-    change: &PinChange,
-    shown: Option<&ShownCounter>,
 ) -> Result<ChangeOutcome, JpkiError> {
     let guarded = guarded_transaction(conn, &change.current, shown, |tx| {
         match exchange(tx, &change_reference_data(&change.new)) {
@@ -179,11 +167,15 @@ fn not_verified(verified: VerifyOutcome) -> Option<ChangeOutcome> {
     }
 }
 
-/// What the answer to CHANGE REFERENCE DATA means.
+/// What the answer to CHANGE REFERENCE DATA means. Only `9000` says the new PIN was written, and
+/// only answers that say the command was not executed (wrong length, class or instruction, wrong
+/// parameters or data, command not allowed: `67xx`, `68xx`, `69xx`, `6Axx`, `6B00`, `6D00`,
+/// `6E00`) say the old one holds. Anything else (`6581` memory failure, other `63xx`/`65xx`,
+/// `6F00`, `61xx`, `62xx`, `64xx`...) may come after the card wrote it: old or new, unknown.
 fn change_outcome(sw: StatusWord) -> ChangeOutcome {
-    if sw == StatusWord(0x9000) {
-        ChangeOutcome::Changed
-    } else {
-        ChangeOutcome::Rejected(sw)
+    match sw.0 {
+        0x9000 => ChangeOutcome::Changed,
+        0x6700..=0x6AFF | 0x6B00 | 0x6D00 | 0x6E00 => ChangeOutcome::Rejected(sw),
+        _ => ChangeOutcome::Unknown(UnknownOutcome::UnexpectedStatus(sw)),
     }
 }

@@ -8,16 +8,16 @@ use apdu::{exchange, Connection, Disposition, StatusWord};
 use rsa::pkcs8::DecodePublicKey;
 use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest, Sha256};
-use x509_cert::der::{Decode, Encode};
+use x509_cert::der::{DateTime, Decode, Encode};
 use x509_cert::Certificate;
 
 use super::cert::read_certificate_in;
 use super::commands::{compute_digital_signature, select_ef, AUTH_KEY_EF};
 use super::detect::detect;
-use super::guard::{guarded_transaction, read_pin_counters, Guarded};
+use super::guard::{guarded_transaction, read_pin_counters, shown_counter, Guarded, ShownCounter};
 use super::{
-    CardIdentity, CertificateError, CertificateFile, CertificateInfo, Counter, ExpiryState,
-    JpkiError, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome, EXPIRY_WARNING_DAYS,
+    CardIdentity, CardType, CertificateError, CertificateFile, CertificateInfo, Counter,
+    ExpiryState, JpkiError, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome,
 };
 use crate::i18n::{Lang, Localized};
 
@@ -62,26 +62,6 @@ impl CheckStep {
         }
     }
 
-    /// What the step checks, for people.
-    pub fn title(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (CheckStep::Card, Lang::En) => "reader and My Number card",
-            (CheckStep::Card, Lang::Ja) => "カードリーダーとマイナンバーカード",
-            (CheckStep::PinCounter, Lang::En) => "user-authentication PIN tries left",
-            (CheckStep::PinCounter, Lang::Ja) => "利用者証明用暗証番号の残り回数",
-            (CheckStep::CertificateValidity, Lang::En) => {
-                "user-authentication certificate validity"
-            }
-            (CheckStep::CertificateValidity, Lang::Ja) => "利用者証明用電子証明書の有効期間",
-            (CheckStep::CertificateIssuer, Lang::En) => "certificate issued by the card's CA",
-            (CheckStep::CertificateIssuer, Lang::Ja) => "カード内の認証局による証明書の発行",
-            (CheckStep::PinAndKey, Lang::En) => "PIN and signature with the card's key",
-            (CheckStep::PinAndKey, Lang::Ja) => "暗証番号とカードの鍵による署名",
-            (CheckStep::Revocation, Lang::En) => "revocation status",
-            (CheckStep::Revocation, Lang::Ja) => "失効状態",
-        }
-    }
-
     /// Whether the exit code depends on this step. Revocation cannot be checked from here, so
     /// it is shown as not checked and never counts as passed or failed.
     pub fn counts(self) -> bool {
@@ -112,8 +92,8 @@ impl Verdict {
     }
 }
 
-/// One line of the checklist: the step, its verdict, a stable reason code and the text (what
-/// was found and, for a failure, the next step) in both languages.
+/// One line of the checklist: the step, its verdict, a stable reason code and what was found
+/// (its words, with the next step for a failure, are [`crate::text::check_step`]'s).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepResult {
     /// Which step.
@@ -122,26 +102,97 @@ pub struct StepResult {
     pub verdict: Verdict,
     /// Stable reason code for JSON (`docs/cli.md`).
     pub reason: &'static str,
-    en: String,
-    ja: String,
+    pub(crate) finding: Finding,
+}
+
+/// What a step found, for [`crate::text::check_step`] to put in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Finding {
+    /// A message made elsewhere (an error's), in both languages.
+    Said {
+        en: String,
+        ja: String,
+    },
+    /// Not checked: it needs this earlier step, which failed.
+    NeedsEarlier(CheckStep),
+    /// Step 1: the card and its reader.
+    Card {
+        card_type: CardType,
+        token_label: String,
+        reader: String,
+    },
+    /// Step 2.
+    TriesLeft(u8),
+    LastTry,
+    Blocked(StatusWord),
+    CounterUnknown(StatusWord),
+    /// Step 3: the certificate's end and the days left.
+    Valid {
+        end: DateTime,
+        days: i64,
+    },
+    Expiring {
+        end: DateTime,
+        days: i64,
+    },
+    Expired {
+        end: DateTime,
+    },
+    NotYetValid,
+    /// Step 4.
+    NotX509,
+    IssuerMismatch,
+    BadSignature,
+    UnsupportedAlgorithm,
+    SignedByValidCa,
+    CaNotValid,
+    /// Step 5.
+    Signed,
+    SignatureMismatch,
+    SignatureRefused {
+        command: &'static str,
+        sw: StatusWord,
+    },
+    SignatureLost,
+    WrongPin {
+        tries_left: u8,
+    },
+    PinBlocked(StatusWord),
+    PinRefused,
+    PinUnknown,
+    /// Not checked: the PIN step could run, but no PIN was given.
+    NoPin,
+    /// Step 6.
+    RevocationNeedsJLis,
 }
 
 impl StepResult {
-    /// A result with its text in both languages.
-    pub fn new(
+    pub(crate) fn new(
         step: CheckStep,
         verdict: Verdict,
         reason: &'static str,
-        en: impl Into<String>,
-        ja: impl Into<String>,
+        finding: Finding,
     ) -> Self {
         StepResult {
             step,
             verdict,
             reason,
-            en: en.into(),
-            ja: ja.into(),
+            finding,
         }
+    }
+
+    /// A failed step whose message is an error's (reaching the card failed, say) with its stable
+    /// code.
+    pub fn failed_with(step: CheckStep, reason: &'static str, error: &impl Localized) -> Self {
+        StepResult::new(
+            step,
+            Verdict::Failed,
+            reason,
+            Finding::Said {
+                en: error.localized(Lang::En),
+                ja: error.localized(Lang::Ja),
+            },
+        )
     }
 
     /// Not checked because an earlier step failed.
@@ -150,16 +201,27 @@ impl StepResult {
             step,
             Verdict::NotChecked,
             "earlier-step-failed",
-            format!("not checked: it needs \"{}\"", after.title(Lang::En)),
-            format!("未確認:「{}」が必要です", after.title(Lang::Ja)),
+            Finding::NeedsEarlier(after),
         )
     }
 }
 
-impl Localized for StepResult {
-    fn localized(&self, lang: Lang) -> String {
-        lang.pick(&self.en, &self.ja).to_string()
-    }
+/// Step 1: the card in `reader`, passed only for a My Number card (clinics take no other).
+pub fn card_step(identity: &CardIdentity, reader: &str) -> StepResult {
+    let (verdict, reason) = match identity.card_type {
+        CardType::MyNumberCard => (Verdict::Passed, "ok"),
+        _ => (Verdict::Failed, "not-my-number-card"),
+    };
+    StepResult::new(
+        CheckStep::Card,
+        verdict,
+        reason,
+        Finding::Card {
+            card_type: identity.card_type.clone(),
+            token_label: identity.token_label.clone(),
+            reader: reader.to_string(),
+        },
+    )
 }
 
 /// What `check` reads before asking for the PIN, in one read-only transaction.
@@ -171,14 +233,15 @@ pub struct CheckFacts {
     pub auth_certificate: Result<Vec<u8>, CertificateError>,
     /// EF 000B, or why it could not be read.
     pub auth_ca_certificate: Result<Vec<u8>, CertificateError>,
-    /// The auth PIN's counter.
-    pub counter: Counter,
+    /// The auth PIN's counter, bound to this connection and card session: pass it to
+    /// [`guarded_sign`] after showing it.
+    pub shown: ShownCounter,
 }
 
 /// Reads the card's identity, EF 000A, EF 000B and the auth PIN's counter in one read-only
 /// transaction. A transport failure fails the whole read.
 pub fn read_check_facts(conn: &mut impl Connection) -> Result<CheckFacts, JpkiError> {
-    conn.transaction(Disposition::Leave, |tx, _| {
+    conn.transaction(Disposition::Leave, |tx, start| {
         let identity = detect(tx)?;
         let mut read = |file| match read_certificate_in(tx, file) {
             Err(CertificateError::Card(error)) => Err(error),
@@ -194,110 +257,157 @@ pub fn read_check_facts(conn: &mut impl Connection) -> Result<CheckFacts, JpkiEr
             identity,
             auth_certificate,
             auth_ca_certificate,
-            counter,
+            shown: shown_counter(start, PinKind::Auth, counter),
         })
     })?
 }
 
+/// `check` up to its PIN step: the card, steps 2 to 4, and what step 5 needs, read in one
+/// read-only transaction with [`check_start`]. Show its steps and counter, then ask for the PIN
+/// only if [`CheckStart::needs_pin`] (never inside a transaction), and finish with
+/// [`check_pin`] or [`CheckStart::finish_without_pin`].
+#[derive(Debug)]
+pub struct CheckStart {
+    /// The card, for step 1 (each front end words it with its reader).
+    pub identity: CardIdentity,
+    /// Steps 2 to 4: the auth PIN's counter, the certificate's validity and its issuer.
+    pub steps: [StepResult; 3],
+    pin: PinStepPlan,
+}
+
+#[derive(Debug)]
+enum PinStepPlan {
+    /// Step 5 cannot run: the step it needs failed.
+    Skipped(StepResult),
+    /// Step 5 runs with the PIN, after this counter was shown.
+    Ask {
+        shown: ShownCounter,
+        certificate: Vec<u8>,
+    },
+}
+
+impl CheckStart {
+    /// Step 1's verdict: only a My Number card passes (clinics take no other).
+    pub fn card_passed(&self) -> bool {
+        self.identity.card_type == CardType::MyNumberCard
+    }
+
+    /// Whether step 5 needs the auth PIN: a My Number card, a counter of two or more tries, the
+    /// certificate read.
+    pub fn needs_pin(&self) -> bool {
+        matches!(self.pin, PinStepPlan::Ask { .. })
+    }
+
+    /// Steps 5 and 6 when no PIN is asked: step 5 not checked (it names the step it needs, or
+    /// says that no PIN was given), step 6 never checked.
+    pub fn finish_without_pin(self) -> [StepResult; 2] {
+        let pin_step = match self.pin {
+            PinStepPlan::Skipped(step) => step,
+            PinStepPlan::Ask { .. } => StepResult::new(
+                CheckStep::PinAndKey,
+                Verdict::NotChecked,
+                "no-pin",
+                Finding::NoPin,
+            ),
+        };
+        [pin_step, revocation_step()]
+    }
+}
+
+/// `check`'s read-only part: identity, EF 000A, EF 000B and the auth PIN's counter in one
+/// transaction ([`read_check_facts`]), steps 2 to 4 judged at `now`.
+pub fn check_start(conn: &mut impl Connection, now: SystemTime) -> Result<CheckStart, JpkiError> {
+    let facts = read_check_facts(conn)?;
+    let counter = counter_step(facts.shown.counter());
+    let validity = validity_step(&facts.auth_certificate, now);
+    let issuer = issuer_step(&facts.auth_certificate, &facts.auth_ca_certificate, now);
+    let pin = if facts.identity.card_type != CardType::MyNumberCard {
+        PinStepPlan::Skipped(StepResult::skipped(CheckStep::PinAndKey, CheckStep::Card))
+    } else if counter.verdict == Verdict::Failed {
+        PinStepPlan::Skipped(StepResult::skipped(
+            CheckStep::PinAndKey,
+            CheckStep::PinCounter,
+        ))
+    } else {
+        match facts.auth_certificate {
+            Ok(certificate) => PinStepPlan::Ask {
+                shown: facts.shown,
+                certificate,
+            },
+            Err(_) => PinStepPlan::Skipped(StepResult::skipped(
+                CheckStep::PinAndKey,
+                CheckStep::CertificateValidity,
+            )),
+        }
+    };
+    Ok(CheckStart {
+        identity: facts.identity,
+        steps: [counter, validity, issuer],
+        pin,
+    })
+}
+
+/// `check`'s PIN step after `start` was shown: the guarded VERIFY of `pin` (the auth PIN) and a
+/// signature of `challenge` ([`guarded_sign`], after the counter `start` read: a reset, removal or
+/// reconnect since is [`JpkiError::CardChanged`], nothing sent), then step 6. When `start` needs
+/// no PIN, nothing is sent ([`CheckStart::finish_without_pin`]).
+pub fn check_pin(
+    conn: &mut impl Connection,
+    start: CheckStart,
+    pin: &Pin,
+    challenge: &Challenge,
+) -> Result<[StepResult; 2], JpkiError> {
+    let PinStepPlan::Ask { shown, certificate } = start.pin else {
+        return Ok(start.finish_without_pin());
+    };
+    let outcome = guarded_sign(conn, shown, pin, challenge)?;
+    Ok([
+        pin_step(&outcome, &certificate, challenge),
+        revocation_step(),
+    ])
+}
+
 /// Step 2 from the counter read before the prompt: the same refusal as `verify`.
 pub fn counter_step(counter: Counter) -> StepResult {
-    let step = CheckStep::PinCounter;
-    let max = PinKind::Auth.max_tries();
+    let failed =
+        |reason, finding| StepResult::new(CheckStep::PinCounter, Verdict::Failed, reason, finding);
     match counter.refusal() {
-        None => {
-            let tries = counter.tries_left().unwrap_or(0);
-            StepResult::new(
-                step,
-                Verdict::Passed,
-                "ok",
-                format!("{tries} of {max} tries left"),
-                format!("残り{tries}回（最大{max}回）"),
-            )
-        }
-        Some(Refusal::LastTry) => StepResult::new(
-            step,
-            Verdict::Failed,
-            "last-try",
-            format!("1 of {max} tries left: one more wrong try locks it, so the PIN is not asked for. Only if you are sure of the PIN, enter it at the clinic's card reader or on Mynaportal (a correct entry restores all tries); otherwise reset it at your city office."),
-            format!("残り1回（最大{max}回）: あと1回間違えるとロックされるため、暗証番号を尋ねません。暗証番号が確実に分かっている場合だけ、医療機関のカードリーダーやマイナポータルで入力してください（正しければ回数が戻ります）。分からなければ市区町村の窓口で再設定してください。"),
+        None => StepResult::new(
+            CheckStep::PinCounter,
+            Verdict::Passed,
+            "ok",
+            Finding::TriesLeft(counter.tries_left().unwrap_or(0)),
         ),
-        Some(Refusal::Blocked(sw)) => StepResult::new(
-            step,
-            Verdict::Failed,
-            "blocked",
-            format!("blocked ({sw}): the clinic cannot use it. Unlock it at your city office with the card and an ID."),
-            format!("ロック中（{sw}）: 医療機関では使えません。カードと本人確認書類を持って市区町村の窓口で解除してください。"),
-        ),
-        Some(Refusal::CounterUnknown(sw)) => StepResult::new(
-            step,
-            Verdict::Failed,
-            "counter-unknown",
-            format!("the card did not report its tries left (it answered {sw}), so the PIN is not asked for. Reinsert the card and run `mynapin status`."),
-            format!("カードが残り回数を返しませんでした（応答 {sw}）。暗証番号は尋ねません。カードを差し直して `mynapin status` を実行してください。"),
-        ),
+        Some(Refusal::LastTry) => failed("last-try", Finding::LastTry),
+        Some(Refusal::Blocked(sw)) => failed("blocked", Finding::Blocked(sw)),
+        Some(Refusal::CounterUnknown(sw)) => failed("counter-unknown", Finding::CounterUnknown(sw)),
     }
 }
 
 /// Step 3: the auth certificate within its validity and not within
-/// [`EXPIRY_WARNING_DAYS`] days of its end.
+/// [`EXPIRY_WARNING_DAYS`](super::EXPIRY_WARNING_DAYS) days of its end.
 pub fn validity_step(
     certificate: &Result<Vec<u8>, CertificateError>,
     now: SystemTime,
 ) -> StepResult {
     let step = CheckStep::CertificateValidity;
-    let info = match certificate
-        .as_ref()
-        .map_err(|error| {
-            (
-                error.code(),
-                error.localized(Lang::En),
-                error.localized(Lang::Ja),
-            )
-        })
-        .and_then(|der| {
-            CertificateInfo::parse(CertificateFile::Auth, der).map_err(|error| {
-                (
-                    error.code(),
-                    error.localized(Lang::En),
-                    error.localized(Lang::Ja),
-                )
-            })
-        }) {
-        Ok(info) => info,
-        Err((reason, en, ja)) => return StepResult::new(step, Verdict::Failed, reason, en, ja),
+    let info = match certificate {
+        Err(error) => return StepResult::failed_with(step, error.code(), error),
+        Ok(der) => match CertificateInfo::parse(CertificateFile::Auth, der) {
+            Ok(info) => info,
+            Err(error) => return StepResult::failed_with(step, error.code(), &error),
+        },
     };
     let end = info.validity.not_after;
-    let date = format!("{:04}-{:02}-{:02}", end.year(), end.month(), end.day());
     let days = info.validity.days_left(now);
+    let failed = |reason, finding| StepResult::new(step, Verdict::Failed, reason, finding);
     match info.validity.state(now) {
-        ExpiryState::Valid => StepResult::new(
-            step,
-            Verdict::Passed,
-            "ok",
-            format!("valid until {date}, {days} days left"),
-            format!("{date} まで有効（残り{days}日）"),
-        ),
-        ExpiryState::Expiring => StepResult::new(
-            step,
-            Verdict::Failed,
-            "expiring",
-            format!("valid until {date}, only {days} days left (fewer than {EXPIRY_WARNING_DAYS}). Renew it at your city office before it ends (possible from three months before)."),
-            format!("{date} まで有効ですが、残り{days}日です（{EXPIRY_WARNING_DAYS}日未満）。期限が切れる前に市区町村の窓口で更新してください（3か月前から可能です）。"),
-        ),
-        ExpiryState::Expired => StepResult::new(
-            step,
-            Verdict::Failed,
-            "expired",
-            format!("expired on {date}: the clinic cannot use it. Renew it at your city office."),
-            format!("{date} に期限切れです。医療機関では使えません。市区町村の窓口で更新してください。"),
-        ),
-        ExpiryState::NotYetValid => StepResult::new(
-            step,
-            Verdict::Failed,
-            "not-yet-valid",
-            "not valid yet: check the computer's date and time, then run again.",
-            "まだ有効期間が始まっていません。コンピューターの日付と時刻を確認してから、もう一度実行してください。",
-        ),
+        ExpiryState::Valid => {
+            StepResult::new(step, Verdict::Passed, "ok", Finding::Valid { end, days })
+        }
+        ExpiryState::Expiring => failed("expiring", Finding::Expiring { end, days }),
+        ExpiryState::Expired => failed("expired", Finding::Expired { end }),
+        ExpiryState::NotYetValid => failed("not-yet-valid", Finding::NotYetValid),
     }
 }
 
@@ -312,51 +422,27 @@ pub fn issuer_step(
     let (certificate, ca) = match (certificate, ca) {
         (Ok(certificate), Ok(ca)) => (certificate, ca),
         (Err(_), _) => return StepResult::skipped(step, CheckStep::CertificateValidity),
-        (_, Err(error)) => {
-            return StepResult::new(
-                step,
-                Verdict::Failed,
-                error.code(),
-                error.localized(Lang::En),
-                error.localized(Lang::Ja),
-            )
-        }
+        (_, Err(error)) => return StepResult::failed_with(step, error.code(), error),
     };
-    let failed =
-        |reason, en: &str, ja: &str| StepResult::new(step, Verdict::Failed, reason, en, ja);
+    let failed = |reason, finding| StepResult::new(step, Verdict::Failed, reason, finding);
     let (Ok(certificate), Ok(ca_certificate)) = (
         Certificate::from_der(certificate),
         Certificate::from_der(ca),
     ) else {
-        return failed(
-            "not-x509",
-            "a certificate on the card is not X.509. Run `mynapin cert --which auth-ca` for details; the card may need replacing at your city office.",
-            "カード内の証明書が X.509 ではありません。`mynapin cert --which auth-ca` で詳しく確認してください。市区町村の窓口でカードの交換が必要かもしれません。",
-        );
+        return failed("not-x509", Finding::NotX509);
     };
     if certificate.tbs_certificate.issuer != ca_certificate.tbs_certificate.subject {
-        return failed(
-            "issuer-mismatch",
-            "the certificate's issuer is not the CA certificate the card carries (EF 000B). The card's data is inconsistent: ask your city office.",
-            "証明書の発行者がカード内の認証局証明書（EF 000B）と一致しません。カードのデータに不整合があります。市区町村の窓口に相談してください。",
-        );
+        return failed("issuer-mismatch", Finding::IssuerMismatch);
     }
     match signed_by(&certificate, &ca_certificate) {
         SignatureCheck::Valid => {}
-        SignatureCheck::Invalid => {
-            return failed(
-                "bad-signature",
-                "the certificate's signature does not verify under the card's CA certificate (EF 000B). The certificate cannot be trusted: ask your city office.",
-                "証明書の署名がカード内の認証局証明書（EF 000B）で検証できません。この証明書は信頼できません。市区町村の窓口に相談してください。",
-            )
-        }
+        SignatureCheck::Invalid => return failed("bad-signature", Finding::BadSignature),
         SignatureCheck::Unsupported => {
             return StepResult::new(
                 step,
                 Verdict::NotChecked,
                 "unsupported-algorithm",
-                "not checked: the certificate is signed with an algorithm mynapin does not verify (only sha256WithRSAEncryption). Please report it.",
-                "未確認: mynapin が検証しない署名方式です（sha256WithRSAEncryption のみ対応）。報告してください。",
+                Finding::UnsupportedAlgorithm,
             )
         }
     }
@@ -364,18 +450,10 @@ pub fn issuer_step(
         .map(|info| info.validity.state(now))
         .unwrap_or(ExpiryState::Expired);
     match ca_validity {
-        ExpiryState::Valid | ExpiryState::Expiring => StepResult::new(
-            step,
-            Verdict::Passed,
-            "ok",
-            "signed by the CA certificate on the card (EF 000B), which is valid",
-            "カード内の認証局証明書（EF 000B）による署名で、認証局証明書も有効です",
-        ),
-        _ => failed(
-            "ca-not-valid",
-            "the card's CA certificate (EF 000B) is outside its validity. Check the computer's date; if it is right, ask your city office.",
-            "カード内の認証局証明書（EF 000B）が有効期間外です。コンピューターの日付を確認し、正しければ市区町村の窓口に相談してください。",
-        ),
+        ExpiryState::Valid | ExpiryState::Expiring => {
+            StepResult::new(step, Verdict::Passed, "ok", Finding::SignedByValidCa)
+        }
+        _ => failed("ca-not-valid", Finding::CaNotValid),
     }
 }
 
@@ -460,19 +538,18 @@ pub enum SignOutcome {
     SignatureLost(UnknownOutcome),
 }
 
-/// The guarded VERIFY of the auth PIN followed by a signature, in one transaction that ends by
-/// cutting the card's power: SELECT JPKI, SELECT EF 0018, the empty VERIFY (must read `63Cx`,
+/// The guarded VERIFY of the auth PIN followed by a signature, after `shown` (the auth PIN's
+/// counter, read on this connection) was shown, with the same refusals as
+/// [`super::guarded_verify`], in one transaction that ends by cutting the card's power: SELECT JPKI, SELECT EF 0018, the empty VERIFY (must read `63Cx`,
 /// x ≥ 2), VERIFY; only on `9000`, SELECT EF 0017 and COMPUTE DIGITAL SIGNATURE
 /// `80 2A 00 80 Lc DigestInfo 00`.
 pub fn guarded_sign(
     conn: &mut impl Connection,
+    shown: ShownCounter,
     pin: &Pin,
     challenge: &Challenge,
 ) -> Result<SignOutcome, JpkiError> {
-    // No counter was shown on this connection's transaction before the prompt: the card-changed
-    // rule then refuses after any reset or reconnect since the previous transaction, which may
-    // mean another card.
-    let guarded = guarded_transaction(conn, pin, None, |tx| {
+    let guarded = guarded_transaction(conn, pin, shown, |tx| {
         let signed = (|| {
             let selected = exchange(tx, &select_ef(AUTH_KEY_EF))?;
             if !selected.is_success() {
@@ -526,8 +603,7 @@ pub fn revocation_step() -> StepResult {
         CheckStep::Revocation,
         Verdict::NotChecked,
         "needs-j-lis",
-        "not checked: revocation status is only given to verifiers registered with J-LIS. If you reported the card lost or moved house, ask your city office.",
-        "未確認: 失効情報は J-LIS に登録された検証者にしか提供されません。カードの紛失届や転居をした場合は、市区町村の窓口に確認してください。",
+        Finding::RevocationNeedsJLis,
     )
 }
 
@@ -535,58 +611,31 @@ pub fn revocation_step() -> StepResult {
 /// verifies under the certificate's public key.
 pub fn pin_step(outcome: &SignOutcome, certificate: &[u8], challenge: &Challenge) -> StepResult {
     let step = CheckStep::PinAndKey;
-    let max = PinKind::Auth.max_tries();
-    let failed =
-        |reason, en: String, ja: String| StepResult::new(step, Verdict::Failed, reason, en, ja);
+    let failed = |reason, finding| StepResult::new(step, Verdict::Failed, reason, finding);
     match outcome {
         SignOutcome::Signed(signature) if signature_matches(certificate, challenge, signature) => {
-            StepResult::new(
-                step,
-                Verdict::Passed,
-                "ok",
-                format!("the PIN is right ({max} of {max} tries left again) and the card's key signed a fresh challenge that verifies under the certificate"),
-                format!("暗証番号は正しく（残り回数は{max}回に戻りました）、カードの鍵による新しいチャレンジへの署名が証明書で検証できました"),
-            )
+            StepResult::new(step, Verdict::Passed, "ok", Finding::Signed)
         }
-        SignOutcome::Signed(_) => failed(
-            "signature-mismatch",
-            "the PIN is right, but the card's signature does not verify under its certificate: the key and the certificate do not match. The clinic's reader will refuse it; ask your city office to reissue the certificate.".into(),
-            "暗証番号は正しいですが、カードの署名が証明書で検証できません（鍵と証明書が一致しません）。医療機関では使えません。市区町村の窓口で証明書の再発行を相談してください。".into(),
-        ),
+        SignOutcome::Signed(_) => failed("signature-mismatch", Finding::SignatureMismatch),
         SignOutcome::SignatureRefused { step: command, sw } => failed(
             "signature-refused",
-            format!("the PIN is right, but the card answered {sw} to {command}. Reinsert the card and run again; if it persists, ask your city office."),
-            format!("暗証番号は正しいですが、カードが {command} に {sw} と応答しました。差し直してもう一度実行し、続く場合は市区町村の窓口に相談してください。"),
+            Finding::SignatureRefused { command, sw: *sw },
         ),
-        SignOutcome::SignatureLost(_) => failed(
-            "signature-lost",
-            "the PIN is right, but the signature's answer was lost (the card may have left the reader). Reinsert it and run again.".into(),
-            "暗証番号は正しいですが、署名の応答が途切れました（カードが外れた可能性があります）。差し直してもう一度実行してください。".into(),
-        ),
-        SignOutcome::NotVerified(VerifyOutcome::WrongPin { tries_left: 1 }) => failed(
-            "wrong-pin",
-            format!("wrong PIN: 1 of {max} tries left. One more wrong try locks it; mynapin will not send another. Only if you are sure of the PIN, enter it at the clinic (a correct entry restores all tries); otherwise reset it at your city office."),
-            format!("暗証番号が違います。残り1回（最大{max}回）です。あと1回間違えるとロックされるため、mynapin はもう送りません。暗証番号が確実に分かっている場合だけ医療機関で入力してください（正しければ回数が戻ります）。分からなければ市区町村の窓口で再設定してください。"),
-        ),
+        SignOutcome::SignatureLost(_) => failed("signature-lost", Finding::SignatureLost),
         SignOutcome::NotVerified(VerifyOutcome::WrongPin { tries_left }) => failed(
             "wrong-pin",
-            format!("wrong PIN: {tries_left} of {max} tries left. Find the PIN you chose (4 digits) before the clinic visit."),
-            format!("暗証番号が違います。残り{tries_left}回（最大{max}回）です。受診前に、設定した暗証番号（半角数字4桁）を確認してください。"),
+            Finding::WrongPin {
+                tries_left: *tries_left,
+            },
         ),
-        SignOutcome::NotVerified(VerifyOutcome::Blocked { sw } | VerifyOutcome::Refused(Refusal::Blocked(sw))) => failed(
-            "blocked",
-            format!("the PIN is now blocked ({sw}). Unlock it at your city office with the card and an ID."),
-            format!("暗証番号がロックされました（{sw}）。カードと本人確認書類を持って市区町村の窓口で解除してください。"),
-        ),
-        SignOutcome::NotVerified(VerifyOutcome::Refused(_)) => failed(
-            "refused",
-            "the counter read just before the PIN no longer allowed it, so the PIN was not sent. Run `mynapin status`.".into(),
-            "暗証番号を送る直前に読んだ残り回数が送信を許さなかったため、送信していません。`mynapin status` を実行してください。".into(),
-        ),
-        SignOutcome::NotVerified(VerifyOutcome::Unknown(_) | VerifyOutcome::Verified) => failed(
-            "unknown",
-            "the PIN was sent but the card's answer was lost: whether a try was spent is unknown, and mynapin does not send it again. Reinsert the card and run `mynapin status`.".into(),
-            "暗証番号を送りましたが、カードの応答が途切れました。試行回数が減ったかどうかは不明で、mynapin は再送しません。カードを差し直して `mynapin status` を実行してください。".into(),
-        ),
+        SignOutcome::NotVerified(
+            VerifyOutcome::Blocked { sw } | VerifyOutcome::Refused(Refusal::Blocked(sw)),
+        ) => failed("blocked", Finding::PinBlocked(*sw)),
+        SignOutcome::NotVerified(VerifyOutcome::Refused(_)) => {
+            failed("refused", Finding::PinRefused)
+        }
+        SignOutcome::NotVerified(VerifyOutcome::Unknown(_) | VerifyOutcome::Verified) => {
+            failed("unknown", Finding::PinUnknown)
+        }
     }
 }

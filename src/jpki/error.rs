@@ -32,6 +32,15 @@ pub enum JpkiError {
         "the card was reset, removed or changed after its counter was read; the PIN was not sent"
     )]
     CardChanged,
+    /// The counter shown is another PIN's than the PIN to send: nothing was sent. A program that
+    /// embeds mynapin passed the wrong [`super::ShownCounter`].
+    #[error("the counter shown is the {shown} PIN's, not the {pin} PIN's; nothing was sent")]
+    CounterOfAnotherPin {
+        /// The PIN whose counter was shown.
+        shown: super::PinKind,
+        /// The PIN that was to be sent.
+        pin: super::PinKind,
+    },
     /// A command could not be carried out.
     #[error(transparent)]
     Exchange(#[from] ExchangeError),
@@ -107,6 +116,16 @@ impl Localized for JpkiError {
             (JpkiError::CardChanged, Lang::Ja) => {
                 "残り回数を表示した後にカードがリセット、取り外し、または交換されたため（別のプログラム、カードリーダー、カードの差し替えなど）、暗証番号は送信していません（回数は減っていません）。カードがリーダーにあることを確認して、もう一度実行してください。".into()
             }
+            (JpkiError::CounterOfAnotherPin { shown, pin }, Lang::En) => format!(
+                "The counter shown was the {}'s, not the {}'s, so the PIN was not sent and no try was spent. This is a bug in the program, please report it.",
+                shown.title(lang),
+                pin.title(lang)
+            ),
+            (JpkiError::CounterOfAnotherPin { shown, pin }, Lang::Ja) => format!(
+                "表示した残り回数は{}のもので、{}のものではないため、暗証番号は送信していません（回数は減っていません）。プログラムの不具合です。報告してください。",
+                shown.title(lang),
+                pin.title(lang)
+            ),
             (JpkiError::Exchange(error), _) => error.localized(lang),
             (JpkiError::Transport(error), _) => error.localized(lang),
         }

@@ -165,22 +165,35 @@ pub(super) fn read_pin_counters(
     Ok(pins)
 }
 
-/// A counter read to be shown to a person before asking for a PIN, and the card session it was
-/// read in: the guarded transaction that sends the PIN checks that the card is still the same
-/// (the card-changed rule).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A counter read to be shown to a person before asking for a PIN, bound to the connection and
+/// the card session it was read in. Only [`read_counter`] makes one (its fields are private); it
+/// is neither `Clone` nor `Copy`, and every guarded operation takes it by value, so one shown
+/// counter allows one attempt. The guarded transaction refuses it, sending nothing, when the card
+/// was reset, unpowered, removed or reconnected since it was read, when it was read on another
+/// connection (sessions are unique in the process), or when it is another PIN's counter.
+#[derive(Debug)]
 pub struct ShownCounter {
+    kind: PinKind,
+    counter: Counter,
+    session: CardSession,
+}
+
+impl ShownCounter {
     /// Which PIN.
-    pub kind: PinKind,
-    /// Its counter.
-    pub counter: Counter,
-    /// The card session of the transaction that read it.
-    pub session: CardSession,
+    pub fn kind(&self) -> PinKind {
+        self.kind
+    }
+
+    /// Its counter, as read.
+    pub fn counter(&self) -> Counter {
+        self.counter
+    }
 }
 
 /// Reads one PIN's counter in its own read-only transaction: SELECT the application, SELECT the
 /// PIN EF, empty VERIFY (3 APDUs). Used before prompting for a PIN; pass the result to
-/// [`guarded_verify_after`].
+/// [`guarded_verify`], [`super::guarded_change`] or [`super::guarded_sign`] on the same
+/// connection.
 pub fn read_counter(conn: &mut impl Connection, kind: PinKind) -> Result<ShownCounter, JpkiError> {
     conn.transaction(Disposition::Leave, |tx, start| {
         Ok(ShownCounter {
@@ -191,26 +204,34 @@ pub fn read_counter(conn: &mut impl Connection, kind: PinKind) -> Result<ShownCo
     })?
 }
 
+/// The counter of `kind` read in a transaction that began in `start`, to be shown (for `check`,
+/// which reads it with its other facts in one transaction).
+pub(super) fn shown_counter(
+    start: TransactionStart,
+    kind: PinKind,
+    counter: Counter,
+) -> ShownCounter {
+    ShownCounter {
+        kind,
+        counter,
+        session: start.card_session,
+    }
+}
+
 /// The one rule on resets for every guarded operation that sends a secret (VERIFY, CHANGE
-/// REFERENCE DATA): its transaction, begun in `start`, may send it only if the card was not
-/// reset, unpowered, removed or reconnected
-///
-/// - since `shown` was read, when a counter was shown before asking for the secret (the card
-///   session is the same, whatever transactions ran in between), or
-/// - since the connection's previous transaction, when none was shown.
+/// REFERENCE DATA): its transaction, begun in `start`, may send it only if the card session is
+/// the one `shown` was read in: the same connection, and nothing reset, unpowered, removed or
+/// reconnected the card since (whatever transactions ran in between; a guarded transaction's own
+/// unpower counts, so a shown counter serves one attempt even where it could be copied).
 ///
 /// PC/SC reports a card pulled and another inserted as a reset on some systems (macOS), so a reset
 /// may mean the secret was typed for another card. `Err(JpkiError::CardChanged)` otherwise; call it
 /// before sending anything in the transaction.
 pub(crate) fn may_send_secret(
-    shown: Option<&ShownCounter>,
+    shown: &ShownCounter,
     start: TransactionStart,
 ) -> Result<(), JpkiError> {
-    let changed = match shown {
-        Some(shown) => shown.session != start.card_session,
-        None => start.card_was_reset,
-    };
-    if changed || start.card_was_reset {
+    if shown.session != start.card_session || start.card_was_reset {
         log::info!("the card was reset or changed since its counter was read; nothing is sent");
         Err(JpkiError::CardChanged)
     } else {
@@ -218,15 +239,29 @@ pub(crate) fn may_send_secret(
     }
 }
 
-/// What a guarded operation reports when its transaction could not begin: after a counter was
-/// shown, a removed or reset card is [`JpkiError::CardChanged`] (the secret is not sent); anything
-/// else, or with no counter shown, the transport error as it is.
-pub(crate) fn guarded_begin_error(
-    shown: Option<&ShownCounter>,
-    error: TransportError,
-) -> JpkiError {
+/// A counter of another PIN than the one to send is refused before anything begins.
+fn same_kind(shown: &ShownCounter, pin: &Pin) -> Result<(), JpkiError> {
+    if shown.kind == pin.kind() {
+        Ok(())
+    } else {
+        log::info!(
+            "the counter shown is the {} PIN's, the PIN to send the {}; nothing is sent",
+            shown.kind,
+            pin.kind()
+        );
+        Err(JpkiError::CounterOfAnotherPin {
+            shown: shown.kind,
+            pin: pin.kind(),
+        })
+    }
+}
+
+/// What a guarded operation reports when its transaction could not begin: a removed or reset card
+/// is [`JpkiError::CardChanged`] (the counter was shown; the secret is not sent); anything else,
+/// the transport error as it is.
+pub(crate) fn guarded_begin_error(error: TransportError) -> JpkiError {
     match error {
-        TransportError::CardRemoved | TransportError::CardReset if shown.is_some() => {
+        TransportError::CardRemoved | TransportError::CardReset => {
             log::info!("{error} after the counter was shown; nothing is sent");
             JpkiError::CardChanged
         }
@@ -234,31 +269,18 @@ pub(crate) fn guarded_begin_error(
     }
 }
 
-/// The guarded VERIFY with no counter shown before: as [`guarded_verify_after`], refusing with
-/// [`JpkiError::CardChanged`] if the card was reset or reconnected since the connection's previous
-/// transaction.
-pub fn guarded_verify(conn: &mut impl Connection, pin: &Pin) -> Result<VerifyOutcome, JpkiError> {
-    verify_in_guarded_transaction(conn, pin, None)
-}
-
 /// The guarded VERIFY after `shown` (the same PIN's counter, read with [`read_counter`] on this
 /// connection) was shown, in one transaction that ends by cutting the card's power (no verified
-/// state outlives the command): if the card was reset, unpowered, removed or reconnected since
-/// `shown` was read, [`JpkiError::CardChanged`] and nothing is sent (the card-changed rule); else
-/// SELECT the application, SELECT the PIN EF, read the counter, and only if it reads `63Cx` with
-/// x ≥ 2, send `00 20 00 80 Lc PIN`, once.
-pub fn guarded_verify_after(
+/// state outlives the command). Nothing is sent when `shown` is another PIN's counter
+/// ([`JpkiError::CounterOfAnotherPin`]) or when the card was reset, unpowered, removed or
+/// reconnected since `shown` was read, or it was read on another connection
+/// ([`JpkiError::CardChanged`]: the card-changed rule). Else SELECT the application, SELECT the
+/// PIN EF, read the counter, and only if it reads `63Cx` with x ≥ 2, send `00 20 00 80 Lc PIN`,
+/// once.
+pub fn guarded_verify(
     conn: &mut impl Connection,
-    shown: &ShownCounter,
+    shown: ShownCounter,
     pin: &Pin,
-) -> Result<VerifyOutcome, JpkiError> {
-    verify_in_guarded_transaction(conn, pin, Some(shown))
-}
-
-fn verify_in_guarded_transaction(
-    conn: &mut impl Connection,
-    pin: &Pin,
-    shown: Option<&ShownCounter>,
 ) -> Result<VerifyOutcome, JpkiError> {
     Ok(match guarded_transaction(conn, pin, shown, |_| ())? {
         Guarded::NotVerified(outcome) => outcome,
@@ -285,8 +307,9 @@ pub(super) enum Guarded<T> {
 /// The one guarded transaction that every operation sending a PIN goes through (VERIFY alone,
 /// VERIFY then CHANGE REFERENCE DATA, VERIFY then a signature). It ends by cutting the card's
 /// power, so no verified state outlives it. In it, in this order:
-/// 1. the card-changed rule ([`may_send_secret`]): a reset or reconnect since `shown` (or since
-///    the previous transaction, with none shown) sends nothing;
+/// 0. before it begins: `shown` must be the counter of `pin`'s kind;
+/// 1. the card-changed rule ([`may_send_secret`]): a reset or reconnect since `shown` was read,
+///    or `shown` read on another connection, sends nothing;
 /// 2. SELECT the application, SELECT the PIN EF, read the counter; unless it reads `63Cx` with
 ///    x ≥ 2, nothing is sent ([`Refusal`]);
 /// 3. the VERIFY, once, never resent;
@@ -297,15 +320,16 @@ pub(super) enum Guarded<T> {
 pub(super) fn guarded_transaction<T>(
     conn: &mut impl Connection,
     pin: &Pin,
-    shown: Option<&ShownCounter>,
+    shown: ShownCounter,
     after: impl FnOnce(&mut dyn Transport) -> T,
 ) -> Result<Guarded<T>, JpkiError> {
+    same_kind(&shown, pin)?;
     let kind = pin.kind();
     let mut verify_sent = false;
     let mut verify_answer = None;
     let mut after_result = None;
     let result = conn.transaction(Disposition::Unpower, |tx, start| {
-        may_send_secret(shown, start)?;
+        may_send_secret(&shown, start)?;
         let counter = select_and_read_counter(tx, kind)?;
         if let Some(refusal) = counter.refusal() {
             return Ok(Some(VerifyOutcome::Refused(refusal)));
@@ -346,7 +370,7 @@ pub(super) fn guarded_transaction<T>(
         (None, None, Some(error)) if verify_sent => Ok(Guarded::NotVerified(
             VerifyOutcome::Unknown(UnknownOutcome::Transport(error)),
         )),
-        (None, _, Some(error)) => Err(guarded_begin_error(shown, error)),
+        (None, _, Some(error)) => Err(guarded_begin_error(error)),
         // Unreachable by construction (no error, no result); nothing was verified.
         (None, _, None) => Ok(Guarded::NotVerified(VerifyOutcome::Unknown(
             UnknownOutcome::Transport(TransportError::Other(
@@ -370,8 +394,11 @@ pub(super) fn select_and_read_counter(
     tx: &mut dyn Transport,
     kind: PinKind,
 ) -> Result<Counter, JpkiError> {
+    // The card is identified by its JPKI application, whichever PIN is read: a card without it
+    // (6A82) is not a My Number card and gets no PIN, even one of another application.
+    select(tx, Application::Jpki)?;
     match kind.application() {
-        Application::Jpki => select(tx, Application::Jpki)?,
+        Application::Jpki => {}
         app => {
             if let Some(sw) = select_other_application(tx, app)? {
                 return Ok(Counter::Unknown(sw));

@@ -22,7 +22,8 @@ pub struct PcscConnection {
     // A transaction was interrupted, or could not reset the card after presenting a PIN:
     // the card may still hold a verified state, so any disconnection unpowers it.
     reset_owed: bool,
-    // Bumped at every reconnection after a reset or power loss that PC/SC reported.
+    // A fresh one at every reconnection after a reset or power loss that PC/SC reported (our
+    // own transactions' resets and unpowers included: PC/SC reports them to this handle too).
     session: CardSession,
 }
 
@@ -88,7 +89,7 @@ impl PcscConnection {
             info,
             ended_with_reset: false,
             reset_owed: false,
-            session: CardSession::default(),
+            session: CardSession::fresh(),
         })
     }
 
@@ -288,7 +289,7 @@ impl Connection for PcscConnection {
                 Some(initialization) => {
                     log::debug!("{error} at the start of a transaction; reconnecting");
                     // Whatever happens next, the card this connection knew is gone.
-                    self.session = self.session.next();
+                    self.session = CardSession::fresh();
                     card.reconnect(pcsc::ShareMode::Shared, PROTOCOLS, initialization)
                         .map_err(transport_error)?;
                     (card.transaction().map_err(transport_error)?, true)

@@ -112,9 +112,9 @@ fn numbered_list(names: &[String], lang: Lang) -> String {
 impl Localized for ReaderError {
     fn localized(&self, lang: Lang) -> String {
         match self {
-            ReaderError::NoService => crate::i18n::service_hint(lang).to_string(),
+            ReaderError::NoService => crate::text::no_service(lang).to_string(),
             ReaderError::NoReader => {
-                crate::i18n::no_reader_hint(Platform::current(), lang).to_string()
+                crate::text::no_reader(lang).to_string()
             }
             ReaderError::NoCard { reader: None } => lang
                 .pick(
@@ -352,16 +352,16 @@ mod tests {
     fn messages_give_cause_and_next_step_in_both_languages() {
         let no_reader = ReaderError::NoReader;
         assert_eq!(
-            crate::i18n::no_reader_hint(Platform::Linux, Lang::En),
+            crate::text::no_reader_on(Platform::Linux, Lang::En),
             "No card reader found. Plug in a USB IC card reader and try again."
         );
         for platform in [Platform::Linux, Platform::Windows, Platform::MacOs] {
-            assert!(crate::i18n::no_reader_hint(platform, Lang::Ja)
+            assert!(crate::text::no_reader_on(platform, Lang::Ja)
                 .starts_with("カードリーダーが見つかりません。USB の IC カードリーダーを接続"));
         }
         assert_eq!(
             no_reader.localized(Lang::Ja),
-            crate::i18n::no_reader_hint(Platform::current(), Lang::Ja)
+            crate::text::no_reader_on(Platform::current(), Lang::Ja)
         );
         assert_eq!(no_reader.to_string(), no_reader.localized(Lang::En));
 
@@ -427,12 +427,12 @@ mod tests {
     #[test]
     fn no_service_on_linux_says_how_to_start_pcscd() {
         for lang in [Lang::En, Lang::Ja] {
-            assert!(crate::i18n::service_hint_on(Platform::Linux, lang)
+            assert!(crate::text::no_service_on(Platform::Linux, lang)
                 .contains("`sudo systemctl start pcscd`"));
         }
         assert_eq!(
             ReaderError::NoService.localized(Lang::Ja),
-            crate::i18n::service_hint_on(Platform::current(), Lang::Ja)
+            crate::text::no_service_on(Platform::current(), Lang::Ja)
         );
     }
 
@@ -444,8 +444,8 @@ mod tests {
                 (Platform::MacOs, "macOS"),
             ] {
                 let texts = [
-                    crate::i18n::service_hint_on(platform, lang),
-                    crate::i18n::no_reader_hint(platform, lang),
+                    crate::text::no_service_on(platform, lang),
+                    crate::text::no_reader_on(platform, lang),
                 ];
                 for text in texts {
                     assert!(!text.contains("pcscd"), "{platform:?}: {text}");
@@ -453,7 +453,7 @@ mod tests {
                 }
                 assert!(texts[0].contains(next_step), "{platform:?}: {}", texts[0]);
             }
-            assert!(crate::i18n::no_reader_hint(Platform::Windows, lang).contains("RC-S300"));
+            assert!(crate::text::no_reader_on(Platform::Windows, lang).contains("RC-S300"));
         }
     }
 

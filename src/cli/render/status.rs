@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{counter_state, CertificateStatusJson};
 use crate::cli::output::ErrorJson;
-use crate::cli::pin_text::next_steps;
+use crate::cli::render::next_step_codes;
 use crate::i18n::Lang;
 use crate::jpki::{CardIdentity, Counter, PinStatus, StatusWithExpiry};
 
@@ -81,7 +81,7 @@ impl From<&PinStatus> for PinJson {
                 Counter::TriesLeft(_) => None,
             },
             next_steps: matches!(pin.counter.tries_left(), Some(0 | 1))
-                .then(|| next_steps(pin.kind)),
+                .then(|| next_step_codes(pin.kind)),
         }
     }
 }

@@ -6,7 +6,8 @@ use apdu::{Connection, Disposition, StatusWord, TransactionStart, Transport, Tra
 use crate::card_model::{CardModel, Removal, StatusOverride};
 use crate::jpki::{
     guarded_change, guarded_sign, guarded_verify, read_counter, Challenge, ChangeOutcome,
-    JpkiError, Pin, PinChange, PinKind, Refusal, SignOutcome, UnknownOutcome, VerifyOutcome,
+    JpkiError, Pin, PinChange, PinKind, Refusal, ShownCounter, SignOutcome, UnknownOutcome,
+    VerifyOutcome,
 };
 
 /// The card model, but every transaction fails to end after its work ran.
@@ -27,11 +28,19 @@ fn auth(pin: &str) -> Pin {
     Pin::new(PinKind::Auth, pin).unwrap()
 }
 
-/// The demo card, removed after its `n`th command ran (before it answered); ending fails.
-fn removed_after(n: usize) -> EndFails {
-    let mut card = CardModel::demo();
-    card.faults_mut().remove = Some(Removal::AfterCommand(n));
-    EndFails(card)
+/// The auth PIN's counter, read on the card behind `conn` (the same connection).
+fn show(conn: &mut EndFails) -> ShownCounter {
+    read_counter(&mut conn.0, PinKind::Auth).unwrap()
+}
+
+/// The demo card with its auth counter shown, then removed after the `n`th command of the
+/// guarded transaction ran (before it answered); ending fails.
+fn removed_after(n: usize) -> (EndFails, ShownCounter) {
+    let mut conn = EndFails(CardModel::demo());
+    let shown = show(&mut conn);
+    conn.0.clear_log();
+    conn.0.faults_mut().remove = Some(Removal::AfterCommand(n));
+    (conn, shown)
 }
 
 fn change_auth(current: &str, new: &str) -> PinChange {
@@ -64,12 +73,14 @@ fn is_transport_unknown(cause: &UnknownOutcome) -> bool {
 #[test]
 fn the_verify_answer_stands_when_the_end_fails() {
     let mut conn = EndFails(CardModel::demo());
-    let wrong = guarded_verify(&mut conn, &auth("0000")).unwrap();
+    let shown = show(&mut conn);
+    let wrong = guarded_verify(&mut conn, shown, &auth("0000")).unwrap();
     assert!(
         matches!(wrong, VerifyOutcome::WrongPin { tries_left: 2 }),
         "{wrong:?}"
     );
-    let right = guarded_verify(&mut conn, &auth("1234")).unwrap();
+    let shown = show(&mut conn);
+    let right = guarded_verify(&mut conn, shown, &auth("1234")).unwrap();
     assert!(matches!(right, VerifyOutcome::Verified), "{right:?}");
     assert_eq!(verifies_sent(&conn.0), 2);
 }
@@ -77,8 +88,8 @@ fn the_verify_answer_stands_when_the_end_fails() {
 #[test]
 fn a_verify_without_an_answer_is_unknown_when_the_end_fails() {
     // SELECT JPKI, SELECT EF, counter, VERIFY (4th): removed after the card ran it.
-    let mut conn = removed_after(4);
-    let outcome = guarded_verify(&mut conn, &auth("0000")).unwrap();
+    let (mut conn, shown) = removed_after(4);
+    let outcome = guarded_verify(&mut conn, shown, &auth("0000")).unwrap();
     let VerifyOutcome::Unknown(cause) = &outcome else {
         panic!("{outcome:?}")
     };
@@ -91,7 +102,8 @@ fn nothing_sent_and_the_end_fails_is_the_transport_error() {
     let mut card = CardModel::demo();
     card.state_mut().auth.tries_left = 1;
     let mut conn = EndFails(card);
-    let result = guarded_verify(&mut conn, &auth("1234"));
+    let shown = show(&mut conn);
+    let result = guarded_verify(&mut conn, shown, &auth("1234"));
     assert!(
         matches!(
             result,
@@ -101,7 +113,8 @@ fn nothing_sent_and_the_end_fails_is_the_transport_error() {
     );
     assert_eq!(verifies_sent(&conn.0), 0);
     // The refusal itself is what the same card reports when the end succeeds.
-    let outcome = guarded_verify(&mut conn.0, &auth("1234")).unwrap();
+    let shown = read_counter(&mut conn.0, PinKind::Auth).unwrap();
+    let outcome = guarded_verify(&mut conn.0, shown, &auth("1234")).unwrap();
     assert!(
         matches!(outcome, VerifyOutcome::Refused(Refusal::LastTry)),
         "{outcome:?}"
@@ -114,7 +127,7 @@ fn a_shown_counter_and_nothing_sent_before_a_failed_end_is_the_transport_error()
     let shown = read_counter(&mut card, PinKind::Auth).unwrap();
     card.state_mut().auth.tries_left = 1;
     let mut conn = EndFails(card);
-    let result = crate::jpki::guarded_verify_after(&mut conn, &shown, &auth("1234"));
+    let result = guarded_verify(&mut conn, shown, &auth("1234"));
     assert!(
         matches!(
             result,
@@ -127,10 +140,12 @@ fn a_shown_counter_and_nothing_sent_before_a_failed_end_is_the_transport_error()
 #[test]
 fn the_change_answer_stands_when_the_end_fails() {
     let mut conn = EndFails(CardModel::demo());
-    let outcome = guarded_change(&mut conn, &change_auth("1234", "4321")).unwrap();
+    let shown = show(&mut conn);
+    let outcome = guarded_change(&mut conn, shown, &change_auth("1234", "4321")).unwrap();
     assert!(matches!(outcome, ChangeOutcome::Changed), "{outcome:?}");
     assert_eq!(conn.0.state().auth.value, "4321");
-    let outcome = guarded_change(&mut conn, &change_auth("0000", "1111")).unwrap();
+    let shown = show(&mut conn);
+    let outcome = guarded_change(&mut conn, shown, &change_auth("0000", "1111")).unwrap();
     assert!(
         matches!(outcome, ChangeOutcome::WrongCurrent { tries_left: 2 }),
         "{outcome:?}"
@@ -140,16 +155,16 @@ fn the_change_answer_stands_when_the_end_fails() {
 #[test]
 fn a_change_without_an_answer_is_unknown_when_the_end_fails() {
     // SELECT JPKI, SELECT EF, counter, VERIFY, CHANGE (5th): removed after the card ran it.
-    let mut conn = removed_after(5);
-    let outcome = guarded_change(&mut conn, &change_auth("1234", "4321")).unwrap();
+    let (mut conn, shown) = removed_after(5);
+    let outcome = guarded_change(&mut conn, shown, &change_auth("1234", "4321")).unwrap();
     assert!(matches!(outcome, ChangeOutcome::Unknown(_)), "{outcome:?}");
     assert_eq!(changes_sent(&conn.0), 1, "never resent");
 }
 
 #[test]
 fn a_change_whose_verify_had_no_answer_is_unknown_verify_when_the_end_fails() {
-    let mut conn = removed_after(4);
-    let outcome = guarded_change(&mut conn, &change_auth("1234", "4321")).unwrap();
+    let (mut conn, shown) = removed_after(4);
+    let outcome = guarded_change(&mut conn, shown, &change_auth("1234", "4321")).unwrap();
     let ChangeOutcome::UnknownVerify(cause) = &outcome else {
         panic!("{outcome:?}")
     };
@@ -161,12 +176,14 @@ fn a_change_whose_verify_had_no_answer_is_unknown_verify_when_the_end_fails() {
 fn a_signature_is_lost_but_the_verify_stands_when_the_end_fails() {
     let challenge = Challenge::random().unwrap();
     let mut conn = EndFails(CardModel::demo());
-    let outcome = guarded_sign(&mut conn, &auth("1234"), &challenge).unwrap();
+    let shown = show(&mut conn);
+    let outcome = guarded_sign(&mut conn, shown, &auth("1234"), &challenge).unwrap();
     let SignOutcome::SignatureLost(cause) = &outcome else {
         panic!("{outcome:?}")
     };
     assert!(is_transport_unknown(cause), "{cause:?}");
-    let outcome = guarded_sign(&mut conn, &auth("0000"), &challenge).unwrap();
+    let shown = show(&mut conn);
+    let outcome = guarded_sign(&mut conn, shown, &auth("0000"), &challenge).unwrap();
     assert!(
         matches!(
             outcome,
@@ -188,7 +205,8 @@ fn a_blocked_answer_stands_when_the_end_fails() {
             0x6983,
         ));
     let mut conn = EndFails(card);
-    let outcome = guarded_verify(&mut conn, &auth("1234")).unwrap();
+    let shown = show(&mut conn);
+    let outcome = guarded_verify(&mut conn, shown, &auth("1234")).unwrap();
     assert!(
         matches!(outcome, VerifyOutcome::Blocked { sw } if sw == StatusWord(0x6983)),
         "{outcome:?}"
