@@ -27,6 +27,13 @@ pub fn use_demo(lang: Lang) -> &'static str {
     lang.pick("Practise with the demo card", "デモカードで練習する")
 }
 
+pub fn updates_by_itself(lang: Lang) -> &'static str {
+    lang.pick(
+        "This window updates by itself when a reader or a card is plugged in or taken out.",
+        "カードリーダーやカードを接続・取り外すと、この画面は自動で更新されます。",
+    )
+}
+
 pub fn reader(lang: Lang) -> &'static str {
     lang.pick("Card reader:", "カードリーダー:")
 }

@@ -23,6 +23,7 @@ pub fn ui(ui: &mut Ui, card: &CardView, lang: Lang) -> Option<Action> {
         CardView::Problem { said, no_reader } => {
             ui.add_space(12.0);
             widgets::message(ui, Tone::Caution, said.get(lang));
+            widgets::message(ui, Tone::Info, labels::updates_by_itself(lang));
             ui.add_space(12.0);
             if *no_reader && widgets::button(ui, labels::use_demo(lang)).clicked() {
                 action = Some(Action::Send(Request::UseDemo));

@@ -35,7 +35,7 @@ pub fn open_on(source: Source, lang: Lang, wgpu: bool) -> Harness<'static, Optio
         .with_theme(egui::Theme::Light)
         .with_context_setup(mynapin_gui::fonts::install);
     if wgpu {
-        builder = builder.wgpu();
+        builder = builder.wgpu().with_render_cursor(false);
     }
     builder.build_ui_state(
         move |ui, app: &mut Option<App>| {
