@@ -106,7 +106,10 @@ impl ChangePin {
                     ("new", &mut self.new, labels::new(lang), false),
                     ("again", &mut self.again, labels::new_again(lang), false),
                 ] {
-                    let label = format!("{which} {title}");
+                    let label = match lang {
+                        Lang::Ja => format!("{which}{title}"),
+                        _ => format!("{which} {title}"),
+                    };
                     let events = widgets::pin_field(ui, salt, buffer, &label, focus, lang);
                     submitted |= events.submitted;
                     edited |= events.edited;
