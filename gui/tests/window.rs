@@ -344,3 +344,53 @@ fn the_clinic_check_passes_on_the_demo_card_with_its_pin() {
         .is_some());
     assert_eq!(pins_sent(&window.log()), 1);
 }
+
+/// eframe's storage, in memory.
+#[derive(Default)]
+struct Storage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for Storage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.into(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+/// One pass of `ctx`: a new zoom factor takes effect at the start of the next pass.
+fn pass(ctx: &eframe::egui::Context) {
+    let mut output = ctx.run_ui(eframe::egui::RawInput::default(), |_| {});
+    output.textures_delta.clear();
+}
+
+#[test]
+fn the_zoom_is_saved_and_restored() {
+    use eframe::{App as _, Storage as _};
+    let ctx = eframe::egui::Context::default();
+    let model = mynapin_gui::worker::SharedModel::new(CardState::demo());
+    let mut app = mynapin_gui::App::new(&ctx, mynapin_gui::worker::Source::Model(model), Lang::En);
+    ctx.set_zoom_factor(1.5);
+    pass(&ctx);
+    let mut storage = Storage::default();
+    app.save(&mut storage);
+    drop(app);
+
+    let ctx = eframe::egui::Context::default();
+    let model = mynapin_gui::worker::SharedModel::new(CardState::demo());
+    let app = mynapin_gui::App::new(&ctx, mynapin_gui::worker::Source::Model(model), Lang::En);
+    app.restore_zoom(Some(&storage));
+    pass(&ctx);
+    assert_eq!(ctx.zoom_factor(), 1.5);
+    // A damaged value is ignored.
+    storage.set_string("zoom", "900".into());
+    ctx.set_zoom_factor(1.0);
+    pass(&ctx);
+    app.restore_zoom(Some(&storage));
+    pass(&ctx);
+    assert_eq!(ctx.zoom_factor(), 1.0);
+}
