@@ -231,6 +231,7 @@ impl WorkerHandle {
             model: shared,
             held: None,
             check: None,
+            stale: false,
             updates: updates_tx,
             wake,
         };
@@ -314,6 +315,8 @@ struct Worker {
     held: Option<ShownCounter>,
     /// The clinic check's first part, held until the auth PIN comes for its signature step.
     check: Option<CheckStart>,
+    /// Reader events came during a PIN entry: the overview is to be read again after it.
+    stale: bool,
     updates: Sender<Update>,
     wake: Arc<dyn Fn() + Send + Sync>,
 }
@@ -366,6 +369,7 @@ impl Worker {
             Request::Refresh => self.refresh(),
             Request::ShowCounter(kind) => {
                 self.drop_entry();
+                self.ensure_card();
                 let read = with_card!(self, card => card.counter(kind).map_err(|e| Said::of(&e)), Err(no_card()));
                 let counter = read.map(|shown| {
                     let counter = shown.counter();
@@ -426,7 +430,12 @@ impl Worker {
             }
             Request::CheckStart => self.check_start(),
             Request::CheckSign(pin) => self.check_sign(pin),
-            Request::CancelEntry => self.drop_entry(),
+            Request::CancelEntry => {
+                self.drop_entry();
+                if self.stale {
+                    self.refresh();
+                }
+            }
             Request::UseDemo => {
                 self.drop_entry();
                 let model = SharedModel::new(CardState::demo());
@@ -446,6 +455,7 @@ impl Worker {
 
     /// Reads the card's status and sends it.
     fn refresh(&mut self) {
+        self.stale = false;
         let view = match &mut self.card {
             Card::Model(card) => {
                 let mut view = status_view(card, None);
@@ -496,13 +506,25 @@ impl Worker {
         }
         let held = self.held.take().is_some() | self.check.take().is_some();
         if held {
+            // A PIN field is open: close it first; the card is read again once the window
+            // leaves the entry, never while a field may still be showing.
+            self.stale = true;
             self.send(Update::CardChanged(Said::of(&JpkiError::CardChanged)));
+        } else {
+            self.refresh();
         }
-        self.refresh();
+    }
+
+    /// Before a new entry: connects again to a card whose reader changed.
+    fn ensure_card(&mut self) {
+        if self.stale || matches!(&self.card, Card::Readers(state) if state.card.is_none()) {
+            self.refresh();
+        }
     }
 
     fn check_start(&mut self) {
         self.drop_entry();
+        self.ensure_card();
         let reader = reader_name_of(&self.card);
         let read = with_card!(self, card => card.check_start(), Err(no_card_error()));
         let (steps, needs_pin) = match read {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use eframe::egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
-use mynapin::card::{Counter, PinKind, VerifyOutcome};
+use mynapin::card::{Counter, JpkiError, PinKind, VerifyOutcome};
 use mynapin::card_model::vpcd::VirtualCard;
 use mynapin::card_model::{CardModel, CardState};
 use mynapin::i18n::{Lang, Localized};
@@ -110,9 +110,32 @@ fn the_window_shows_the_counters_and_a_guarded_verify_reaches_the_card() {
         "{lines:#?}"
     );
 
-    // Back to the overview; the card taken out shows without a click.
+    // The card taken out while a PIN is being typed: the field closes with card-changed, and
+    // nothing more reaches the card.
     harness.key_press(eframe::egui::Key::Escape);
+    wait_for_label(
+        &mut harness,
+        &counter_name(PinKind::Auth, Counter::TriesLeft(3), Lang::En),
+    );
+    harness.get_by_label(&test).click();
+    wait_for(&mut harness, "the PIN field again", |h| {
+        h.query_by_role(Role::PasswordInput).is_some()
+    });
+    harness.event(eframe::egui::Event::Text("12".into()));
     let _ = card.shutdown(Shutdown::Both);
+    wait_for_label(&mut harness, &JpkiError::CardChanged.localized(Lang::En));
+    assert!(harness.query_by_role(Role::PasswordInput).is_none());
+    let after = log_lines(&log);
+    assert_eq!(
+        after
+            .iter()
+            .filter(|line| line.starts_with("0020008004"))
+            .count(),
+        1,
+        "{after:#?}"
+    );
+    // Back on the overview, the empty reader shows without a click.
+    harness.key_press(eframe::egui::Key::Escape);
     wait_for_label(
         &mut harness,
         &ReaderError::NoCard { reader: None }.localized(Lang::En),
