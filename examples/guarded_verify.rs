@@ -2,16 +2,16 @@
 //!
 //! `echo 1234 | cargo run --example guarded_verify` uses the card model (the demo card's PINs);
 //! `cargo run --example guarded_verify -- READER` uses a real reader (a name, part of one, or an
-//! index). The PIN is read as one line of stdin: a real program reads it hidden from the terminal
-//! (never from its arguments) and checks its format at once, as `Pin::new` does.
-
-use std::error::Error;
-use std::io::BufRead;
+//! index). The PIN is read as one line of stdin with the reader the CLI uses (one fixed buffer,
+//! zeroized, past std's stdin buffer: no copy left behind) and format-checked at once; a real
+//! program reads it hidden from the terminal, never from its arguments.
 
 use mynapin::apdu::Connection;
-use mynapin::card::{MyNumberCard, Pin, PinKind, VerifyOutcome};
+use mynapin::card::{
+    pin_from_line, read_pin_line, unbuffered_stdin, MyNumberCard, PinKind, VerifyOutcome,
+};
 use mynapin::card_model::CardState;
-use zeroize::Zeroizing;
+use std::error::Error;
 
 fn main() -> Result<(), Box<dyn Error>> {
     match std::env::args().nth(1) {
@@ -28,9 +28,8 @@ fn run<C: Connection>(mut card: MyNumberCard<C>) -> Result<(), Box<dyn Error>> {
         println!("not asking for the PIN: {refusal:?}");
         return Ok(());
     }
-    let mut line = Zeroizing::new(String::new());
-    std::io::stdin().lock().read_line(&mut line)?;
-    let pin = Pin::new(PinKind::Auth, line.trim_end())?;
+    let line = read_pin_line(&mut unbuffered_stdin()?)?;
+    let pin = pin_from_line(PinKind::Auth, &line)?;
     match card.verify(shown, &pin)? {
         VerifyOutcome::Verified => println!("the PIN is right"),
         VerifyOutcome::WrongPin { tries_left } => println!("wrong PIN, {tries_left} tries left"),

@@ -125,9 +125,9 @@ use apdu::Connection;
 use crate::card_model::{CardModel, CardState};
 use crate::jpki::{guarded_change, guarded_verify, read_counter, read_status};
 pub use crate::jpki::{
-    Challenge, ChangeOutcome, CheckStart, CheckStep, Counter, JpkiError, Pin, PinChange,
-    PinChangeError, PinFormatError, PinKind, Refusal, ShownCounter, StatusWithExpiry, StepResult,
-    UnknownOutcome, Verdict, VerifyOutcome,
+    pin_from_line, read_pin_line, unbuffered_stdin, Challenge, ChangeOutcome, CheckStart,
+    CheckStep, Counter, JpkiError, Pin, PinChange, PinChangeError, PinFormatError, PinKind,
+    Refusal, ShownCounter, StatusWithExpiry, StepResult, UnknownOutcome, Verdict, VerifyOutcome,
 };
 use crate::reader::{PcscConnection, ReaderError};
 

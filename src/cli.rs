@@ -22,6 +22,7 @@ mod readers;
 mod render;
 mod reset_demo;
 mod status;
+mod terminal;
 mod verify;
 mod virtual_card;
 mod wait;
@@ -263,7 +264,7 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code as i32,
         Err(error) => {
-            out.error(&error);
+            interrupt::answer(|| out.error(&error));
             error.exit_code() as i32
         }
     }

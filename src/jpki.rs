@@ -12,6 +12,7 @@ mod detect;
 mod error;
 mod guard;
 mod pin;
+mod pin_line;
 mod status;
 
 #[cfg(all(test, feature = "cli"))]
@@ -35,4 +36,5 @@ pub use guard::{
     UnknownOutcome, VerifyOutcome,
 };
 pub use pin::{FormatProblem, Pin, PinFormatError, PinKind};
+pub use pin_line::{pin_from_line, read_pin_line, unbuffered_stdin, MAX_PIN_LINE};
 pub use status::{read_status, StatusWithExpiry};

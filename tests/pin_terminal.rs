@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use nix::pty::openpty;
-use nix::sys::termios::{tcgetattr, LocalFlags};
+use nix::sys::termios::{tcgetattr, tcsetattr, LocalFlags, SetArg, SpecialCharacterIndices};
 
 use demo::{english, Demo};
 
@@ -74,67 +74,167 @@ fn type_at_the_prompt(
     prompt_end: &str,
     lines: &[&str],
 ) -> (String, String, String, i32) {
-    use std::sync::{Arc, Mutex};
-    let pty = openpty(None, None).expect("a pty");
-    let master = std::fs::File::from(pty.master);
-    let slave = std::fs::File::from(pty.slave);
-    let mut cmd = Command::new("setsid");
-    cmd.args(["--wait", "--ctty"])
-        .arg(assert_cmd::cargo::cargo_bin("mynapin"));
-    english(&mut cmd)
-        .env("MYNAPIN_DEMO_STATE", demo.state())
-        .env("MYNAPIN_DEMO_APDU_LOG", demo.apdu_log())
-        .args(["--demo", "verify", "--json"])
-        .args(args)
-        .stdin(Stdio::from(slave.try_clone().expect("dup")))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("mynapin starts");
-    drop(cmd);
-    let shown = Arc::new(Mutex::new(Vec::new()));
-    let reader = {
-        let shown = Arc::clone(&shown);
-        let mut master = master.try_clone().expect("dup");
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 256];
-            while let Ok(n @ 1..) = master.read(&mut buffer) {
-                shown.lock().unwrap().extend_from_slice(&buffer[..n]);
-            }
-        })
-    };
-    let mut master = master;
+    let mut full = vec!["verify", "--json"];
+    full.extend_from_slice(args);
+    let mut terminal = OnATerminal::start(demo, &full);
     for (index, line) in lines.iter().enumerate() {
+        terminal.wait_for_prompt(prompt_end, index + 1);
+        terminal.type_line(line);
+    }
+    let ended = terminal.end();
+    (ended.shown, ended.stdout, ended.stderr, ended.code)
+}
+
+/// `mynapin --demo ARGS` running on a pty that is its controlling terminal.
+struct OnATerminal {
+    child: std::process::Child,
+    master: std::fs::File,
+    slave: std::fs::File,
+    shown: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+/// How a run on a terminal ended.
+#[derive(Debug)]
+struct Ended {
+    /// What the terminal showed.
+    shown: String,
+    stdout: String,
+    stderr: String,
+    code: i32,
+    /// Whether the terminal echoes after mynapin ended.
+    echo_after: bool,
+    /// What was typed and left unread in the terminal when mynapin ended (it would go to the
+    /// shell).
+    left_unread: String,
+}
+
+impl OnATerminal {
+    fn start(demo: &Demo, args: &[&str]) -> Self {
+        use std::sync::{Arc, Mutex};
+        let pty = openpty(None, None).expect("a pty");
+        let master = std::fs::File::from(pty.master);
+        let slave = std::fs::File::from(pty.slave);
+        let mut cmd = Command::new("setsid");
+        cmd.args(["--wait", "--ctty"])
+            .arg(assert_cmd::cargo::cargo_bin("mynapin"));
+        english(&mut cmd)
+            .env("MYNAPIN_DEMO_STATE", demo.state())
+            .env("MYNAPIN_DEMO_APDU_LOG", demo.apdu_log())
+            .arg("--demo")
+            .args(args)
+            .stdin(Stdio::from(slave.try_clone().expect("dup")))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let child = cmd.spawn().expect("mynapin starts");
+        drop(cmd);
+        let shown = Arc::new(Mutex::new(Vec::new()));
+        let reader = {
+            let shown = Arc::clone(&shown);
+            let mut master = master.try_clone().expect("dup");
+            std::thread::spawn(move || {
+                let mut buffer = [0u8; 256];
+                while let Ok(n @ 1..) = master.read(&mut buffer) {
+                    shown.lock().unwrap().extend_from_slice(&buffer[..n]);
+                }
+            })
+        };
+        OnATerminal {
+            child,
+            master,
+            slave,
+            shown,
+            reader,
+        }
+    }
+
+    fn shown(&self) -> String {
+        String::from_utf8_lossy(&self.shown.lock().unwrap()).into_owned()
+    }
+
+    fn echo_on(&self) -> bool {
+        tcgetattr(&self.slave)
+            .expect("tcgetattr")
+            .local_flags
+            .contains(LocalFlags::ECHO)
+    }
+
+    /// Waits until the terminal showed `prompt_end` `count` times and its echo is off (or
+    /// [`ECHO_OFF_WAIT`] passed, or mynapin ended).
+    fn wait_for_prompt(&mut self, prompt_end: &str, count: usize) {
+        self.wait_until(|terminal| {
+            terminal.shown().matches(prompt_end).count() >= count && !terminal.echo_on()
+        });
+    }
+
+    /// Waits until `done` (or [`ECHO_OFF_WAIT`] passed, or mynapin ended).
+    fn wait_until(&mut self, done: impl Fn(&Self) -> bool) {
         let start = Instant::now();
-        loop {
-            let text = String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
-            let prompted = text.matches(prompt_end).count() > index;
-            let echo_off = !tcgetattr(&slave)
-                .expect("tcgetattr")
-                .local_flags
-                .contains(LocalFlags::ECHO);
-            if (prompted && echo_off)
-                || start.elapsed() > ECHO_OFF_WAIT
-                || child.try_wait().expect("try_wait").is_some()
-            {
-                break;
-            }
+        while !done(self)
+            && start.elapsed() < ECHO_OFF_WAIT
+            && self.child.try_wait().expect("try_wait").is_none()
+        {
             std::thread::sleep(Duration::from_millis(20));
         }
-        master
-            .write_all(format!("{line}\n").as_bytes())
-            .expect("typed");
     }
-    drop(slave);
-    let output = child.wait_with_output().expect("mynapin ends");
-    drop(master);
-    reader.join().expect("the reader ends");
-    let shown = String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
-    (
-        shown,
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output.status.code().expect("an exit code"),
-    )
+
+    /// Types `text` (a control character too: Ctrl-C is "\u{3}").
+    fn type_text(&mut self, text: &str) {
+        self.master.write_all(text.as_bytes()).expect("typed");
+    }
+
+    fn type_line(&mut self, line: &str) {
+        self.type_text(&format!("{line}\n"));
+    }
+
+    /// Sends `signal` (`STOP`, `CONT`) to mynapin (`setsid` execs it: same process).
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -{signal}");
+    }
+
+    fn end(self) -> Ended {
+        let OnATerminal {
+            child,
+            master,
+            slave,
+            shown,
+            reader,
+        } = self;
+        let output = child.wait_with_output().expect("mynapin ends");
+        let echo_after = tcgetattr(&slave)
+            .expect("tcgetattr")
+            .local_flags
+            .contains(LocalFlags::ECHO);
+        // What is left in the terminal's input queue: read it without waiting.
+        let mut raw = tcgetattr(&slave).expect("tcgetattr");
+        raw.local_flags.remove(LocalFlags::ICANON);
+        raw.control_chars[SpecialCharacterIndices::VMIN as usize] = 0;
+        raw.control_chars[SpecialCharacterIndices::VTIME as usize] = 0;
+        tcsetattr(&slave, SetArg::TCSANOW, &raw).expect("tcsetattr");
+        let mut left = Vec::new();
+        let mut buffer = [0u8; 256];
+        let mut slave_reader = &slave;
+        while let Ok(n @ 1..) = slave_reader.read(&mut buffer) {
+            left.extend_from_slice(&buffer[..n]);
+        }
+        drop(slave);
+        drop(master);
+        reader.join().expect("the reader ends");
+        let shown = String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
+        Ended {
+            shown,
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            code: output.status.code().unwrap_or(-1),
+            echo_after,
+            left_unread: String::from_utf8_lossy(&left).into_owned(),
+        }
+    }
 }
 
 /// VERIFY commands with data that reached the demo card.
@@ -231,4 +331,147 @@ fn with_stdout_a_pipe_the_counter_shows_on_the_terminal_before_the_prompt() {
         .find("user-authentication PIN (4 digits; not shown as you type): ")
         .expect("the prompt");
     assert!(counter < prompt, "{shown:?}");
+}
+
+/// The end of every PIN prompt, in English.
+const PROMPT_END: &str = "not shown as you type): ";
+
+/// Issue 25 item 6: Ctrl-Z, then `fg`: the shell put its own mode back (echo on) while mynapin was
+/// stopped; the prompt turns the echo off again before the PIN is typed.
+#[test]
+fn after_a_stop_and_a_continue_the_prompt_hides_the_pin_again() {
+    let demo = Demo::new();
+    let mut terminal = OnATerminal::start(&demo, &["verify", "--pin", "auth"]);
+    terminal.wait_for_prompt(PROMPT_END, 1);
+    assert!(!terminal.echo_on(), "{:?}", terminal.shown());
+    terminal.signal("STOP");
+    // What bash does when the job stops: its own terminal mode back, echo on.
+    let mut shells = tcgetattr(&terminal.slave).expect("tcgetattr");
+    shells.local_flags.insert(LocalFlags::ECHO);
+    tcsetattr(&terminal.slave, SetArg::TCSANOW, &shells).expect("tcsetattr");
+    terminal.signal("CONT");
+    terminal.wait_until(|terminal| !terminal.echo_on());
+    assert!(!terminal.echo_on(), "the echo stayed on after fg");
+    terminal.type_line("1234");
+    let ended = terminal.end();
+    assert!(!ended.shown.contains("1234"), "{:?}", ended.shown);
+    assert_eq!(ended.code, 0, "{ended:?}");
+    assert!(ended.echo_after);
+}
+
+/// Issue 25 item 7: Ctrl-C at any hidden prompt gives the terminal its echo back, with no shell
+/// to do it, says it was interrupted (one JSON document with --json), exits 130, and sends
+/// nothing.
+#[test]
+fn ctrl_c_at_every_hidden_prompt_gives_the_echo_back_and_says_so() {
+    let cases: [(&[&str], usize); 9] = [
+        (&["verify"], 1),
+        (&["verify", "--json"], 1),
+        (&["change-pin"], 1),
+        (&["change-pin"], 2),
+        (&["change-pin"], 3),
+        (&["change-pin", "--json"], 1),
+        (&["change-pin", "--json"], 3),
+        (&["check"], 1),
+        (&["check", "--json"], 1),
+    ];
+    for (args, prompt) in cases {
+        let demo = Demo::new();
+        let mut terminal = OnATerminal::start(&demo, args);
+        for (index, line) in ["1234", "4321"].iter().take(prompt - 1).enumerate() {
+            terminal.wait_for_prompt(PROMPT_END, index + 1);
+            terminal.type_line(line);
+        }
+        terminal.wait_for_prompt(PROMPT_END, prompt);
+        assert!(
+            !terminal.echo_on(),
+            "{args:?} {prompt}: {:?}",
+            terminal.shown()
+        );
+        terminal.type_text("\u{3}");
+        let ended = terminal.end();
+        let context = format!("{args:?} at prompt {prompt}: {ended:?}");
+        assert!(ended.echo_after, "echo left off: {context}");
+        assert_eq!(ended.code, 130, "{context}");
+        if args.contains(&"--json") {
+            let document: serde_json::Value =
+                serde_json::from_str(&ended.stdout).expect("one JSON document");
+            assert_eq!(document["error"]["code"], "interrupted", "{context}");
+        } else {
+            assert!(ended.stderr.contains("Interrupted"), "{context}");
+        }
+        assert_eq!(verifies_sent(&demo), 0, "{context}");
+    }
+}
+
+/// Issue 25 item 8: `change-pin --pin-stdin` on a terminal asks for the new one twice, hidden, as
+/// without it: one typo would set a PIN nobody knows.
+#[test]
+fn change_pin_with_pin_stdin_on_a_terminal_asks_for_the_new_one_twice() {
+    let demo = Demo::new();
+    let mut terminal = OnATerminal::start(&demo, &["change-pin", "--pin-stdin", "--json"]);
+    for (index, line) in ["1234", "4321", "4322", "4321", "4321"].iter().enumerate() {
+        terminal.wait_for_prompt(PROMPT_END, index + 1);
+        terminal.type_line(line);
+    }
+    let ended = terminal.end();
+    assert_eq!(ended.code, 0, "{ended:?}");
+    assert!(
+        ended.shown.contains("New user-authentication PIN again"),
+        "{ended:?}"
+    );
+    assert!(
+        ended
+            .shown
+            .contains("The two entries of the new one differ"),
+        "{ended:?}"
+    );
+    assert_eq!(ended.shown.matches(PROMPT_END).count(), 5, "{ended:?}");
+    let document: serde_json::Value = serde_json::from_str(&ended.stdout).expect("JSON");
+    assert_eq!(document["result"], "changed");
+    let status: serde_json::Value =
+        serde_json::from_slice(&demo.cmd(&["status", "--json"]).output().unwrap().stdout).unwrap();
+    assert_eq!(status["pins"][0]["tries_left"], 3);
+    // The new PIN is the one typed twice.
+    let state = std::fs::read_to_string(demo.state()).unwrap();
+    assert!(state.contains("\"4321\""), "{state}");
+}
+
+/// Issue 25 item 12: when the prompt gives up (the third malformed entry), what the person typed
+/// after it is dropped, not left for the shell to echo and keep in its history.
+#[test]
+fn typed_ahead_input_is_dropped_when_the_prompt_gives_up() {
+    let demo = Demo::new();
+    let mut terminal = OnATerminal::start(&demo, &["verify", "--json"]);
+    for (index, line) in ["", "12a4"].iter().enumerate() {
+        terminal.wait_for_prompt(PROMPT_END, index + 1);
+        terminal.type_line(line);
+    }
+    terminal.wait_for_prompt(PROMPT_END, 3);
+    terminal.type_text("123\nmy-secret-typed-ahead\n");
+    let ended = terminal.end();
+    assert_eq!(ended.code, 2, "{ended:?}");
+    assert!(
+        !ended.left_unread.contains("my-secret-typed-ahead"),
+        "left for the shell: {ended:?}"
+    );
+    assert!(ended.echo_after);
+}
+
+/// Issue 25 item 11: `check` with stdout a pipe (or JSON) shows the counter on the terminal
+/// before its prompt, as `verify` and `change-pin` do.
+#[test]
+fn check_shows_the_counter_on_the_terminal_before_its_prompt() {
+    let demo = Demo::new();
+    let mut terminal = OnATerminal::start(&demo, &["check", "--json"]);
+    terminal.wait_for_prompt(PROMPT_END, 1);
+    terminal.type_line("1234");
+    let ended = terminal.end();
+    assert_eq!(ended.code, 0, "{ended:?}");
+    let counter = ended
+        .shown
+        .find("user-authentication PIN: 3 of 3 tries left")
+        .expect("the counter on the terminal");
+    let prompt = ended.shown.find(PROMPT_END).expect("the prompt");
+    assert!(counter < prompt, "{ended:?}");
 }

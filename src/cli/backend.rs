@@ -157,12 +157,13 @@ impl Connection for Backend {
         end: Disposition,
         work: impl FnOnce(&mut dyn Transport, TransactionStart) -> R,
     ) -> Result<R, TransportError> {
-        match self {
+        // Ctrl-C lets it end (a guarded one unpowers the card) before the process exits.
+        super::interrupt::card_transaction(|| match self {
             // PC/SC has no time-out of its own: each transaction runs under the deadline.
             Backend::Pcsc(connection, deadline) => {
                 deadline.run(|| connection.transaction(end, work))
             }
             Backend::Demo { card, .. } => card.transaction(end, work),
-        }
+        })
     }
 }

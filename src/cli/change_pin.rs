@@ -1,7 +1,8 @@
 //! `mynapin change-pin`: the guarded PIN change. The counter is read and shown first; with one
 //! try left, blocked or unknown, nothing is asked and nothing sent. Otherwise the current PIN and
-//! the new one (twice, or once with `--pin-stdin`) are read and checked before either reaches the
-//! card; then one transaction: counter again, VERIFY, and only on 9000 the CHANGE.
+//! the new one (twice on a terminal, once from a pipe with `--pin-stdin`) are read and checked
+//! before either reaches the card; then one transaction: counter again, VERIFY, and only on 9000
+//! the CHANGE.
 
 use serde::Serialize;
 
@@ -9,8 +10,8 @@ use super::args::Options;
 use super::backend::Backend;
 use super::output::Output;
 use super::pin_input::{
-    check_pin_source, prompt, read_pin_with_prompt, show_on_terminal, type_again, with_counter,
-    PROMPT_ATTEMPTS,
+    check_pin_source, discard_typed_ahead, prompt, read_pin_with_prompt, show_on_terminal,
+    type_again, with_counter, PROMPT_ATTEMPTS,
 };
 use super::render::say;
 use super::{CliError, ExitCode};
@@ -26,6 +27,8 @@ pub fn run(
 ) -> Result<ExitCode, CliError> {
     check_pin_source(pin_stdin)?;
     super::wait::wait_if_asked(options, out)?;
+    // Ctrl-C says so (one JSON document with --json, exit 130), terminal mode restored.
+    super::interrupt::say_interrupted(out);
     let (reader, outcome) = Backend::run_pin_attempt(
         options,
         out,
@@ -33,25 +36,27 @@ pub fn run(
         |outcome, lang| outcome_text(outcome, kind, lang),
     )?;
     let (result, code) = classify(&outcome);
-    if out.json {
-        out.print_json(&ChangeJson {
-            reader,
-            pin: kind.name(),
-            result,
-            tries_left: outcome.tries_left(kind),
-            reason: match outcome {
-                ChangeOutcome::Refused(Refusal::LastTry) => Some("last-try"),
-                ChangeOutcome::Refused(Refusal::CounterUnknown(_)) => Some("counter-unknown"),
-                _ => None,
-            },
-            sw: match outcome {
-                ChangeOutcome::Rejected(sw) => Some(sw.to_string()),
-                _ => None,
-            },
-        });
-    } else {
-        out.text(outcome_text(&outcome, kind, out.lang));
-    }
+    super::interrupt::answer(|| {
+        if out.json {
+            out.print_json(&ChangeJson {
+                reader,
+                pin: kind.name(),
+                result,
+                tries_left: outcome.tries_left(kind),
+                reason: match outcome {
+                    ChangeOutcome::Refused(Refusal::LastTry) => Some("last-try"),
+                    ChangeOutcome::Refused(Refusal::CounterUnknown(_)) => Some("counter-unknown"),
+                    _ => None,
+                },
+                sw: match outcome {
+                    ChangeOutcome::Rejected(sw) => Some(sw.to_string()),
+                    _ => None,
+                },
+            });
+        } else {
+            out.text(outcome_text(&outcome, kind, out.lang));
+        }
+    });
     Ok(code)
 }
 
@@ -70,6 +75,7 @@ fn attempt(
         return Ok(ChangeOutcome::Refused(refusal));
     }
     let change = read_change(kind, pin_stdin, out, &counter_line)?;
+    super::interrupt::pin_sent();
     Ok(guarded_change(backend, shown, &change)?)
 }
 
@@ -93,8 +99,9 @@ fn read_change(
     };
     let current = read_pin_with_prompt(kind, &current_prompt, lang)?;
     let mut new = read_pin_with_prompt(kind, &new_prompt, lang)?;
-    if !pin_stdin {
-        // Typed twice, hidden: two entries that differ are asked for again (nothing was sent).
+    // On a terminal the new one is typed twice, hidden, `--pin-stdin` or not: one typo would set a
+    // PIN nobody knows. Two entries that differ are asked for again (nothing was sent).
+    if !pin_stdin || std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         let mut attempt = 1;
         loop {
             let again: Pin = read_pin_with_prompt(kind, &again_prompt, lang)?;
@@ -106,6 +113,7 @@ fn read_change(
                 "新しいものの2回の入力が一致しません。カードには何も送っていません。",
             );
             if attempt == PROMPT_ATTEMPTS || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                discard_typed_ahead();
                 return Err(CliError::usage(
                     format!("{en} Run the command again."),
                     format!("{ja}もう一度実行してください。"),

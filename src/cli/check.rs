@@ -24,6 +24,8 @@ use crate::text::{check_step, check_step_title, verdict_label};
 pub fn run(options: &Options, out: &Output, pin_stdin: bool) -> Result<ExitCode, CliError> {
     check_pin_source(pin_stdin)?;
     super::wait::wait_if_asked(options, out)?;
+    // Ctrl-C says so (one JSON document with --json, exit 130), terminal mode restored.
+    super::interrupt::say_interrupted(out);
     let mut steps = Vec::new();
     let mut reader = None;
     let opened = Backend::open(options);
@@ -63,27 +65,29 @@ pub fn run(options: &Options, out: &Output, pin_stdin: bool) -> Result<ExitCode,
         Some(error) => error.exit_code(),
         None => exit_code(&steps),
     };
-    if out.json {
-        out.print_json(&CheckJson {
-            reader,
-            passed: code == ExitCode::Success,
-            steps: steps
-                .iter()
-                .map(|step| StepJson::new(step, out.lang))
-                .collect(),
-        });
-    } else {
-        out.text(match code {
-            ExitCode::Success => out.pick(
-                "Every check passed: the card should work with this PIN at the clinic. (Revocation cannot be checked from here.)",
-                "すべての確認に合格しました。このカードと暗証番号は医療機関で使えるはずです（失効状態はここでは確認できません）。",
-            ),
-            _ => out.pick(
-                "Not every check passed: see the steps above for what to do.",
-                "合格しなかった確認があります。上の各項目の対処を参照してください。",
-            ),
-        });
-    }
+    super::interrupt::answer(|| {
+        if out.json {
+            out.print_json(&CheckJson {
+                reader,
+                passed: code == ExitCode::Success,
+                steps: steps
+                    .iter()
+                    .map(|step| StepJson::new(step, out.lang))
+                    .collect(),
+            });
+        } else {
+            out.text(match code {
+                ExitCode::Success => out.pick(
+                    "Every check passed: the card should work with this PIN at the clinic. (Revocation cannot be checked from here.)",
+                    "すべての確認に合格しました。このカードと暗証番号は医療機関で使えるはずです（失効状態はここでは確認できません）。",
+                ),
+                _ => out.pick(
+                    "Not every check passed: see the steps above for what to do.",
+                    "合格しなかった確認があります。上の各項目の対処を参照してください。",
+                ),
+            });
+        }
+    });
     Ok(code)
 }
 
@@ -108,7 +112,10 @@ fn run_steps(
                 format!("OS から乱数を得られませんでした（{error}）。何も送っていません。もう一度試してください。"),
             )
         })?;
-        let pin = read_pin(PinKind::Auth, out, "")?;
+        // The counter shows on the terminal before the prompt even when stdout is a pipe or JSON.
+        let counter_line = crate::text::counter_line(PinKind::Auth, start.counter(), out.lang);
+        let pin = read_pin(PinKind::Auth, out, &counter_line)?;
+        super::interrupt::pin_sent();
         match check_pin(backend, start, &pin, &challenge) {
             Ok(late) => late,
             // Nothing was sent (the card changed, the transaction could not begin, or selecting
@@ -169,7 +176,9 @@ fn exit_code(steps: &[StepResult]) -> ExitCode {
         Some("last-try" | "counter-unknown" | "refused") => ExitCode::Refused,
         Some("blocked") => ExitCode::Blocked,
         Some("not-my-number-card") => ExitCode::NotMyNumberCard,
-        Some("no-service" | "no-reader" | "no-card" | "card-removed") => ExitCode::NoCard,
+        Some("no-service" | "no-reader" | "no-card" | "card-removed" | "card-changed") => {
+            ExitCode::NoCard
+        }
         Some(_) => ExitCode::Other,
     }
 }

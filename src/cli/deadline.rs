@@ -181,7 +181,10 @@ impl Deadline {
                     seconds: timeout.as_secs(),
                     setting: TIMEOUT_ENV,
                 };
-                Output::new(json, lang).error(&error);
+                // Unless the command's answer (or Ctrl-C's) is out already: one document only.
+                super::interrupt::answer(|| Output::new(json, lang).error(&error));
+                // No prompt is open during a card operation; the terminal's mode all the same.
+                super::terminal::restore();
                 std::process::exit(ExitCode::Other as i32);
             })
         });

@@ -272,7 +272,7 @@ impl Localized for CliError {
 
 /// A usage error from clap, in both languages: it names the command, option or value that was not
 /// understood, with clap's suggestion, but never repeats what could be a PIN (anything with a
-/// digit, unless it is the value of `--timeout`).
+/// digit, unless it is a number given to `--timeout`).
 /// `command` is the command named in the arguments (`status`), if any, for the `--help` pointer
 /// when clap does not say.
 pub fn usage_error(error: &clap::Error, command: Option<&str>) -> CliError {
@@ -369,7 +369,9 @@ pub fn usage_error(error: &clap::Error, command: Option<&str>) -> CliError {
                 ),
                 (None, _) => (String::new(), String::new()),
             };
-            let value_shown = if arg == "--timeout" {
+            // A number given to --timeout is no PIN and is shown; anything else with a digit in
+            // it (`ABC123`) may be one.
+            let value_shown = if arg == "--timeout" && value.trim().parse::<f64>().is_ok() {
                 Some(value.as_str())
             } else {
                 shown(&value)

@@ -21,14 +21,10 @@ pub fn run(
 ) -> Result<ExitCode, CliError> {
     check_pin_source(pin_stdin)?;
     super::wait::wait_if_asked(options, out)?;
-    if out.json {
-        // Ctrl-C still gives one JSON document (exit 130). After the wait: Ctrl-C while waiting
-        // is `cancelled` (exit 1), and its handler ends here too once the wait is over.
-        let lang = out.lang;
-        super::interrupt::on_interrupt(move |pin_sent| {
-            Output::new(true, lang).error(&CliError::Interrupted { pin_sent });
-        });
-    }
+    // Ctrl-C says so (one JSON document with --json, exit 130) and gives the terminal its mode
+    // back. After the wait: Ctrl-C while waiting is `cancelled` (exit 1), and its handler ends
+    // here too once the wait is over.
+    super::interrupt::say_interrupted(out);
     let (reader, outcome) = Backend::run_pin_attempt(
         options,
         out,
@@ -36,23 +32,25 @@ pub fn run(
         |outcome, lang| outcome_text(outcome, kind, lang),
     )?;
     let (result, code) = classify(&outcome);
-    if out.json {
-        out.print_json(&VerifyJson {
-            reader,
-            pin: kind.name(),
-            result,
-            tries_left: outcome.tries_left(kind),
-            reason: match outcome {
-                VerifyOutcome::Refused(Refusal::LastTry) => Some("last-try"),
-                VerifyOutcome::Refused(Refusal::CounterUnknown(_)) => Some("counter-unknown"),
-                _ => None,
-            },
-            next_steps: matches!(outcome.tries_left(kind), Some(0 | 1))
-                .then(|| next_step_codes(kind)),
-        });
-    } else {
-        out.text(outcome_text(&outcome, kind, out.lang));
-    }
+    super::interrupt::answer(|| {
+        if out.json {
+            out.print_json(&VerifyJson {
+                reader,
+                pin: kind.name(),
+                result,
+                tries_left: outcome.tries_left(kind),
+                reason: match outcome {
+                    VerifyOutcome::Refused(Refusal::LastTry) => Some("last-try"),
+                    VerifyOutcome::Refused(Refusal::CounterUnknown(_)) => Some("counter-unknown"),
+                    _ => None,
+                },
+                next_steps: matches!(outcome.tries_left(kind), Some(0 | 1))
+                    .then(|| next_step_codes(kind)),
+            });
+        } else {
+            out.text(outcome_text(&outcome, kind, out.lang));
+        }
+    });
     Ok(code)
 }
 

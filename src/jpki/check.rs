@@ -272,6 +272,7 @@ pub struct CheckStart {
     pub identity: CardIdentity,
     /// Steps 2 to 4: the auth PIN's counter, the certificate's validity and its issuer.
     pub steps: [StepResult; 3],
+    counter: Counter,
     pin: PinStepPlan,
 }
 
@@ -287,6 +288,11 @@ enum PinStepPlan {
 }
 
 impl CheckStart {
+    /// The auth PIN's counter as read: show it before asking for the PIN.
+    pub fn counter(&self) -> Counter {
+        self.counter
+    }
+
     /// Step 1's verdict: only a My Number card passes (clinics take no other).
     pub fn card_passed(&self) -> bool {
         self.identity.card_type == CardType::MyNumberCard
@@ -318,7 +324,8 @@ impl CheckStart {
 /// transaction ([`read_check_facts`]), steps 2 to 4 judged at `now`.
 pub fn check_start(conn: &mut impl Connection, now: SystemTime) -> Result<CheckStart, JpkiError> {
     let facts = read_check_facts(conn)?;
-    let counter = counter_step(facts.shown.counter());
+    let counter_read = facts.shown.counter();
+    let counter = counter_step(counter_read);
     let validity = validity_step(&facts.auth_certificate, now);
     let issuer = issuer_step(&facts.auth_certificate, &facts.auth_ca_certificate, now);
     let pin = if facts.identity.card_type != CardType::MyNumberCard {
@@ -343,6 +350,7 @@ pub fn check_start(conn: &mut impl Connection, now: SystemTime) -> Result<CheckS
     Ok(CheckStart {
         identity: facts.identity,
         steps: [counter, validity, issuer],
+        counter: counter_read,
         pin,
     })
 }

@@ -112,8 +112,13 @@ fn the_removal_fault_matrix_of_verify() {
 
 /// `mynapin verify --pin auth --pin-stdin --json`, started with stdin open.
 fn spawn_verify() -> Child {
+    spawn_with_pin_stdin(&["verify", "--pin", "auth", "--pin-stdin", "--json"])
+}
+
+/// `mynapin ARGS` with stdin a pipe the test writes the PINs to.
+fn spawn_with_pin_stdin(args: &[&str]) -> Child {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("mynapin"))
-        .args(["verify", "--pin", "auth", "--pin-stdin", "--json"])
+        .args(args)
         .env("LANG", "C.UTF-8")
         .env_remove("LC_ALL")
         .env_remove("RUST_LOG")
@@ -301,6 +306,82 @@ fn a_card_reset_while_the_pin_is_typed_gets_no_pin() {
         1,
         "only the counter read before the prompt: {log:#?}"
     );
+    assert_eq!(card.state().auth.tries_left, 3);
+}
+
+/// Resets the card in reader 0 from another program, warm then cold.
+fn reset_from_another_program() {
+    for reset in ["warm", "cold"] {
+        let status = std::process::Command::new("opensc-tool")
+            .args(["--reader", "0", &format!("--reset={reset}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("opensc-tool runs");
+        assert!(status.success(), "opensc-tool --reset={reset}: {status}");
+    }
+}
+
+/// Issue 25 item 4: `change-pin` follows the shown counter's card-changed rule too: a reset (by
+/// another program) or a card removed and reinserted while the PINs are typed, and neither the
+/// current nor the new PIN is sent.
+#[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
+fn a_card_reset_or_swapped_while_the_pins_are_typed_gets_no_pin_change() {
+    let _serial = e2e();
+    for swap in [false, true] {
+        let mut card = VirtualCard::insert(SLOT0, &CardState::demo(), &[]);
+        let mut slow =
+            spawn_with_pin_stdin(&["change-pin", "--pin", "auth", "--pin-stdin", "--json"]);
+        card.wait_for_line(|line| line == counter(3));
+        if swap {
+            card.kill();
+            drop(card);
+            card = VirtualCard::start(SLOT0, &CardState::demo(), &[]);
+            card.wait_present();
+        } else {
+            reset_from_another_program();
+        }
+        let mark = card.log().len();
+        send_pin(&mut slow, "1234\n4321");
+        let slow = finish(slow);
+        assert_error(&slow, 6, "card-changed");
+        card.settle();
+        let log = card.log_since(mark);
+        assert_eq!(verifies(&log), 0, "swap {swap}: {log:#?}");
+        assert!(log.iter().all(|line| !line.starts_with("0024")), "{log:#?}");
+        assert_eq!(card.state().auth.value, "1234");
+        assert_eq!(card.state().auth.tries_left, 3);
+    }
+}
+
+/// Issue 25 item 4: `check`'s PIN step follows the same rule: the counter it showed was read
+/// before the reset, so the PIN is not sent and the step fails with `card-changed` (exit 6).
+#[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
+fn a_card_reset_while_the_check_waits_for_the_pin_gets_no_pin() {
+    let _serial = e2e();
+    let card = VirtualCard::insert(SLOT0, &CardState::demo(), &[]);
+    let mut slow = spawn_with_pin_stdin(&["check", "--pin-stdin", "--json"]);
+    card.wait_for_line(|line| line == counter(3));
+    reset_from_another_program();
+    let mark = card.log().len();
+    send_pin(&mut slow, "1234");
+    let slow = finish(slow);
+    assert_eq!(slow.code, 6, "{slow:?}");
+    let json = slow.json();
+    let pin_step = json["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|step| step["step"] == "pin-and-key")
+        .expect("the PIN step");
+    assert_eq!(pin_step["result"], "failed", "{json}");
+    assert_eq!(pin_step["reason"], "card-changed", "{json}");
+    card.settle();
+    let log = card.log_since(mark);
+    assert_eq!(verifies(&log), 0, "{log:#?}");
+    assert!(log.iter().all(|line| !line.starts_with("802A")), "{log:#?}");
     assert_eq!(card.state().auth.tries_left, 3);
 }
 

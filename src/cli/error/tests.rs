@@ -90,6 +90,8 @@ fn never_repeats_what_could_be_a_pin_and_says_why_only_then() {
         &["verify", "--pin", "ABC123"],
         &["verify", "--pin", "１２３４"],
         &["status", "--ABC123"],
+        // Issue 25 item 11: not a number of seconds, and it has digits: maybe a PIN.
+        &["status", "--wait", "--timeout", "ABC123"],
     ] {
         let (en, ja) = usage(args);
         for pin in ["1234", "ABC123", "１２３４"] {
