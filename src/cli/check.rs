@@ -155,11 +155,14 @@ fn print_steps(out: &Output, steps: &[StepResult]) {
         .unwrap_or(0);
     for step in steps {
         let mark = pad(&mark(step.verdict, out.lang), mark_width);
-        out.text(format!(
-            "{mark} {}: {}",
-            check_step_title(step.step, out.lang),
-            step_text(step, out.lang)
-        ));
+        out.text_hanging(
+            format!(
+                "{mark} {}: {}",
+                check_step_title(step.step, out.lang),
+                step_text(step, out.lang)
+            ),
+            mark_width + 1,
+        );
     }
 }
 

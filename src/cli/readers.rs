@@ -41,7 +41,7 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
         ));
     } else {
         for reader in &rows {
-            out.text(row_text(reader, out));
+            out.text_hanging(row_text(reader, out), 3);
         }
     }
     Ok(ExitCode::Success)

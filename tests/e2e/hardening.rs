@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use mynapin::card_model::CardState;
 use serde_json::Value;
 
-use super::support::{e2e, mynapin, run_cmd, Run, VirtualCard, SLOT0};
+use super::support::{e2e, mynapin, run_cmd, says, Run, VirtualCard, SLOT0};
 use super::{
     assert_error, assert_identified_once, assert_verify, counter, lines, read_counter_lines,
     state_with_auth, verify, verify_4, IDENTIFY_APDUS, SELECT_AUTH_PIN, SELECT_JPKI,
@@ -264,7 +264,7 @@ fn a_card_removed_and_reinserted_while_the_pin_is_typed_gets_no_pin() {
     send_pin(&mut slow, "9999");
     let slow = finish(slow);
     let message = assert_error(&slow, 6, "card-changed");
-    assert!(message.contains("run the command again"), "{message}");
+    assert!(message.contains("try again"), "{message}");
     second.settle();
     let log = second.log_since(mark);
     assert_eq!(verifies(&log), 0, "{log:#?}");
@@ -547,7 +547,7 @@ fn a_card_that_never_answers_before_the_prompt_times_out_in_japanese_text() {
             .starts_with("mynapin: カードが 2 秒間応答しませんでした"),
         "{result:?}"
     );
-    assert!(result.stderr.contains("`mynapin status`"), "{result:?}");
+    assert!(says(&result.stderr, "`mynapin status`"), "{result:?}");
     assert_ended_by_the_watchdog(elapsed);
     assert_eq!(
         card.log_since(mark),
