@@ -101,7 +101,7 @@ pub fn check_step(result: &StepResult, lang: Lang) -> Message {
         (Finding::PinRefused, Lang::Ja) => return Message::then("暗証番号を送る直前に読んだ残り回数が送信を許さなかったため、送信していません。", FollowUp::ReadCounters),
         (Finding::PinUnknown, Lang::En) => return Message::then("the PIN was sent but the card's answer was lost: whether a try was spent is unknown, and mynapin does not send it again. Reinsert the card.", FollowUp::ReadCounters),
         (Finding::PinUnknown, Lang::Ja) => return Message::then("暗証番号を送りましたが、カードの応答が途切れました。試行回数が減ったかどうかは不明で、mynapin は再送しません。カードを差し直してください。", FollowUp::ReadCounters),
-        (Finding::RevocationNeedsJLis, Lang::En) => "revocation status is only given to verifiers registered with J-LIS. If you reported the card lost or moved house, ask your city office.".into(),
+        (Finding::RevocationNeedsJLis, Lang::En) => "only verifiers registered with J-LIS can learn it. If you reported the card lost or moved house, ask your city office.".into(),
         (Finding::RevocationNeedsJLis, Lang::Ja) => "失効情報は J-LIS に登録された検証者にしか提供されません。カードの紛失届や転居をした場合は、市区町村の窓口に確認してください。".into(),
     };
     Message::new(text)
