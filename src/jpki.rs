@@ -25,8 +25,8 @@ pub use change_pin::{guarded_change, ChangeOutcome, PinChange, PinChangeError};
 pub(crate) use check::Finding;
 pub use check::{
     card_step, check_pin, check_start, counter_step, guarded_sign, issuer_step, pin_step,
-    read_check_facts, revocation_step, signature_matches, validity_step, Challenge, CheckFacts,
-    CheckStart, CheckStep, SignOutcome, StepResult, Verdict,
+    read_check_facts, revocation_step, signature_matches, validity_period_step, validity_step,
+    Challenge, CheckFacts, CheckStart, CheckStep, SignOutcome, StepResult, Verdict,
 };
 pub use commands::Application;
 pub use detect::{identify, CardIdentity, CardType};

@@ -51,6 +51,12 @@ impl App {
         self.lang
     }
 
+    /// The card worker (tests report reader events through it).
+    #[doc(hidden)]
+    pub fn worker(&self) -> &WorkerHandle {
+        &self.worker
+    }
+
     /// Takes what the worker sent.
     fn receive(&mut self) {
         while let Ok(update) = self.worker.updates.try_recv() {

@@ -3,6 +3,7 @@
 
 use mynapin::card::PinKind;
 use mynapin::i18n::Lang;
+use mynapin::text::FollowUp;
 
 pub fn window_title(lang: Lang) -> &'static str {
     lang.pick(
@@ -24,6 +25,13 @@ pub fn demo_pins(lang: Lang) -> &'static str {
 
 pub fn use_demo(lang: Lang) -> &'static str {
     lang.pick("Practise with the demo card", "デモカードで練習する")
+}
+
+pub fn updates_by_itself(lang: Lang) -> &'static str {
+    lang.pick(
+        "This window updates by itself when a reader or a card is plugged in or taken out.",
+        "カードリーダーやカードを接続・取り外すと、この画面は自動で更新されます。",
+    )
 }
 
 pub fn reader(lang: Lang) -> &'static str {
@@ -152,6 +160,48 @@ pub fn zoom_hint(lang: Lang) -> &'static str {
         "Text size: Ctrl + / Ctrl −",
         "文字の大きさ: Ctrl + / Ctrl −",
     )
+}
+
+/// The check's closing sentence.
+pub fn check_summary(passed: bool, lang: Lang) -> &'static str {
+    if passed {
+        lang.pick(
+            "Every check passed: the card should work with this PIN at the clinic. (Revocation cannot be checked from here.)",
+            "すべての確認に合格しました。このカードと暗証番号は医療機関で使えるはずです（失効状態はここでは確認できません）。",
+        )
+    } else {
+        lang.pick(
+            "Not every check passed: see the steps above for what to do.",
+            "合格しなかった確認があります。上の各項目の対処を参照してください。",
+        )
+    }
+}
+
+/// The button (or, with none, the sentence) for a library message's next step.
+pub fn follow_up(follow_up: FollowUp, lang: Lang) -> String {
+    match follow_up {
+        FollowUp::ReadCounters => lang
+            .pick(
+                "Read the counters again before anything else",
+                "まず残り回数を読み直す",
+            )
+            .into(),
+        FollowUp::TestPin(kind) => test_pin(kind, lang),
+        FollowUp::TestNewPin(kind) => match lang {
+            Lang::Ja => format!("新しい{}を試す（残り1回で止まります）", kind.title(lang)),
+            _ => format!(
+                "Test the NEW {} (it stops at one try left)",
+                kind.title(lang)
+            ),
+        },
+        FollowUp::ShowCaCertificate => lang
+            .pick(
+                "The card's CA certificate can be shown with the command `mynapin cert --ca`.",
+                "カード内の認証局証明書は、コマンド `mynapin cert --ca` で表示できます。",
+            )
+            .into(),
+        _ => String::new(),
+    }
 }
 
 pub fn language(lang: Lang) -> &'static str {

@@ -9,7 +9,6 @@ pub mod labels;
 mod pin_entry;
 mod screens;
 pub mod secret;
-pub mod texts;
 mod widgets;
 pub mod worker;
 

@@ -10,7 +10,6 @@ use mynapin::i18n::Lang;
 
 use crate::labels;
 use crate::secret::SecretBuffer;
-use crate::texts;
 
 /// How a message or a counter stands.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -57,7 +56,7 @@ pub fn counter_tone(counter: Counter) -> Tone {
 /// Its accessible name is the whole line ("利用者証明用暗証番号: 残り3回（最大3回）").
 pub fn counter(ui: &mut Ui, kind: PinKind, counter: Counter, lang: Lang) {
     let tone = counter_tone(counter);
-    let text = texts::counter_text(kind, counter, lang);
+    let text = mynapin::text::counter(kind, counter, lang);
     let name = format!("{}: {}", kind.title(lang), text);
     ui.vertical(|ui| {
         ui.label(RichText::new(kind.title(lang)).size(18.0).strong());
@@ -67,7 +66,7 @@ pub fn counter(ui: &mut Ui, kind: PinKind, counter: Counter, lang: Lang) {
                 .color(tone.colour(ui)),
         );
         response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &name));
-        if let Some(advice) = texts::counter_advice(kind, counter, lang) {
+        if let Some(advice) = mynapin::text::counter_advice(kind, counter, lang) {
             message(ui, tone, &advice);
         }
     });
@@ -92,6 +91,8 @@ pub fn button(ui: &mut Ui, text: &str) -> Response {
 pub struct PinFieldEvents {
     /// Enter was pressed in it.
     pub submitted: bool,
+    /// Its text changed.
+    pub edited: bool,
 }
 
 /// A masked field for a PIN: a focusable box showing one ● per character typed. It reads typed
@@ -109,8 +110,9 @@ pub fn pin_field(
     ui.label(RichText::new(label).size(16.0));
     let id = ui.make_persistent_id(id_salt);
     let size = egui::vec2(ui.available_width().min(360.0), 38.0);
-    let (rect, response) = ui.allocate_exact_size(size, Sense::click());
-    let response = ui.interact(rect, id, Sense::click()).union(response);
+    // One focusable widget with a stable id (an allocated one would be a second Tab stop).
+    let (_, rect) = ui.allocate_space(size);
+    let response = ui.interact(rect, id, Sense::click());
     if response.clicked() || focus {
         response.request_focus();
     }
@@ -130,12 +132,9 @@ pub fn pin_field(
         });
         ui.input_mut(|input| {
             input.events.retain(|event| match event {
-                egui::Event::Text(text) => {
+                egui::Event::Text(text) | egui::Event::Ime(egui::ImeEvent::Commit(text)) => {
                     secret.push_str(text);
-                    false
-                }
-                egui::Event::Ime(egui::ImeEvent::Commit(text)) => {
-                    secret.push_str(text);
+                    events.edited = true;
                     false
                 }
                 egui::Event::Key {
@@ -144,6 +143,7 @@ pub fn pin_field(
                     ..
                 } => {
                     secret.pop();
+                    events.edited = true;
                     false
                 }
                 egui::Event::Key {

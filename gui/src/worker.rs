@@ -16,17 +16,15 @@ use std::thread::JoinHandle;
 use std::time::SystemTime;
 
 use mynapin::apdu::{Connection, Disposition, TransactionStart, Transport, TransportError};
-use mynapin::card::{Counter, JpkiError, MyNumberCard, Pin, PinKind, ShownCounter, VerifyOutcome};
+use mynapin::card::{
+    Challenge, ChangeOutcome, CheckStart, CheckStep, Counter, JpkiError, MyNumberCard, Pin,
+    PinChange, PinKind, ShownCounter, StepResult, VerifyOutcome,
+};
 use mynapin::card_model::{CardModel, CardState};
 use mynapin::i18n::{Lang, Localized};
-use mynapin::jpki::{
-    counter_step, guarded_change_after, guarded_sign, issuer_step, pin_step, read_check_facts,
-    revocation_step, validity_step, CardType, Challenge, ChangeOutcome, CheckStep, PinChange,
-    StepResult, ValidityPeriod, Verdict,
-};
+use mynapin::jpki::{card_step, revocation_step, validity_period_step, CardType};
 use mynapin::reader::{Canceller, PcscConnection, ReaderError, WatchEvent, Watcher};
-
-use crate::texts;
+use mynapin::text::{self, FollowUp, Message};
 
 /// A text in both languages, so the window can switch language without asking the card again.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +43,19 @@ impl Said {
             en: text(Lang::En),
             ja: text(Lang::Ja),
         }
+    }
+
+    /// A library message in both languages, and its follow-up (the same in both).
+    pub fn message(message: impl Fn(Lang) -> Message) -> (Said, Option<FollowUp>) {
+        let en = message(Lang::En);
+        let ja = message(Lang::Ja);
+        (
+            Said {
+                en: en.text,
+                ja: ja.text,
+            },
+            en.follow_up,
+        )
     }
 
     pub fn get(&self, lang: Lang) -> &str {
@@ -124,7 +135,9 @@ pub struct CardInfo {
     pub reader: Option<String>,
     pub card_type: CardType,
     pub pins: Vec<(PinKind, Counter)>,
-    pub auth_certificate: Result<ValidityPeriod, Said>,
+    /// The auth certificate's validity, judged as the clinic check's step 3 (end date, days
+    /// left, failed within 90 days of the end).
+    pub auth_certificate: StepResult,
     /// The demo card's PINs, shown so that a person can practise.
     pub demo_pins: Option<Vec<(PinKind, String)>>,
 }
@@ -133,7 +146,19 @@ pub struct CardInfo {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     pub said: Said,
+    /// The next step the window offers (a button).
+    pub follow_up: Option<FollowUp>,
     pub good: bool,
+}
+
+impl Outcome {
+    fn error(error: &impl Localized) -> Outcome {
+        Outcome {
+            said: Said::of(error),
+            follow_up: None,
+            good: false,
+        }
+    }
 }
 
 /// What the worker tells the window.
@@ -174,6 +199,9 @@ pub enum Source {
     Model(SharedModel),
     /// PC/SC readers, watched.
     Readers,
+    /// PC/SC readers whose comings and goings the caller reports with
+    /// [`WorkerHandle::watch_event`] instead of a watcher (tests).
+    ReadersFromEvents,
 }
 
 impl WorkerHandle {
@@ -188,7 +216,7 @@ impl WorkerHandle {
         let card = match source {
             Source::Model(model) => {
                 shared = Some(model.clone());
-                Card::Model(Some(MyNumberCard::from_connection(model)))
+                Card::Model(MyNumberCard::from_connection(model))
             }
             Source::Readers => {
                 let watch_canceller = Canceller::new();
@@ -196,12 +224,14 @@ impl WorkerHandle {
                 spawn_watcher(watch_canceller, requests.clone());
                 Card::Readers(ReaderState::default())
             }
+            Source::ReadersFromEvents => Card::Readers(ReaderState::default()),
         };
         let worker = Worker {
             card,
             model: shared,
             held: None,
-            check_certificate: None,
+            check: None,
+            stale: false,
             updates: updates_tx,
             wake,
         };
@@ -220,6 +250,12 @@ impl WorkerHandle {
     pub fn send(&self, request: Request) {
         // The worker ends only when this handle is dropped.
         let _ = self.requests.send(Input::Request(request));
+    }
+
+    /// Reports a reader or card event as the watcher would ([`Source::ReadersFromEvents`]).
+    #[doc(hidden)]
+    pub fn watch_event(&self, event: WatchEvent) {
+        let _ = self.requests.send(Input::Watch(event));
     }
 }
 
@@ -268,8 +304,7 @@ struct ReaderState {
 }
 
 enum Card {
-    /// Always `Some` but while [`with_connection`] lends it out.
-    Model(Option<MyNumberCard<SharedModel>>),
+    Model(MyNumberCard<SharedModel>),
     Readers(ReaderState),
 }
 
@@ -278,8 +313,10 @@ struct Worker {
     /// The card model behind `card`, to show the demo card's PINs.
     model: Option<SharedModel>,
     held: Option<ShownCounter>,
-    /// The auth certificate read by the clinic check's first part, for its signature step.
-    check_certificate: Option<Vec<u8>>,
+    /// The clinic check's first part, held until the auth PIN comes for its signature step.
+    check: Option<CheckStart>,
+    /// Reader events came during a PIN entry: the overview is to be read again after it.
+    stale: bool,
     updates: Sender<Update>,
     wake: Arc<dyn Fn() + Send + Sync>,
 }
@@ -288,21 +325,11 @@ struct Worker {
 macro_rules! with_card {
     ($worker:expr, $card:ident => $body:expr, $none:expr) => {
         match &mut $worker.card {
-            Card::Model(Some($card)) => $body,
+            Card::Model($card) => $body,
             Card::Readers(ReaderState {
                 card: Some($card), ..
             }) => $body,
             _ => $none,
-        }
-    };
-}
-
-/// As `with_card!`, with `$slot` the `Option` that holds the card (for [`with_connection`]).
-macro_rules! with_slot {
-    ($worker:expr, $slot:ident => $body:expr) => {
-        match &mut $worker.card {
-            Card::Model($slot) => $body,
-            Card::Readers(ReaderState { card: $slot, .. }) => $body,
         }
     };
 }
@@ -341,10 +368,11 @@ impl Worker {
         match request {
             Request::Refresh => self.refresh(),
             Request::ShowCounter(kind) => {
-                self.held = None;
+                self.drop_entry();
+                self.ensure_card();
                 let read = with_card!(self, card => card.counter(kind).map_err(|e| Said::of(&e)), Err(no_card()));
                 let counter = read.map(|shown| {
-                    let counter = shown.counter;
+                    let counter = shown.counter();
                     self.held = Some(shown);
                     counter
                 });
@@ -355,18 +383,20 @@ impl Worker {
                     return self.send(changed_before_sent());
                 };
                 let kind = pin.kind();
-                // TODO(guard): pass `shown` by value once the front door takes it.
-                let result = with_card!(self, card => card.verify(&shown, &pin), Err(JpkiError::CardChanged));
+                let result =
+                    with_card!(self, card => card.verify(shown, &pin), Err(JpkiError::CardChanged));
                 drop(pin);
                 let outcome = match result {
-                    Ok(outcome) => Outcome {
-                        good: matches!(outcome, VerifyOutcome::Verified),
-                        said: Said::with(|lang| texts::verify_outcome(&outcome, kind, lang)),
-                    },
-                    Err(error) => Outcome {
-                        said: Said::of(&error),
-                        good: false,
-                    },
+                    Ok(outcome) => {
+                        let (said, follow_up) =
+                            Said::message(|lang| text::verify_outcome(&outcome, kind, lang));
+                        Outcome {
+                            said,
+                            follow_up,
+                            good: matches!(outcome, VerifyOutcome::Verified),
+                        }
+                    }
+                    Err(error) => Outcome::error(&error),
                 };
                 self.send(Update::Outcome(outcome));
                 self.refresh();
@@ -377,24 +407,21 @@ impl Worker {
                 };
                 let kind = current.kind();
                 let outcome = match PinChange::new(current, new) {
-                    Err(error) => Outcome {
-                        said: Said::of(&error),
-                        good: false,
-                    },
-                    // TODO(guard): the front door's guarded change.
+                    Err(error) => Outcome::error(&error),
                     Ok(change) => {
-                        match with_slot!(self, slot => with_connection(slot, |c| guarded_change_after(c, &shown, &change)))
+                        match with_card!(self, card => card.change_pin(shown, &change), Err(JpkiError::CardChanged))
                         {
-                            Ok(outcome) => Outcome {
-                                good: matches!(outcome, ChangeOutcome::Changed),
-                                said: Said::with(|lang| {
-                                    texts::change_outcome(&outcome, kind, lang)
-                                }),
-                            },
-                            Err(error) => Outcome {
-                                said: Said::of(&error),
-                                good: false,
-                            },
+                            Ok(outcome) => {
+                                let (said, follow_up) = Said::message(|lang| {
+                                    text::change_outcome(&outcome, kind, lang)
+                                });
+                                Outcome {
+                                    said,
+                                    follow_up,
+                                    good: matches!(outcome, ChangeOutcome::Changed),
+                                }
+                            }
+                            Err(error) => Outcome::error(&error),
                         }
                     }
                 };
@@ -404,24 +431,33 @@ impl Worker {
             Request::CheckStart => self.check_start(),
             Request::CheckSign(pin) => self.check_sign(pin),
             Request::CancelEntry => {
-                self.held = None;
-                self.check_certificate = None;
+                self.drop_entry();
+                if self.stale {
+                    self.refresh();
+                }
             }
             Request::UseDemo => {
-                self.held = None;
+                self.drop_entry();
                 let model = SharedModel::new(CardState::demo());
                 self.model = Some(model.clone());
-                self.card = Card::Model(Some(MyNumberCard::from_connection(model)));
+                self.card = Card::Model(MyNumberCard::from_connection(model));
                 self.send(Update::Source { demo: true });
                 self.refresh();
             }
         }
     }
 
+    /// Forgets the counter (or check) held for a PIN entry.
+    fn drop_entry(&mut self) {
+        self.held = None;
+        self.check = None;
+    }
+
     /// Reads the card's status and sends it.
     fn refresh(&mut self) {
+        self.stale = false;
         let view = match &mut self.card {
-            Card::Model(Some(card)) => {
+            Card::Model(card) => {
                 let mut view = status_view(card, None);
                 if let (CardView::Ready(info), Some(model)) = (&mut view, &self.model) {
                     let state = model.lock();
@@ -434,7 +470,6 @@ impl Worker {
                 }
                 view
             }
-            Card::Model(None) => CardView::Starting,
             Card::Readers(state) => reader_view(state),
         };
         self.send(Update::Card(view));
@@ -469,48 +504,39 @@ impl Worker {
             state.card = None;
             state.card_reader = None;
         }
-        if self.held.take().is_some() || self.check_certificate.take().is_some() {
+        let held = self.held.take().is_some() | self.check.take().is_some();
+        if held {
+            // A PIN field is open: close it first; the card is read again once the window
+            // leaves the entry, never while a field may still be showing.
+            self.stale = true;
             self.send(Update::CardChanged(Said::of(&JpkiError::CardChanged)));
+        } else {
+            self.refresh();
         }
-        self.refresh();
+    }
+
+    /// Before a new entry: connects again to a card whose reader changed.
+    fn ensure_card(&mut self) {
+        if self.stale || matches!(&self.card, Card::Readers(state) if state.card.is_none()) {
+            self.refresh();
+        }
     }
 
     fn check_start(&mut self) {
-        self.held = None;
-        self.check_certificate = None;
-        let now = SystemTime::now();
-        let read = with_slot!(self, slot => with_connection(slot, read_check_facts));
+        self.drop_entry();
+        self.ensure_card();
         let reader = reader_name_of(&self.card);
-        let read = read.map(|facts| (facts, reader));
+        let read = with_card!(self, card => card.check_start(), Err(no_card_error()));
         let (steps, needs_pin) = match read {
-            Ok((facts, reader)) => {
-                let card = texts::card_step(&facts.identity, reader.as_deref());
-                let counter = counter_step(facts.counter);
-                let validity = validity_step(&facts.auth_certificate, now);
-                let issuer = issuer_step(&facts.auth_certificate, &facts.auth_ca_certificate, now);
-                let skipped_after = if card.verdict == Verdict::Failed {
-                    Some(CheckStep::Card)
-                } else if counter.verdict == Verdict::Failed {
-                    Some(CheckStep::PinCounter)
-                } else if facts.auth_certificate.is_err() {
-                    Some(CheckStep::CertificateValidity)
+            Ok(start) => {
+                let mut steps = vec![card_step(&start.identity, &reader)];
+                steps.extend(start.steps.iter().cloned());
+                if start.needs_pin() {
+                    self.check = Some(start);
+                    (steps, true)
                 } else {
-                    None
-                };
-                let mut steps = vec![card, counter, validity, issuer];
-                match (skipped_after, facts.auth_certificate) {
-                    (None, Ok(certificate)) => {
-                        self.check_certificate = Some(certificate);
-                        (steps, true)
-                    }
-                    (after, _) => {
-                        steps.push(StepResult::skipped(
-                            CheckStep::PinAndKey,
-                            after.unwrap_or(CheckStep::CertificateValidity),
-                        ));
-                        steps.push(revocation_step());
-                        (steps, false)
-                    }
+                    steps.extend(start.finish_without_pin());
+                    (steps, false)
                 }
             }
             Err(error) => (failed_card_step(&error), false),
@@ -519,43 +545,56 @@ impl Worker {
     }
 
     fn check_sign(&mut self, pin: Pin) {
-        let Some(certificate) = self.check_certificate.take() else {
+        let Some(start) = self.check.take() else {
             return self.send(changed_before_sent());
         };
-        let step = match Challenge::random() {
-            Err(error) => StepResult::new(
-                CheckStep::PinAndKey,
-                Verdict::NotChecked,
-                "no-random",
-                format!("The operating system gave no random bytes ({error}); nothing was sent. Try again."),
-                format!("OS から乱数を得られませんでした（{error}）。何も送っていません。もう一度試してください。"),
-            ),
+        let steps = match Challenge::random() {
+            Err(error) => {
+                let mut steps = start.finish_without_pin().to_vec();
+                steps[0] = StepResult::failed_with(
+                    CheckStep::PinAndKey,
+                    "no-random",
+                    &NoRandom(error.to_string()),
+                );
+                steps
+            }
             Ok(challenge) => {
-                match with_slot!(self, slot => with_connection(slot, |c| guarded_sign(c, &pin, &challenge))) {
-                    Ok(outcome) => pin_step(&outcome, &certificate, &challenge),
-                    Err(error) => StepResult::new(
-                        CheckStep::PinAndKey,
-                        Verdict::NotChecked,
-                        "card-error",
-                        error.localized(Lang::En),
-                        error.localized(Lang::Ja),
-                    ),
+                match with_card!(self, card => card.check_pin(start, &pin, &challenge), Err(no_card_error()))
+                {
+                    Ok(steps) => steps.to_vec(),
+                    Err(error) => vec![
+                        StepResult::failed_with(CheckStep::PinAndKey, "card-error", &error),
+                        revocation_step(),
+                    ],
                 }
             }
         };
         drop(pin);
         self.send(Update::Check {
-            steps: vec![step, revocation_step()],
+            steps,
             needs_pin: false,
         });
         self.refresh();
     }
 }
 
-fn reader_name_of(card: &Card) -> Option<String> {
+/// The system gave no random bytes for the check's challenge.
+struct NoRandom(String);
+
+impl Localized for NoRandom {
+    fn localized(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Ja => format!("OS から乱数を得られませんでした（{}）。何も送っていません。もう一度試してください。", self.0),
+            _ => format!("The operating system gave no random bytes ({}); nothing was sent. Try again.", self.0),
+        }
+    }
+}
+
+/// The reader's name for the check's first step; the demo card is named as such.
+fn reader_name_of(card: &Card) -> String {
     match card {
-        Card::Model(_) => None,
-        Card::Readers(state) => state.card_reader.clone(),
+        Card::Model(_) => "demo card (デモカード)".into(),
+        Card::Readers(state) => state.card_reader.clone().unwrap_or_default(),
     }
 }
 
@@ -566,20 +605,8 @@ fn set_card(state: &mut ReaderState, reader: &str, present: bool) {
     }
 }
 
-/// Lends the connection behind the front door to a `jpki` function the front door does not have
-/// yet.
-// TODO(guard): gone once the front door has the guarded change and the clinic check.
-fn with_connection<C: Connection, R>(
-    slot: &mut Option<MyNumberCard<C>>,
-    work: impl FnOnce(&mut C) -> Result<R, JpkiError>,
-) -> Result<R, JpkiError> {
-    let Some(card) = slot.take() else {
-        return Err(JpkiError::Transport(TransportError::CardRemoved));
-    };
-    let mut connection = card.into_connection();
-    let result = work(&mut connection);
-    *slot = Some(MyNumberCard::from_connection(connection));
-    result
+fn no_card_error() -> JpkiError {
+    JpkiError::Transport(TransportError::CardRemoved)
 }
 
 fn no_card() -> Said {
@@ -587,19 +614,14 @@ fn no_card() -> Said {
 }
 
 fn changed_before_sent() -> Update {
-    Update::Outcome(Outcome {
-        said: Said::of(&JpkiError::CardChanged),
-        good: false,
-    })
+    Update::Outcome(Outcome::error(&JpkiError::CardChanged))
 }
 
 fn failed_card_step(error: &JpkiError) -> Vec<StepResult> {
-    let mut steps = vec![StepResult::new(
+    let mut steps = vec![StepResult::failed_with(
         CheckStep::Card,
-        Verdict::Failed,
         "card-error",
-        error.localized(Lang::En),
-        error.localized(Lang::Ja),
+        error,
     )];
     for step in &CheckStep::ALL[1..5] {
         steps.push(StepResult::skipped(*step, CheckStep::Card));
@@ -619,7 +641,14 @@ fn status_view<C: Connection>(card: &mut MyNumberCard<C>, reader: Option<String>
                 .iter()
                 .map(|pin| (pin.kind, pin.counter))
                 .collect(),
-            auth_certificate: status.auth_certificate.map_err(|error| Said::of(&error)),
+            auth_certificate: match &status.auth_certificate {
+                Ok(validity) => validity_period_step(validity, SystemTime::now()),
+                Err(error) => StepResult::failed_with(
+                    CheckStep::CertificateValidity,
+                    "certificate-unreadable",
+                    error,
+                ),
+            },
             demo_pins: None,
         }),
         Err(error) => CardView::Problem {

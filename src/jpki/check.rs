@@ -17,7 +17,7 @@ use super::detect::detect;
 use super::guard::{guarded_transaction, read_pin_counters, shown_counter, Guarded, ShownCounter};
 use super::{
     CardIdentity, CardType, CertificateError, CertificateFile, CertificateInfo, Counter,
-    ExpiryState, JpkiError, Pin, PinKind, Refusal, UnknownOutcome, VerifyOutcome,
+    ExpiryState, JpkiError, Pin, PinKind, Refusal, UnknownOutcome, ValidityPeriod, VerifyOutcome,
 };
 use crate::i18n::{Lang, Localized};
 
@@ -406,10 +406,18 @@ pub fn validity_step(
             Err(error) => return StepResult::failed_with(step, error.code(), &error),
         },
     };
-    let end = info.validity.not_after;
-    let days = info.validity.days_left(now);
+    validity_period_step(&info.validity, now)
+}
+
+/// Step 3 from the validity period alone (as [`crate::card::MyNumberCard::status`] reads it):
+/// the certificate's end and the days left, failed within [`EXPIRY_WARNING_DAYS`] of the end.
+/// A front end shows the auth certificate's validity with it in the check's words.
+pub fn validity_period_step(validity: &ValidityPeriod, now: SystemTime) -> StepResult {
+    let step = CheckStep::CertificateValidity;
+    let end = validity.not_after;
+    let days = validity.days_left(now);
     let failed = |reason, finding| StepResult::new(step, Verdict::Failed, reason, finding);
-    match info.validity.state(now) {
+    match validity.state(now) {
         ExpiryState::Valid => {
             StepResult::new(step, Verdict::Passed, "ok", Finding::Valid { end, days })
         }

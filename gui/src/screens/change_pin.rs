@@ -3,16 +3,21 @@
 //! current one, and only on success the CHANGE, all in one transaction).
 
 use eframe::egui::{RichText, Ui};
-use mynapin::card::{Pin, PinKind};
+use mynapin::card::{Pin, PinFormatError, PinKind};
 use mynapin::i18n::{Lang, Localized};
 
 use super::Action;
 use crate::labels;
 use crate::pin_entry::{live_problem, Phase};
 use crate::secret::SecretBuffer;
-use crate::texts;
 use crate::widgets::{self, Tone};
 use crate::worker::{Request, Update};
+
+/// Why nothing was sent.
+enum Refused {
+    Format(PinFormatError),
+    NewDiffers,
+}
 
 pub struct ChangePin {
     kind: PinKind,
@@ -20,7 +25,8 @@ pub struct ChangePin {
     current: SecretBuffer,
     new: SecretBuffer,
     again: SecretBuffer,
-    problem: Option<String>,
+    /// Why the last Enter sent nothing (until an entry is edited).
+    refused: Option<Refused>,
     focus: bool,
 }
 
@@ -33,7 +39,7 @@ impl ChangePin {
                 current: SecretBuffer::default(),
                 new: SecretBuffer::default(),
                 again: SecretBuffer::default(),
-                problem: None,
+                refused: None,
                 focus: true,
             },
             Request::ShowCounter(kind),
@@ -84,7 +90,7 @@ impl ChangePin {
                     widgets::message(
                         ui,
                         Tone::Bad,
-                        &texts::refusal_text(refusal, self.kind, lang),
+                        &mynapin::text::refusal(refusal, self.kind, lang),
                     );
                 }
             }
@@ -94,31 +100,46 @@ impl ChangePin {
                 let title = labels::pin_field(self.kind, lang);
                 let focus = std::mem::take(&mut self.focus);
                 let mut submitted = false;
+                let mut edited = false;
                 for (salt, buffer, which, focus) in [
                     ("current", &mut self.current, labels::current(lang), focus),
                     ("new", &mut self.new, labels::new(lang), false),
                     ("again", &mut self.again, labels::new_again(lang), false),
                 ] {
-                    let label = format!("{which} {title}");
-                    submitted |=
-                        widgets::pin_field(ui, salt, buffer, &label, focus, lang).submitted;
+                    let label = match lang {
+                        Lang::Ja => format!("{which}{title}"),
+                        _ => format!("{which} {title}"),
+                    };
+                    let events = widgets::pin_field(ui, salt, buffer, &label, focus, lang);
+                    submitted |= events.submitted;
+                    edited |= events.edited;
                     if let Some(problem) = live_problem(self.kind, buffer, lang) {
                         widgets::message(ui, Tone::Caution, &problem);
                     }
                     ui.add_space(4.0);
                 }
-                if let Some(problem) = &self.problem {
-                    widgets::message(ui, Tone::Caution, problem);
+                if edited {
+                    self.refused = None;
+                }
+                match &self.refused {
+                    Some(Refused::Format(error)) => {
+                        widgets::message(ui, Tone::Caution, &error.localized(lang));
+                    }
+                    Some(Refused::NewDiffers) => {
+                        widgets::message(ui, Tone::Caution, labels::new_differs(lang));
+                    }
+                    None => {}
                 }
                 ui.add_space(6.0);
                 submitted |= widgets::button(ui, labels::send_change(lang)).clicked();
                 if submitted {
-                    action = self.submit(lang);
+                    action = self.submit();
                 }
             }
             Phase::Done(outcome) => {
                 let tone = if outcome.good { Tone::Good } else { Tone::Bad };
                 widgets::message(ui, tone, outcome.said.get(lang));
+                action = super::follow_up(ui, outcome.follow_up, lang);
             }
             Phase::Failed(said) => {
                 widgets::message(ui, Tone::Bad, said.get(lang));
@@ -137,22 +158,22 @@ impl ChangePin {
     }
 
     /// Checks the three entries; only when all hold is anything sent.
-    fn submit(&mut self, lang: Lang) -> Option<Action> {
+    fn submit(&mut self) -> Option<Action> {
         let current = Pin::new(self.kind, self.current.as_str());
         let new = Pin::new(self.kind, self.new.as_str());
         let (current, new) = match (current, new) {
             (Ok(current), Ok(new)) => (current, new),
             (Err(error), _) | (_, Err(error)) => {
-                self.problem = Some(error.localized(lang));
+                self.refused = Some(Refused::Format(error));
                 return None;
             }
         };
         if self.new.as_str() != self.again.as_str() {
-            self.problem = Some(labels::new_differs(lang).to_string());
+            self.refused = Some(Refused::NewDiffers);
             return None;
         }
         self.clear();
-        self.problem = None;
+        self.refused = None;
         self.phase = Phase::Sending;
         Some(Action::Send(Request::Change { current, new }))
     }

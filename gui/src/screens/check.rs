@@ -3,15 +3,17 @@
 //! allow it.
 
 use eframe::egui::{RichText, Ui};
-use mynapin::card::{Pin, PinKind};
+use mynapin::card::{Pin, PinFormatError, PinKind};
 use mynapin::i18n::{Lang, Localized};
 use mynapin::jpki::{StepResult, Verdict};
+use mynapin::text;
+
+use crate::worker::Said;
 
 use super::Action;
 use crate::labels;
 use crate::pin_entry::live_problem;
 use crate::secret::SecretBuffer;
-use crate::texts;
 use crate::widgets::{self, Tone};
 use crate::worker::{Request, Update};
 
@@ -28,7 +30,10 @@ pub struct Check {
     steps: Vec<StepResult>,
     phase: Phase,
     pin: SecretBuffer,
-    problem: Option<String>,
+    /// Why the last Enter sent nothing (until the PIN is edited).
+    refused: Option<PinFormatError>,
+    /// The card changed while the PIN was being typed: nothing was sent.
+    changed: Option<Said>,
     focus: bool,
 }
 
@@ -39,7 +44,8 @@ impl Check {
                 steps: Vec::new(),
                 phase: Phase::Reading,
                 pin: SecretBuffer::default(),
-                problem: None,
+                refused: None,
+                changed: None,
                 focus: true,
             },
             Request::CheckStart,
@@ -57,14 +63,8 @@ impl Check {
             Update::CardChanged(said) if matches!(self.phase, Phase::Steps { needs_pin: true }) => {
                 self.pin.clear();
                 self.phase = Phase::Steps { needs_pin: false };
-                self.problem = None;
-                self.steps.push(StepResult::new(
-                    mynapin::jpki::CheckStep::PinAndKey,
-                    Verdict::NotChecked,
-                    "card-changed",
-                    said.en.clone(),
-                    said.ja.clone(),
-                ));
+                self.refused = None;
+                self.changed = Some(said.clone());
             }
             _ => {}
         }
@@ -86,13 +86,17 @@ impl Check {
             ui.label(
                 RichText::new(format!(
                     "{} — {}",
-                    step.step.title(lang),
-                    texts::verdict_text(step.verdict, lang)
+                    text::check_step_title(step.step, lang),
+                    text::verdict_label(step.verdict, lang)
                 ))
                 .size(17.0)
                 .strong(),
             );
-            widgets::message(ui, tone, &step.localized(lang));
+            let said = text::check_step(step, lang);
+            widgets::message(ui, tone, &said.text);
+            if let Some(next) = super::follow_up(ui, said.follow_up, lang) {
+                action = Some(next);
+            }
             ui.add_space(4.0);
         }
         match self.phase {
@@ -112,8 +116,14 @@ impl Check {
                     std::mem::take(&mut self.focus),
                     lang,
                 );
-                self.problem = live_problem(PinKind::Auth, &self.pin, lang);
-                if let Some(problem) = &self.problem {
+                if events.edited {
+                    self.refused = None;
+                }
+                let problem = match &self.refused {
+                    Some(error) => Some(error.localized(lang)),
+                    None => live_problem(PinKind::Auth, &self.pin, lang),
+                };
+                if let Some(problem) = &problem {
                     widgets::message(ui, Tone::Caution, problem);
                 }
                 let clicked = widgets::button(ui, labels::send_check(lang)).clicked();
@@ -124,7 +134,7 @@ impl Check {
                             self.phase = Phase::Sending;
                             action = Some(Action::Send(Request::CheckSign(pin)));
                         }
-                        Err(error) => self.problem = Some(error.localized(lang)),
+                        Err(error) => self.refused = Some(error),
                     }
                 }
             }
@@ -135,7 +145,10 @@ impl Check {
                         .iter()
                         .all(|step| step.verdict == Verdict::Passed || !step.step.counts());
                 let tone = if passed { Tone::Good } else { Tone::Bad };
-                widgets::message(ui, tone, texts::check_summary(passed, lang));
+                if let Some(changed) = &self.changed {
+                    widgets::message(ui, Tone::Bad, changed.get(lang));
+                }
+                widgets::message(ui, tone, labels::check_summary(passed, lang));
             }
         }
         ui.add_space(12.0);

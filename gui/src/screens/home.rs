@@ -1,14 +1,13 @@
 //! The card at a glance: the reader and card (live), the three counters, the auth certificate's
 //! end date, and the actions each counter allows.
 
-use std::time::SystemTime;
-
 use eframe::egui::{self, RichText, Ui};
+use mynapin::card::{CheckStep, Verdict};
 use mynapin::i18n::Lang;
+use mynapin::text;
 
 use super::Action;
 use crate::labels;
-use crate::texts;
 use crate::widgets::{self, Tone};
 use crate::worker::{CardInfo, CardView, Request};
 
@@ -24,6 +23,7 @@ pub fn ui(ui: &mut Ui, card: &CardView, lang: Lang) -> Option<Action> {
         CardView::Problem { said, no_reader } => {
             ui.add_space(12.0);
             widgets::message(ui, Tone::Caution, said.get(lang));
+            widgets::message(ui, Tone::Info, labels::updates_by_itself(lang));
             ui.add_space(12.0);
             if *no_reader && widgets::button(ui, labels::use_demo(lang)).clicked() {
                 action = Some(Action::Send(Request::UseDemo));
@@ -40,7 +40,7 @@ fn ready(ui: &mut Ui, info: &CardInfo, lang: Lang) -> Option<Action> {
         ui.label(RichText::new(format!("{} {reader}", labels::reader(lang))).size(15.0));
     }
     ui.label(
-        RichText::new(texts::card_type_text(&info.card_type, lang))
+        RichText::new(text::card_type(&info.card_type, lang))
             .size(20.0)
             .strong(),
     );
@@ -66,22 +66,24 @@ fn ready(ui: &mut Ui, info: &CardInfo, lang: Lang) -> Option<Action> {
             });
         ui.add_space(4.0);
     }
-    let certificate = info
-        .auth_certificate
-        .as_ref()
-        .map_err(|said| said.get(lang).to_string())
-        .copied();
-    let (line, warning) = texts::certificate_lines(&certificate, SystemTime::now(), lang);
+    // The certificate in the clinic check's words: end date, days left, the 90-day warning.
+    let certificate = &info.auth_certificate;
     ui.add_space(4.0);
-    let tone = if warning.is_some() {
-        Tone::Caution
-    } else {
+    let tone = if certificate.verdict == Verdict::Passed {
         Tone::Good
+    } else {
+        Tone::Caution
     };
-    widgets::message(ui, tone, &line);
-    if let Some(warning) = warning {
-        widgets::message(ui, Tone::Caution, &warning);
-    }
+    let said = text::check_step(certificate, lang);
+    widgets::message(
+        ui,
+        tone,
+        &format!(
+            "{}: {}",
+            text::check_step_title(CheckStep::CertificateValidity, lang),
+            said.text
+        ),
+    );
     ui.add_space(8.0);
     ui.horizontal_wrapped(|ui| {
         if widgets::button(ui, labels::check(lang)).clicked() {

@@ -2,14 +2,13 @@
 //! guarded VERIFY and its outcome in the CLI's words.
 
 use eframe::egui::{RichText, Ui};
-use mynapin::card::{Pin, PinKind};
+use mynapin::card::{Pin, PinFormatError, PinKind};
 use mynapin::i18n::{Lang, Localized};
 
 use super::Action;
 use crate::labels;
 use crate::pin_entry::{live_problem, Phase};
 use crate::secret::SecretBuffer;
-use crate::texts;
 use crate::widgets::{self, Tone};
 use crate::worker::{Request, Update};
 
@@ -18,7 +17,8 @@ pub struct TestPin {
     phase: Phase,
     pin: SecretBuffer,
     /// What is wrong with the PIN as typed (nothing is sent while there is something).
-    problem: Option<String>,
+    /// Why the last Enter sent nothing (until the PIN is edited).
+    refused: Option<PinFormatError>,
     focus: bool,
 }
 
@@ -30,7 +30,7 @@ impl TestPin {
                 kind,
                 phase: Phase::Reading,
                 pin: SecretBuffer::default(),
-                problem: None,
+                refused: None,
                 focus: true,
             },
             Request::ShowCounter(kind),
@@ -75,7 +75,7 @@ impl TestPin {
                     widgets::message(
                         ui,
                         Tone::Bad,
-                        &texts::refusal_text(refusal, self.kind, lang),
+                        &mynapin::text::refusal(refusal, self.kind, lang),
                     );
                 }
             }
@@ -90,8 +90,14 @@ impl TestPin {
                     std::mem::take(&mut self.focus),
                     lang,
                 );
-                self.problem = live_problem(self.kind, &self.pin, lang);
-                if let Some(problem) = &self.problem {
+                if events.edited {
+                    self.refused = None;
+                }
+                let problem = match &self.refused {
+                    Some(error) => Some(error.localized(lang)),
+                    None => live_problem(self.kind, &self.pin, lang),
+                };
+                if let Some(problem) = &problem {
                     widgets::message(ui, Tone::Caution, problem);
                 }
                 ui.add_space(6.0);
@@ -103,13 +109,14 @@ impl TestPin {
                             self.phase = Phase::Sending;
                             action = Some(Action::Send(Request::Verify(pin)));
                         }
-                        Err(error) => self.problem = Some(error.localized(lang)),
+                        Err(error) => self.refused = Some(error),
                     }
                 }
             }
             Phase::Done(outcome) => {
                 let tone = if outcome.good { Tone::Good } else { Tone::Bad };
                 widgets::message(ui, tone, outcome.said.get(lang));
+                action = super::follow_up(ui, outcome.follow_up, lang);
             }
             Phase::Failed(said) => {
                 widgets::message(ui, Tone::Bad, said.get(lang));

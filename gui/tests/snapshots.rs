@@ -1,0 +1,171 @@
+//! Snapshot images of the main states in Japanese and English, rendered with wgpu (software
+//! rendering through Mesa's lavapipe on Linux). `UPDATE_SNAPSHOTS=1 cargo test -p mynapin-gui
+//! --test snapshots` writes them anew under gui/tests/snapshots/; the README shows them.
+
+#[path = "support/window.rs"]
+mod support;
+
+use eframe::egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::SnapshotResults;
+use mynapin::card::{CheckStep, Counter, PinKind};
+use mynapin::card_model::CardState;
+use mynapin::i18n::{Lang, Localized};
+use mynapin::reader::{ReaderError, WatchEvent};
+use mynapin::text;
+use mynapin_gui::labels;
+use mynapin_gui::worker::{SharedModel, Source};
+use support::{open_on, wait_for, wait_for_label};
+
+const LANGS: [(Lang, &str); 2] = [(Lang::Ja, "ja"), (Lang::En, "en")];
+
+fn counter_name(kind: PinKind, counter: Counter, lang: Lang) -> String {
+    format!(
+        "{}: {}",
+        kind.title(lang),
+        text::counter(kind, counter, lang)
+    )
+}
+
+/// Takes the snapshot with the days left to the certificate's end hidden: they change daily.
+fn snapshot(harness: &mut egui_kittest::Harness<'static, Option<mynapin_gui::App>>, name: &str) {
+    let dated: Vec<_> = harness
+        .query_all_by_label_contains("2031-05-31")
+        .map(|node| node.rect())
+        .collect();
+    for rect in dated {
+        harness.mask(rect);
+    }
+    harness.snapshot(name);
+}
+
+fn model(state: CardState, lang: Lang) -> support::Window {
+    let model = SharedModel::new(state);
+    support::Window {
+        harness: open_on(Source::Model(model.clone()), lang, true),
+        model,
+    }
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "snapshots are rendered with wgpu on Mesa's lavapipe (Linux); Wine has no Vulkan"
+)]
+fn no_reader() {
+    let mut results = SnapshotResults::new();
+    for (lang, name) in LANGS {
+        let mut harness = open_on(Source::ReadersFromEvents, lang, true);
+        let app = harness.state().as_ref().expect("the window");
+        app.worker().watch_event(WatchEvent::ServiceStarted);
+        wait_for_label(&mut harness, &ReaderError::NoReader.localized(lang));
+        wait_for_label(&mut harness, labels::use_demo(lang));
+        snapshot(&mut harness, &format!("no-reader-{name}"));
+        results.extend_harness(&mut harness);
+    }
+    results.unwrap();
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "snapshots are rendered with wgpu on Mesa's lavapipe (Linux); Wine has no Vulkan"
+)]
+fn demo_card() {
+    let mut results = SnapshotResults::new();
+    for (lang, name) in LANGS {
+        let mut window = model(CardState::demo(), lang);
+        window.wait_for_label(&counter_name(
+            PinKind::CardInfo,
+            Counter::TriesLeft(3),
+            lang,
+        ));
+        window.wait_for_label(labels::demo_badge(lang));
+        snapshot(&mut window.harness, &format!("demo-card-{name}"));
+        results.extend_harness(&mut window.harness);
+    }
+    results.unwrap();
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "snapshots are rendered with wgpu on Mesa's lavapipe (Linux); Wine has no Vulkan"
+)]
+fn one_try_left() {
+    let mut results = SnapshotResults::new();
+    for (lang, name) in LANGS {
+        let mut state = CardState::demo();
+        state.auth.tries_left = 1;
+        let mut window = model(state, lang);
+        window.wait_for_label(&counter_name(PinKind::Auth, Counter::TriesLeft(1), lang));
+        snapshot(&mut window.harness, &format!("one-try-left-{name}"));
+        results.extend_harness(&mut window.harness);
+    }
+    results.unwrap();
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "snapshots are rendered with wgpu on Mesa's lavapipe (Linux); Wine has no Vulkan"
+)]
+fn blocked() {
+    let mut results = SnapshotResults::new();
+    for (lang, name) in LANGS {
+        let mut state = CardState::demo();
+        state.auth.tries_left = 0;
+        let mut window = model(state, lang);
+        window.wait_for_label(&text::next_steps(PinKind::Auth, lang));
+        snapshot(&mut window.harness, &format!("blocked-{name}"));
+        results.extend_harness(&mut window.harness);
+    }
+    results.unwrap();
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "snapshots are rendered with wgpu on Mesa's lavapipe (Linux); Wine has no Vulkan"
+)]
+fn test_pin_dialog() {
+    let mut results = SnapshotResults::new();
+    for (lang, name) in LANGS {
+        let mut window = model(CardState::demo(), lang);
+        window.click(&labels::test_pin(PinKind::Auth, lang));
+        window.wait_for("the PIN field", |h| {
+            h.query_by_role(Role::PasswordInput).is_some()
+        });
+        window.harness.event(eframe::egui::Event::Text("12".into()));
+        window.harness.run_ok();
+        snapshot(&mut window.harness, &format!("test-pin-{name}"));
+        results.extend_harness(&mut window.harness);
+    }
+    results.unwrap();
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "snapshots are rendered with wgpu on Mesa's lavapipe (Linux); Wine has no Vulkan"
+)]
+fn check_result() {
+    let mut results = SnapshotResults::new();
+    for (lang, name) in LANGS {
+        let mut window = model(CardState::demo(), lang);
+        window.click(labels::check(lang));
+        window.wait_for("the check's PIN field", |h| {
+            h.query_by_role(Role::PasswordInput).is_some()
+        });
+        window.type_and_enter("1234");
+        window.wait_for_label(labels::check_summary(true, lang));
+        wait_for(&mut window.harness, "the revocation step", |h| {
+            h.query_all_by_label_contains(text::check_step_title(CheckStep::Revocation, lang))
+                .next()
+                .is_some()
+        });
+        snapshot(&mut window.harness, &format!("check-result-{name}"));
+        results.extend_harness(&mut window.harness);
+    }
+    results.unwrap();
+}
