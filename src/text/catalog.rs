@@ -213,6 +213,11 @@ pub(crate) fn library_part() -> String {
             },
         );
     }
+    for (name, passed) in [("all passed", true), ("not all passed", false)] {
+        entry(&mut out, &format!("summary · {name}"), |lang| {
+            check_summary(passed, lang).to_string()
+        });
+    }
     out.push_str("## The reader and the card\n\n");
     // What differs per system, for each system (the file is the same wherever the test runs).
     for (platform, name) in [

@@ -24,6 +24,16 @@ pub fn check_step_title(step: CheckStep, lang: Lang) -> &'static str {
     }
 }
 
+/// The checklist's last line: whether the card should work at the clinic.
+pub fn check_summary(passed: bool, lang: Lang) -> &'static str {
+    match (passed, lang) {
+        (true, Lang::En) => "Every check passed: the card should work with this PIN at the clinic. (Revocation cannot be checked from here.)",
+        (true, Lang::Ja) => "すべての確認に合格しました。このカードと暗証番号は医療機関で使えるはずです（失効状態はここでは確認できません）。",
+        (false, Lang::En) => "Not every check passed: see the steps above for what to do.",
+        (false, Lang::Ja) => "合格しなかった確認があります。上の各項目の対処を参照してください。",
+    }
+}
+
 /// The verdict in a word.
 pub fn verdict_label(verdict: Verdict, lang: Lang) -> &'static str {
     match (verdict, lang) {
