@@ -164,7 +164,7 @@ mod imp {
     /// as `FlushConsoleInputBuffer` would; this crate forbids `unsafe`, so through the safe
     /// `ReadConsoleInputW` of `crossterm_winapi`, one record at a time (no heap copy of what
     /// was typed). Only when `input` (standard input) is a console: a pipe, a file or an MSYS
-    /// terminal (Git Bash, mintty; a pipe to Windows) is never read from here.
+    /// terminal (mintty; a pipe to Windows) is never read from here.
     pub fn discard_typed_ahead(input: &std::fs::File) {
         if mode(HandleRef::from_file(input)).is_err() {
             return;
