@@ -14,6 +14,7 @@ mod help;
 mod interrupt;
 #[cfg(test)]
 mod layout_tests;
+mod man;
 #[cfg(test)]
 mod messages;
 mod output;
@@ -23,6 +24,7 @@ mod render;
 mod reset_demo;
 mod status;
 mod terminal;
+mod unpower;
 mod verify;
 mod virtual_card;
 mod wait;
@@ -40,8 +42,7 @@ const DEMO_HELP: &str = "\
 Demo card (--demo): a built-in virtual My Number card whose counters persist between runs.
   PINs: auth 1234, sign ABC123, card-info 5678. `mynapin --demo reset-demo` restores it.
 
-Exit codes: 0 ok, 1 other error, 2 usage error or malformed PIN, 3 wrong PIN, 4 refused (PIN not
-sent), 5 blocked, 6 no PC/SC service, reader or card, 7 not a My Number card.
+Exit codes: 0 ok, 1 other error, 2 usage error or malformed PIN, 3 wrong PIN, 4 refused (PIN not sent), 5 blocked, 6 no PC/SC service, reader or card, 7 not a My Number card.
 
 MYNAPIN_CARD_TIMEOUT: seconds a card operation may take before mynapin gives up (default 30).";
 
@@ -167,15 +168,17 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), from this very definition.
-    #[command(hide = true)]
+    /// Print the man page (roff): every command and option in one page.
     Man,
 }
 
 /// Parses the arguments, runs the command, prints the result and returns the exit code.
 pub fn main() -> i32 {
+    if let Some(reader) = std::env::var_os(unpower::UNPOWER_ENV) {
+        return unpower::run_helper(&reader.to_string_lossy());
+    }
     // Arguments may be anything, even invalid UTF-8: look at them as OsStr only.
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let args = help_flag_of_help(std::env::args_os().collect());
     // The language is needed before parsing: the help and clap's errors are in it.
     let lang = lang_from_args(&args).unwrap_or_else(Lang::from_env);
     // Usage lines say `mynapin` on every platform, not the file name (`mynapin.exe` on Windows).
@@ -192,7 +195,7 @@ pub fn main() -> i32 {
         Ok(parsed) => parsed,
         Err(error) if !error.use_stderr() => {
             // --help and --version.
-            let _ = error.print();
+            help::print(&error);
             return ExitCode::Success as i32;
         }
         Err(error) => {
@@ -200,7 +203,7 @@ pub fn main() -> i32 {
             if !json
                 && error.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
             {
-                let _ = error.print();
+                help::print(&error);
             } else {
                 // The first argument that names a command (never a value: it may be a PIN).
                 let command = Cli::command();
@@ -259,7 +262,7 @@ pub fn main() -> i32 {
         Command::ResetDemo => reset_demo::run(&out),
         Command::VirtualCard(args) => virtual_card::run(&args, &out),
         Command::Completions { shell } => completions::run(shell),
-        Command::Man => completions::man(lang),
+        Command::Man => man::run(lang),
     };
     match result {
         Ok(code) => code as i32,
@@ -268,6 +271,32 @@ pub fn main() -> i32 {
             error.exit_code() as i32
         }
     }
+}
+
+/// `mynapin help --help` (or `-h`) is the help: clap's `help` command takes every word after it
+/// as a command's name.
+fn help_flag_of_help(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut iter = args.iter().enumerate().skip(1);
+    let mut command = None;
+    while let Some((at, arg)) = iter.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--reader" || arg == "-r" || arg == "--lang" {
+            iter.next();
+        } else if !arg.to_string_lossy().starts_with('-') {
+            command = Some(at);
+            break;
+        }
+    }
+    if let Some(at) = command.filter(|at| args[*at] == "help") {
+        let mut index = 0;
+        args.retain(|arg| {
+            index += 1;
+            index <= at + 1 || (arg != "--help" && arg != "-h")
+        });
+    }
+    args
 }
 
 /// `--lang` as given (the last one wins, any case, `--lang X` or `--lang=X`), before parsing.

@@ -9,17 +9,23 @@
 //!
 //! Each text is an exhaustive `match` over (variant, language): a new outcome or a new language
 //! does not build until it has its words. Errors explain themselves through
-//! [`Localized`](crate::i18n::Localized). `docs/messages.md` shows every text side by side, made
-//! from this module.
+//! [`Localized`](crate::i18n::Localized): the reader's, the transport's and the card's are
+//! written here; those of narrower scope (a PIN's format, certificate data, files, the demo
+//! card's state) next to their types. `docs/messages.md` shows every text side by side, made
+//! from this module and those errors.
 
+mod card;
 #[cfg(test)]
 pub(crate) mod catalog;
 mod check;
+mod date;
 mod outcome;
+mod pcsc;
 mod pin;
 mod reader;
 
-pub use check::{check_step, check_step_title, verdict_label};
+pub use check::{check_step, check_step_title, check_summary, verdict_label};
+pub use date::{date, date_time};
 pub use outcome::{change_outcome, verify_outcome};
 pub use pin::{
     card_type, counter, counter_advice, counter_line, last_try_advice, next_steps, pin_noun,

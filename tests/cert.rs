@@ -14,7 +14,7 @@ use mynapin::jpki::{
 };
 use serde_json::Value;
 
-use demo::{keys, Demo};
+use demo::{keys, says, Demo};
 
 const AUTH: &[u8] = include_bytes!("fixtures/auth.der");
 const AUTH_CA: &[u8] = include_bytes!("fixtures/auth-ca.der");
@@ -554,7 +554,34 @@ fn cli_der_and_pem_are_the_bytes_read() {
     ]);
     assert_eq!(code, 0);
     assert_eq!(std::fs::read(&out).unwrap(), SIGN_CA);
-    assert!(String::from_utf8(stdout).unwrap().contains("sign-ca.der"));
+    let said = String::from_utf8(stdout).unwrap();
+    assert!(said.contains("sign-ca.der"), "{said}");
+    // Issue 26 item 6: what was written, in plain words (not "bytes of DER, as der").
+    let bytes = SIGN_CA.len();
+    assert!(says(&said, &format!("as DER ({bytes} bytes).")), "{said}");
+    let out = demo.dir().join("sign-ca.pem");
+    for (lang, expected) in [
+        ("en", format!("as PEM (the certificate is {bytes} bytes).")),
+        (
+            "ja",
+            format!("に PEM 形式で書き出しました（証明書は {bytes} バイト）。"),
+        ),
+    ] {
+        let (code, stdout, _) = demo.run(&[
+            "--lang",
+            lang,
+            "cert",
+            "--which",
+            "sign-ca",
+            "--format",
+            "pem",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0);
+        let said = String::from_utf8(stdout).unwrap();
+        assert!(says(&said, &expected), "{said}");
+    }
 }
 
 #[test]

@@ -5,7 +5,7 @@ mod demo;
 
 use serde_json::Value;
 
-use demo::{keys, Demo};
+use demo::{keys, says, Demo};
 
 fn run(demo: &Demo, args: &[&str], stdin: &str) -> (i32, Value) {
     let mut all = args.to_vec();
@@ -250,4 +250,43 @@ fn the_pin_is_masked_in_the_trace_of_check() {
         assert!(line.contains("00 20 00 80 04 ** ** ** **"), "{line}");
         assert!(!line.contains("31 32 33 34"), "{line}");
     }
+}
+
+// ---- issue 26 item 6: what change-pin says when the input is not what it needs ----------------
+
+#[test]
+fn pin_stdin_without_the_new_pin_line_names_the_missing_line() {
+    let demo = Demo::new();
+    for (lang, stdin, expected) in [
+        (
+            "en",
+            "1234\n",
+            "No new PIN was given: with --pin-stdin, mynapin reads two lines",
+        ),
+        ("en", "1234", "the second is missing or empty"),
+        ("en", "1234\n\n", "the second is missing or empty"),
+        (
+            "ja",
+            "1234\n",
+            "新しい暗証番号がありません。--pin-stdin では2行",
+        ),
+    ] {
+        let output = demo
+            .cmd(&["--lang", lang, "change-pin", "--pin-stdin"])
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(says(&stderr, expected), "{stdin:?}: {stderr}");
+        assert!(!stderr.contains("nothing was typed"), "{stderr}");
+    }
+    // Nothing reached the card: not even a VERIFY of the current PIN.
+    assert!(
+        demo.log_lines()
+            .iter()
+            .all(|line| !line.starts_with("00200080") || line.starts_with("00200080 ->")),
+        "{:?}",
+        demo.log_lines()
+    );
 }

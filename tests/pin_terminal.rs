@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use nix::pty::openpty;
 use nix::sys::termios::{tcgetattr, tcsetattr, LocalFlags, SetArg, SpecialCharacterIndices};
 
-use demo::{english, Demo};
+use demo::{english, says, Demo};
 
 /// Longest a test waits for mynapin to turn the terminal's echo off before typing anyway (then
 /// the assertion on the echo decides).
@@ -87,11 +87,15 @@ fn type_at_the_prompt(
 
 /// `mynapin --demo ARGS` running on a pty that is its controlling terminal.
 struct OnATerminal {
-    child: std::process::Child,
+    /// `None` once ended; killed on drop if still running (a failed assertion must not leave a
+    /// mynapin waiting on its terminal).
+    child: Option<std::process::Child>,
     master: std::fs::File,
-    slave: std::fs::File,
+    /// `None` once ended.
+    slave: Option<std::fs::File>,
     shown: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
-    reader: std::thread::JoinHandle<()>,
+    /// Reads what the terminal shows until its other side is closed; joined at the end.
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 /// How a run on a terminal ended.
@@ -140,11 +144,11 @@ impl OnATerminal {
             })
         };
         OnATerminal {
-            child,
+            child: Some(child),
             master,
-            slave,
+            slave: Some(slave),
             shown,
-            reader,
+            reader: Some(reader),
         }
     }
 
@@ -152,8 +156,12 @@ impl OnATerminal {
         String::from_utf8_lossy(&self.shown.lock().unwrap()).into_owned()
     }
 
+    fn slave(&self) -> &std::fs::File {
+        self.slave.as_ref().expect("not ended yet")
+    }
+
     fn echo_on(&self) -> bool {
-        tcgetattr(&self.slave)
+        tcgetattr(self.slave())
             .expect("tcgetattr")
             .local_flags
             .contains(LocalFlags::ECHO)
@@ -170,10 +178,7 @@ impl OnATerminal {
     /// Waits until `done` (or [`ECHO_OFF_WAIT`] passed, or mynapin ended).
     fn wait_until(&mut self, done: impl Fn(&Self) -> bool) {
         let start = Instant::now();
-        while !done(self)
-            && start.elapsed() < ECHO_OFF_WAIT
-            && self.child.try_wait().expect("try_wait").is_none()
-        {
+        while !done(self) && start.elapsed() < ECHO_OFF_WAIT && self.child_running() {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -187,45 +192,49 @@ impl OnATerminal {
         self.type_text(&format!("{line}\n"));
     }
 
+    fn child_running(&mut self) -> bool {
+        self.child
+            .as_mut()
+            .is_some_and(|child| child.try_wait().expect("try_wait").is_none())
+    }
+
     /// Sends `signal` (`STOP`, `CONT`) to mynapin (`setsid` execs it: same process).
     fn signal(&self, signal: &str) {
+        let pid = self.child.as_ref().expect("running").id();
         let status = Command::new("kill")
             .arg(format!("-{signal}"))
-            .arg(self.child.id().to_string())
+            .arg(pid.to_string())
             .status()
             .expect("kill runs");
         assert!(status.success(), "kill -{signal}");
     }
 
-    fn end(self) -> Ended {
-        let OnATerminal {
-            child,
-            master,
-            slave,
-            shown,
-            reader,
-        } = self;
+    fn end(mut self) -> Ended {
+        let child = self.child.take().expect("not ended yet");
         let output = child.wait_with_output().expect("mynapin ends");
-        let echo_after = tcgetattr(&slave)
+        let slave = self.slave();
+        let echo_after = tcgetattr(slave)
             .expect("tcgetattr")
             .local_flags
             .contains(LocalFlags::ECHO);
         // What is left in the terminal's input queue: read it without waiting.
-        let mut raw = tcgetattr(&slave).expect("tcgetattr");
+        let mut raw = tcgetattr(slave).expect("tcgetattr");
         raw.local_flags.remove(LocalFlags::ICANON);
         raw.control_chars[SpecialCharacterIndices::VMIN as usize] = 0;
         raw.control_chars[SpecialCharacterIndices::VTIME as usize] = 0;
-        tcsetattr(&slave, SetArg::TCSANOW, &raw).expect("tcsetattr");
+        tcsetattr(slave, SetArg::TCSANOW, &raw).expect("tcsetattr");
         let mut left = Vec::new();
         let mut buffer = [0u8; 256];
-        let mut slave_reader = &slave;
+        let mut slave_reader = slave;
         while let Ok(n @ 1..) = slave_reader.read(&mut buffer) {
             left.extend_from_slice(&buffer[..n]);
         }
-        drop(slave);
-        drop(master);
-        reader.join().expect("the reader ends");
-        let shown = String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
+        // Everything the terminal showed: the reader ends once no one holds its other side.
+        self.slave = None;
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the reader ends");
+        }
+        let shown = self.shown();
         Ended {
             shown,
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -233,6 +242,15 @@ impl OnATerminal {
             code: output.status.code().unwrap_or(-1),
             echo_after,
             left_unread: String::from_utf8_lossy(&left).into_owned(),
+        }
+    }
+}
+
+impl Drop for OnATerminal {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 }
@@ -292,14 +310,14 @@ fn three_malformed_entries_end_with_exit_2_and_nothing_sent() {
         3,
         "{shown:?}"
     );
-    assert!(shown.contains("nothing was typed"), "{shown:?}");
-    assert!(shown.contains("characters other than digits"), "{shown:?}");
+    assert!(says(&shown, "nothing was typed"), "{shown:?}");
+    assert!(says(&shown, "characters other than digits"), "{shown:?}");
     let error: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
     assert_eq!(error["error"]["code"], "malformed-pin");
     let message = error["error"]["message"].as_str().unwrap();
     assert!(message.contains("too short"), "{message}");
     assert!(
-        message.ends_with("Run the command again with the right one."),
+        message.ends_with("Run the command again with a PIN of that form."),
         "{message}"
     );
     assert_eq!(verifies_sent(&demo), 0);
@@ -346,9 +364,9 @@ fn after_a_stop_and_a_continue_the_prompt_hides_the_pin_again() {
     assert!(!terminal.echo_on(), "{:?}", terminal.shown());
     terminal.signal("STOP");
     // What bash does when the job stops: its own terminal mode back, echo on.
-    let mut shells = tcgetattr(&terminal.slave).expect("tcgetattr");
+    let mut shells = tcgetattr(terminal.slave()).expect("tcgetattr");
     shells.local_flags.insert(LocalFlags::ECHO);
-    tcsetattr(&terminal.slave, SetArg::TCSANOW, &shells).expect("tcsetattr");
+    tcsetattr(terminal.slave(), SetArg::TCSANOW, &shells).expect("tcsetattr");
     terminal.signal("CONT");
     terminal.wait_until(|terminal| !terminal.echo_on());
     assert!(!terminal.echo_on(), "the echo stayed on after fg");
@@ -423,7 +441,7 @@ fn change_pin_with_pin_stdin_on_a_terminal_asks_for_the_new_one_twice() {
     assert!(
         ended
             .shown
-            .contains("The two entries of the new one differ"),
+            .contains("The new PIN was typed differently the second time"),
         "{ended:?}"
     );
     assert_eq!(ended.shown.matches(PROMPT_END).count(), 5, "{ended:?}");
@@ -474,4 +492,21 @@ fn check_shows_the_counter_on_the_terminal_before_its_prompt() {
         .expect("the counter on the terminal");
     let prompt = ended.shown.find(PROMPT_END).expect("the prompt");
     assert!(counter < prompt, "{ended:?}");
+}
+
+/// Issue 25 item 7, every way out: SIGTERM or SIGHUP at the hidden prompt (a closed terminal
+/// window, a `kill`) still gives the terminal its echo back, and sends nothing.
+#[test]
+fn a_terminating_signal_at_the_prompt_gives_the_echo_back() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let demo = Demo::new();
+        let mut terminal = OnATerminal::start(&demo, &["change-pin", "--json"]);
+        terminal.wait_for_prompt(PROMPT_END, 1);
+        assert!(!terminal.echo_on());
+        terminal.signal(signal);
+        let ended = terminal.end();
+        assert!(ended.echo_after, "{signal}: echo left off: {ended:?}");
+        assert_eq!(ended.code, code, "{signal}: {ended:?}");
+        assert_eq!(verifies_sent(&demo), 0);
+    }
 }

@@ -375,30 +375,30 @@ impl Localized for StateError {
                 path.display()
             ),
             (StateError::TooLarge { path }, Lang::En) => format!(
-                "The card state file {} is larger than 1 MiB, so it is not a card state. Check the path, or start again from the demo card's first state with `mynapin --demo reset-demo` (or delete the file).",
+                "The card state file {} is larger than 1 MiB, so it is not a card state. Check the path, or delete the file to start again from the demo card's first state.",
                 path.display()
             ),
             (StateError::TooLarge { path }, Lang::Ja) => format!(
-                "カード状態ファイル {} が 1 MiB を超えているため、カード状態ではありません。パスを確認するか、`mynapin --demo reset-demo` で（またはファイルを削除して）デモカードの初期状態からやり直してください。",
+                "カード状態ファイル {} が 1 MiB を超えているため、カード状態ではありません。パスを確認するか、ファイルを削除してデモカードの初期状態からやり直してください。",
                 path.display()
             ),
             (StateError::Parse { path, line, column }, Lang::En) => format!(
-                "The card state file {} is not valid JSON of the expected shape (line {line}, column {column}). Fix it as docs/card-model.md describes, or start again from the demo card's first state with `mynapin --demo reset-demo` (or delete the file).",
+                "The card state file {} is not valid JSON of the expected shape (line {line}, column {column}). Fix it as docs/card-model.md describes, or delete the file to start again from the demo card's first state.",
                 path.display()
             ),
             (StateError::Parse { path, line, column }, Lang::Ja) => format!(
-                "カード状態ファイル {} が想定した形式の JSON ではありません（{line} 行 {column} 列）。docs/card-model.md のとおりに直すか、`mynapin --demo reset-demo` で（またはファイルを削除して）デモカードの初期状態からやり直してください。",
+                "カード状態ファイル {} が想定した形式の JSON ではありません（{line} 行 {column} 列）。docs/card-model.md のとおりに直すか、ファイルを削除してデモカードの初期状態からやり直してください。",
                 path.display()
             ),
             (StateError::Invalid { path, problem }, lang) => {
                 let problem = problem_text(problem, lang);
                 match lang {
                     Lang::En => format!(
-                        "The card state file {} has a value the card model cannot use: {problem}. Fix that value, or start again from the demo card's first state with `mynapin --demo reset-demo` (or delete the file).",
+                        "The card state file {} has a value the card model cannot use: {problem}. Fix that value, or delete the file to start again from the demo card's first state.",
                         path.display()
                     ),
                     Lang::Ja => format!(
-                        "カード状態ファイル {} にカードモデルが使えない値があります: {problem}。その値を直すか、`mynapin --demo reset-demo` で（またはファイルを削除して）デモカードの初期状態からやり直してください。",
+                        "カード状態ファイル {} にカードモデルが使えない値があります: {problem}。その値を直すか、ファイルを削除してデモカードの初期状態からやり直してください。",
                         path.display()
                     ),
                 }

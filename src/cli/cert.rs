@@ -11,7 +11,7 @@ use x509_cert::der::pem::LineEnding;
 use super::args::Options;
 use super::backend::Backend;
 use super::output::{pad, Output};
-use super::render::{japan_date_time, CertificateStatusJson};
+use super::render::CertificateStatusJson;
 use super::{CliError, ExitCode};
 use crate::i18n::Lang;
 use crate::jpki::{
@@ -103,24 +103,22 @@ pub fn run(options: &Options, out: &Output, args: &Args) -> Result<ExitCode, Cli
         });
     } else if args.format == FormatArg::Text {
         for line in text_lines(&certificate, now, out.lang) {
-            out.text(line);
+            // Continued under the value.
+            out.text_hanging(line, label_width(out.lang) + 1);
         }
     } else if let Some(Some(path)) = written {
-        out.text(match out.lang {
-            Lang::En => format!(
-                "Wrote the {} ({} bytes of DER, as {}) to {}.",
-                file.title(out.lang),
-                certificate.der.len(),
-                args.format.name(),
-                path.display()
-            ),
-            Lang::Ja => format!(
-                "{}（DER {} バイト、{} 形式）を {} に書き出しました。",
-                file.title(out.lang),
-                certificate.der.len(),
-                args.format.name(),
-                path.display()
-            ),
+        let (title, bytes, path) = (file.title(out.lang), certificate.der.len(), path.display());
+        out.text(match (args.format, out.lang) {
+            (FormatArg::Pem, Lang::En) => {
+                format!("Wrote the {title} to {path} as PEM (the certificate is {bytes} bytes).")
+            }
+            (FormatArg::Pem, Lang::Ja) => {
+                format!("{title}を {path} に PEM 形式で書き出しました（証明書は {bytes} バイト）。")
+            }
+            (_, Lang::En) => format!("Wrote the {title} to {path} as DER ({bytes} bytes)."),
+            (_, Lang::Ja) => {
+                format!("{title}を {path} に DER 形式で書き出しました（{bytes} バイト）。")
+            }
         });
     }
     Ok(ExitCode::Success)
@@ -179,19 +177,20 @@ fn write_bytes(path: Option<&PathBuf>, bytes: &[u8]) -> Result<Option<PathBuf>, 
     }
 }
 
+/// The columns of the labels of `cert`'s text ("Not before:", 有効期間開始:).
+fn label_width(lang: Lang) -> usize {
+    match lang {
+        Lang::En => 12,
+        Lang::Ja => 14,
+    }
+}
+
 fn text_lines(certificate: &CardCertificate, now: SystemTime, lang: Lang) -> Vec<String> {
     let info = &certificate.info;
     let validity = &info.validity;
-    let width = match lang {
-        Lang::En => 12,
-        Lang::Ja => 14,
-    };
-    let label = |en: &str, ja: &str| pad(lang.pick(en, ja), width);
+    let label = |en: &str, ja: &str| pad(lang.pick(en, ja), label_width(lang));
     // English: RFC 3339 in UTC, as on the certificate; Japanese: Japan's time.
-    let when = |time: &x509_cert::der::DateTime| match lang {
-        Lang::En => time.to_string(),
-        Lang::Ja => japan_date_time(time),
-    };
+    let when = |time| crate::text::date_time(time, lang);
     let file = certificate.file;
     vec![
         match lang {

@@ -16,7 +16,9 @@ use super::pin_input::{
 use super::render::say;
 use super::{CliError, ExitCode};
 use crate::i18n::{Lang, Localized};
-use crate::jpki::{guarded_change, read_counter, ChangeOutcome, Pin, PinChange, PinKind, Refusal};
+use crate::jpki::{
+    guarded_change, read_counter, ChangeOutcome, FormatProblem, Pin, PinChange, PinKind, Refusal,
+};
 
 /// Runs the guarded change and prints the result.
 pub fn run(
@@ -98,7 +100,12 @@ fn read_change(
         Lang::Ja => format!("新しい{title}（確認、入力は表示されません）: "),
     };
     let current = read_pin_with_prompt(kind, &current_prompt, lang)?;
-    let mut new = read_pin_with_prompt(kind, &new_prompt, lang)?;
+    let mut new = read_pin_with_prompt(kind, &new_prompt, lang).map_err(|error| match error {
+        CliError::PinFormat(format) if pin_stdin && format.problem == FormatProblem::Empty => {
+            no_new_line(kind)
+        }
+        other => other,
+    })?;
     // On a terminal the new one is typed twice, hidden, `--pin-stdin` or not: one typo would set a
     // PIN nobody knows. Two entries that differ are asked for again (nothing was sent).
     if !pin_stdin || std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -109,8 +116,8 @@ fn read_change(
                 break;
             }
             let (en, ja) = (
-                "The two entries of the new one differ. Nothing was sent to the card.",
-                "新しいものの2回の入力が一致しません。カードには何も送っていません。",
+                typed_differently(kind, Lang::En),
+                typed_differently(kind, Lang::Ja),
             );
             if attempt == PROMPT_ATTEMPTS || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
                 discard_typed_ahead();
@@ -122,7 +129,7 @@ fn read_change(
             let space = lang.pick(" ", "");
             show_on_terminal(&format!(
                 "{}{space}{}\n",
-                lang.pick(en, ja),
+                lang.pick(&en, &ja),
                 type_again(lang)
             ));
             attempt += 1;
@@ -131,6 +138,31 @@ fn read_change(
     }
     PinChange::new(current, new)
         .map_err(|error| CliError::usage(error.localized(Lang::En), error.localized(Lang::Ja)))
+}
+
+/// The new PIN typed twice, not the same both times.
+pub(super) fn typed_differently(kind: PinKind, lang: Lang) -> String {
+    let noun = crate::text::pin_noun(kind, lang);
+    match lang {
+        Lang::En => format!(
+            "The new {noun} was typed differently the second time. Nothing was sent to the card."
+        ),
+        Lang::Ja => format!(
+            "新しい{noun}の1回目と2回目の入力が一致しません。カードには何も送っていません。"
+        ),
+    }
+}
+
+/// `--pin-stdin` gave the current PIN but no new one.
+pub(super) fn no_new_line(kind: PinKind) -> CliError {
+    let (en, ja) = (
+        crate::text::pin_noun(kind, Lang::En),
+        crate::text::pin_noun(kind, Lang::Ja),
+    );
+    CliError::usage(
+        format!("No new {en} was given: with --pin-stdin, mynapin reads two lines, the current {en} and then the new one, and the second is missing or empty. Nothing was sent to the card."),
+        format!("新しい{ja}がありません。--pin-stdin では2行（現在の{ja}、新しい{ja}）を読みますが、2行目がないか空でした。カードには何も送っていません。"),
+    )
 }
 
 /// JSON `result` and the exit code.

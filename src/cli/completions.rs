@@ -1,4 +1,4 @@
-//! `mynapin completions <shell>` and `mynapin man`: generated from the clap definition.
+//! `mynapin completions <shell>`: generated from the clap definition.
 
 use std::io::Write;
 
@@ -14,20 +14,6 @@ pub fn run(shell: clap_complete::Shell) -> Result<ExitCode, CliError> {
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(&script)
-        .and_then(|()| stdout.flush())
-        .map_err(|source| CliError::Io { path: None, source })?;
-    Ok(ExitCode::Success)
-}
-
-/// Prints the man page of mynapin (section 1) in `lang`, with the Japanese help for `--lang ja`.
-pub fn man(lang: crate::i18n::Lang) -> Result<ExitCode, CliError> {
-    let mut page = Vec::new();
-    clap_mangen::Man::new(super::help::localized(Cli::command(), lang))
-        .render(&mut page)
-        .map_err(|source| CliError::Io { path: None, source })?;
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(&page)
         .and_then(|()| stdout.flush())
         .map_err(|source| CliError::Io { path: None, source })?;
     Ok(ExitCode::Success)

@@ -153,11 +153,12 @@ impl CliError {
 /// how to pick one.
 fn with_reader_hint(error: &ReaderError, lang: Lang) -> String {
     format!(
-        "{} {}",
+        "{}{}{}",
         error.localized(lang),
+        lang.pick(" ", ""),
         lang.pick(
             "Give it to --reader; `mynapin readers` shows the numbers.",
-            "--reader に指定します。番号は `mynapin readers` で確認できます。",
+            "指定には --reader を使います。番号は `mynapin readers` で確認できます。",
         )
     )
 }
@@ -204,12 +205,14 @@ impl Localized for CliError {
             (CliError::Usage { en, .. }, Lang::En) => en.clone(),
             (CliError::Usage { ja, .. }, Lang::Ja) => ja.clone(),
             (CliError::PinFormat(error), Lang::En) => format!(
-                "{} Run the command again with the right one.",
-                error.localized(lang)
+                "{} Run the command again with a {} of that form.",
+                error.localized(lang),
+                crate::text::pin_noun(error.kind, lang)
             ),
             (CliError::PinFormat(error), Lang::Ja) => format!(
-                "{}正しいものを用意して、もう一度実行してください。",
-                error.localized(lang)
+                "{}その形式の{}で、もう一度実行してください。",
+                error.localized(lang),
+                crate::text::pin_noun(error.kind, lang)
             ),
             (CliError::NoTerminal, Lang::En) => {
                 "There is no terminal to ask for the PIN, so nothing was sent. Run mynapin in a terminal, or pass the PIN as one line on stdin with --pin-stdin.".into()
@@ -236,7 +239,19 @@ impl Localized for CliError {
 
             (CliError::Jpki(error), _) => error.localized(lang),
             (CliError::Certificate(error), _) => error.localized(lang),
-            (CliError::DemoState(error), _) => error.localized(lang),
+            (CliError::DemoState(error), _) => match error {
+                // The library says to delete the file; the command line also has a command for it.
+                StateError::TooLarge { .. } | StateError::Parse { .. } | StateError::Invalid { .. } => format!(
+                    "{}{}{}",
+                    error.localized(lang),
+                    lang.pick(" ", ""),
+                    lang.pick(
+                        "`mynapin --demo reset-demo` does that for you.",
+                        "`mynapin --demo reset-demo` でもやり直せます。"
+                    )
+                ),
+                _ => error.localized(lang),
+            },
             (CliError::File(error), _) => error.localized(lang),
             (CliError::Interrupted { pin_sent: false }, Lang::En) => "Interrupted (Ctrl-C) before the PIN was sent: nothing was sent, no try was spent.".into(),
             (CliError::Interrupted { pin_sent: false }, Lang::Ja) => "暗証番号を送る前に中断しました（Ctrl-C）。何も送っていないため、回数は減っていません。".into(),
@@ -323,7 +338,12 @@ pub fn usage_error(error: &clap::Error, command: Option<&str>) -> CliError {
                 ),
             }
         }
-        ErrorKind::UnknownArgument => match shown(&arg).filter(|arg| arg.starts_with('-')) {
+        ErrorKind::UnknownArgument => match shown(&arg) {
+            // A word without a digit cannot be a PIN: say which.
+            Some(word) if !word.starts_with('-') => (
+                format!("`{command}` takes no word like `{word}`."),
+                format!("`{command}` の後に、想定外の語 `{word}` があります。"),
+            ),
             Some(option) => {
                 let (hint_en, hint_ja) = match (
                     context(ContextKind::SuggestedArg),

@@ -3,7 +3,11 @@
 //!
 //! A new command or option adds its Japanese here; a test fails while one is missing.
 
+use std::io::Write;
+
 use clap::Command;
+
+use super::output::{line_columns, width, wrap};
 
 use crate::i18n::Lang;
 
@@ -13,7 +17,7 @@ use crate::i18n::Lang;
 /// Plain words a person reads: 暗証番号 for PINs, no jargon where a plain word will do.
 pub const JA: &[(&str, &str)] = &[
     ("", "マイナンバーカードの暗証番号を、ロックさせずに確認・テストします。\n\nmynapin は暗証番号を送る前に毎回、同じ PC/SC トランザクションの中で残り回数を読み、残り1回のときは暗証番号を送りません。"),
-    ("after-help", "デモカード（--demo）: 実行のたびに残り回数が引き継がれる、組み込みの仮想マイナンバーカード。\n  暗証番号: auth 1234、sign ABC123、card-info 5678。`mynapin --demo reset-demo` で初期状態に戻ります。\n\n終了コード: 0 成功、1 その他のエラー、2 使い方の誤りまたは暗証番号の形式の誤り、3 暗証番号の誤り、\n4 送信を拒否（暗証番号は送っていません）、5 ロック中、6 PC/SC サービス・カードリーダー・カードがない、\n7 マイナンバーカードではない。\n\nMYNAPIN_CARD_TIMEOUT: カードの操作を待つ秒数（既定 30）。"),
+    ("after-help", "デモカード（--demo）: 実行のたびに残り回数が引き継がれる、組み込みの仮想マイナンバーカード。\n  暗証番号: auth 1234、sign ABC123、card-info 5678。`mynapin --demo reset-demo` で初期状態に戻ります。\n\n終了コード: 0 成功、1 その他のエラー、2 使い方の誤りまたは暗証番号の形式の誤り、3 暗証番号の誤り、4 送信を拒否（暗証番号は送っていません）、5 ロック中、6 PC/SC サービス・カードリーダー・カードがない、7 マイナンバーカードではない。\n\nMYNAPIN_CARD_TIMEOUT: カードの操作を待つ秒数（既定 30）。"),
     ("--reader", "カードリーダー: 名前、名前の一部（大文字・小文字を区別しない）、または `readers` が表示する番号"),
     ("--json", "結果を JSON で標準出力に1つ出力します（エラーも）"),
     ("--lang", "メッセージの言語（既定は LC_ALL、LC_MESSAGES、LANG から）"),
@@ -53,12 +57,51 @@ pub const JA: &[(&str, &str)] = &[
     ("virtual-card --log", "APDU と電源の出来事を1行ずつ FILE に追記します（暗証番号は伏せ字）"),
     ("virtual-card --fault", "カードにわざと異常な動きをさせます（下記参照）。繰り返し指定できます"),
     ("virtual-card --reinsert", "取り外しの異常のあと、終了せずにカードを挿し直します（新しい接続）"),
-    ("virtual-card after-help", "異常（--fault SPEC、繰り返し可。N は起動してから受け取った APDU の番号で、1 から数えます）:\n  empty-verify-9000        空の VERIFY（00 20 00 80）に 63Cx ではなく 9000 を返す\n  chunk=N                  応答のデータを N バイトまでにし、残りは 61xx + GET RESPONSE で返す\n  strict-le                ファイルの終わりを越える READ BINARY に 6Cxx を返す\n  sw=PREFIX:SW             16進数 PREFIX で始まる APDU に、実行せずに SW（16進4桁）を返す\n                           例: sw=00200080:6983\n  sw-at=N:SW               N 番目の APDU に、実行せずに SW を返す\n  remove-before=N          N 番目の APDU を実行する前にカードが抜ける（応答なし）\n  remove-after=N           N 番目の APDU を実行した（誤った暗証番号なら回数が減る）後、応答せずに抜ける\n  hang-at=N                N 番目の APDU に応答しない（プロセスは動き続ける）\n  verified-survives-reset  ウォームリセットでは照合済みの状態が残り、電源断でだけ消える\n抜けたカードは vpcd との接続を閉じ、プロセスは終了します（--reinsert なら 0.6 秒後に挿し直します）。\nカードは暗証番号を表示しません。--log のファイルでも VERIFY のデータは伏せ字です。"),
+    ("virtual-card after-help", "異常（--fault SPEC、繰り返し可。N は起動してから受け取った APDU の番号で、1 から数えます）:\n  empty-verify-9000        空の VERIFY（00 20 00 80）に 63Cx ではなく 9000 を返す\n  chunk=N                  応答のデータを N バイトまでにし、残りは 61xx + GET RESPONSE で返す\n  strict-le                ファイルの終わりを越える READ BINARY に 6Cxx を返す\n  sw=PREFIX:SW             16進数 PREFIX で始まる APDU に、実行せずに SW（16進4桁）を返す（例: sw=00200080:6983）\n  sw-at=N:SW               N 番目の APDU に、実行せずに SW を返す\n  remove-before=N          N 番目の APDU を実行する前にカードが抜ける（応答なし）\n  remove-after=N           N 番目の APDU を実行した（誤った暗証番号なら回数が減る）後、応答せずに抜ける\n  hang-at=N                N 番目の APDU に応答しない（プロセスは動き続ける）\n  verified-survives-reset  ウォームリセットでは照合済みの状態が残り、電源断でだけ消える\n  expired-certificate      EF 000A に期限切れの証明書（同じ鍵と認証局）を置く: `check` の有効期間の確認が不合格になる\n  wrong-ca                 EF 000B に、EF 000A を発行していない認証局の証明書を置く\n  key-mismatch             証明書と一致しない鍵で署名する\n抜けたカードは vpcd との接続を閉じ、プロセスは終了します（--reinsert なら 0.6 秒後に挿し直します）。カードは暗証番号を表示しません。--log のファイルでも VERIFY と CHANGE のデータは伏せ字です。"),
     ("completions", "シェルの補完スクリプトを出力します"),
     ("completions <shell>", "シェル"),
-    ("man", "man ページ（roff 形式）を出力します"),
+    ("man", "man ページ（roff 形式）を出力します。すべてのコマンドとオプションを1ページに収めています"),
     ("help", "このヘルプ、または指定したコマンドのヘルプを表示します"),
 ];
+
+/// Prints what clap made for `--help`, `help`, `--version` or a missing command, to stdout or
+/// stderr as clap would, every line wrapped to the terminal's width (80 at most) in either
+/// language: clap breaks lines only at spaces, which Japanese has none of.
+pub fn print(error: &clap::Error) {
+    let text = wrap_help(&error.render().to_string());
+    let written = if error.use_stderr() {
+        writeln!(std::io::stderr(), "{text}")
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{text}").and_then(|()| stdout.flush())
+    };
+    // A closed pipe (`mynapin --help | head`) is no error.
+    let _ = written;
+}
+
+/// Help text wrapped to [`line_columns`], each line continued under where its text starts: the
+/// description of an option or a command (after two or more spaces), else the line's indent.
+pub fn wrap_help(help: &str) -> String {
+    let columns = line_columns();
+    help.trim_end()
+        .lines()
+        .flat_map(|line| wrap(line, columns, text_column(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Where the text of a help line starts: after "  -r, --reader <NAME|INDEX>  " or "  status  ",
+/// else after the indent.
+fn text_column(line: &str) -> usize {
+    let indent = line.len() - line.trim_start().len();
+    match line[indent..].find("  ") {
+        Some(gap) => {
+            let after = &line[indent + gap..];
+            width(&line[..indent + gap]) + after.len() - after.trim_start().len()
+        }
+        None => indent,
+    }
+}
 
 /// The global options a command does not use: hidden in its help and refused when given
 /// (`check_unused_globals`).

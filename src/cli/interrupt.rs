@@ -32,12 +32,19 @@ pub fn on_interrupt(farewell: impl Fn(bool) + Send + 'static) {
 }
 
 /// For a command that asks for a PIN: on Ctrl-C, the interrupted error as `out` prints errors
-/// (one JSON document with `--json`), after the terminal got its mode back.
+/// (one JSON document with `--json`), after the terminal got its mode back; SIGTERM and SIGHUP
+/// end it with the terminal's mode put back too.
 pub fn say_interrupted(out: &super::output::Output) {
     let (json, lang) = (out.json, out.lang);
+    end_on_terminating_signals();
     on_interrupt(move |pin_sent| {
         super::output::Output::new(json, lang).error(&super::CliError::Interrupted { pin_sent });
     });
+}
+
+/// Whether a PIN may have been sent (and a card left verified) in this process.
+pub fn pin_may_be_sent() -> bool {
+    PIN_SENT.load(Ordering::SeqCst)
 }
 
 /// The PIN may be on its way to the card from now on.
@@ -101,6 +108,9 @@ pub fn exit() -> ! {
     let card = card_idle(TRANSACTION_PATIENCE);
     if card.is_none() {
         log::warn!("a card transaction did not end in time; exiting in its middle");
+        if pin_may_be_sent() {
+            super::unpower::unpower_after_exit();
+        }
     }
     // Held until the process ends: an answer being printed is printed whole, and none follows.
     let answered = lock(&ANSWERED);
@@ -117,6 +127,42 @@ pub fn exit() -> ! {
     let _held = (card, answered);
     std::process::exit(INTERRUPTED)
 }
+
+/// SIGTERM and SIGHUP (a `kill`, a closed terminal window) end the process as they would, with
+/// 128 + the signal, but as [`exit`] does: the card transaction under way ended first, the
+/// terminal's mode put back; no farewell (it was not the person's Ctrl-C). Windows has no such
+/// signals; a closed console window is Ctrl-C's handler's.
+#[cfg(unix)]
+fn end_on_terminating_signals() {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let mut signals = match signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]) {
+            Ok(signals) => signals,
+            Err(error) => {
+                log::warn!("cannot watch for SIGTERM and SIGHUP ({error})");
+                return;
+            }
+        };
+        let spawned = std::thread::Builder::new()
+            .name("sigterm".into())
+            .spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    let card = card_idle(TRANSACTION_PATIENCE);
+                    let answered = lock(&ANSWERED);
+                    super::terminal::restore();
+                    let _held = (card, answered);
+                    std::process::exit(128 + signal)
+                }
+            });
+        if let Err(error) = spawned {
+            log::warn!("cannot watch for SIGTERM and SIGHUP ({error})");
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn end_on_terminating_signals() {}
 
 #[cfg(test)]
 mod tests {

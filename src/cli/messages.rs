@@ -3,6 +3,7 @@
 //! fails when the file is out of date; `MYNAPIN_BLESS=1 cargo test --lib messages` writes it
 //! anew.
 
+use super::change_pin;
 use super::error::CliError;
 use super::pin_input::prompt;
 use super::render::say;
@@ -44,6 +45,19 @@ fn catalog() -> String {
         entry(&mut out, &format!("{} · prompt", kind.name()), |lang| {
             prompt(kind, lang, "")
         });
+    }
+    out.push_str("## Changing a PIN: the new one\n\n");
+    for kind in [PinKind::Auth, PinKind::Sign] {
+        entry(
+            &mut out,
+            &format!("{} · typed differently", kind.name()),
+            |lang| change_pin::typed_differently(kind, lang),
+        );
+        entry(
+            &mut out,
+            &format!("{} · no new line on stdin", kind.name()),
+            |lang| change_pin::no_new_line(kind).localized(lang),
+        );
     }
     out.push_str("## Errors\n\n");
     let malformed = Pin::new(PinKind::Auth, "123").expect_err("malformed");
@@ -96,4 +110,32 @@ fn docs_messages_md_is_made_from_the_code() {
         written == made,
         "docs/messages.md is out of date: run `MYNAPIN_BLESS=1 cargo test --lib messages` and read the diff"
     );
+}
+
+#[test]
+fn every_message_fits_80_columns_as_mynapin_prints_it() {
+    use super::output::{wrap, LINE_COLUMNS};
+    use unicode_width::UnicodeWidthStr;
+    let made = catalog();
+    let messages: Vec<&str> = made
+        .lines()
+        .filter_map(|line| {
+            line.strip_prefix("- en: ")
+                .or_else(|| line.strip_prefix("- ja: "))
+        })
+        .collect();
+    assert!(messages.len() > 200, "{}", messages.len());
+    for message in messages {
+        // As an error on stderr ("mynapin: " and continued under the text), and as a line of
+        // its own on stdout.
+        for (text, indent) in [(format!("mynapin: {message}"), 9), (message.to_string(), 0)] {
+            for line in wrap(&text, LINE_COLUMNS, indent) {
+                assert!(
+                    UnicodeWidthStr::width(line.trim_end()) <= LINE_COLUMNS,
+                    "{} columns: {line}\nin: {message}",
+                    line.width()
+                );
+            }
+        }
+    }
 }

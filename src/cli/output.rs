@@ -2,8 +2,10 @@
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::CliError;
 use crate::i18n::{Lang, Localized};
@@ -35,10 +37,16 @@ impl Output {
         }
     }
 
-    /// Prints text on stdout (text mode only).
-    pub fn text(&self, line: impl AsRef<str>) {
+    /// Prints text on stdout (text mode only), each line wrapped to [`line_columns`].
+    pub fn text(&self, text: impl AsRef<str>) {
+        self.text_hanging(text, 0);
+    }
+
+    /// Prints text on stdout (text mode only), each line wrapped to [`line_columns`] with the
+    /// lines after the first indented by `indent` columns.
+    pub fn text_hanging(&self, text: impl AsRef<str>, indent: usize) {
         if !self.json {
-            self.stdout_line(line.as_ref());
+            self.stdout_line(&wrap_lines(text.as_ref(), indent));
         }
     }
 
@@ -69,7 +77,15 @@ impl Output {
                 error: ErrorJson::of(error, self.lang),
             });
         } else {
-            stderr_line(&format!("mynapin: {}", error.localized(self.lang)));
+            // Wrapped under the message, not under "mynapin: ".
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}",
+                wrap_lines(
+                    &format!("{PROGRAM}{}", error.localized(self.lang)),
+                    width(PROGRAM)
+                )
+            );
         }
     }
 }
@@ -103,9 +119,13 @@ struct ErrorDocument {
     error: ErrorJson,
 }
 
-/// Writes a line on stderr and never panics (`eprintln!` does when stderr is a closed pipe).
+/// What an error line on stderr starts with.
+const PROGRAM: &str = "mynapin: ";
+
+/// Writes text on stderr, each line wrapped to [`line_columns`], and never panics (`eprintln!`
+/// does when stderr is a closed pipe).
 pub fn stderr_line(text: &str) {
-    let _ = writeln!(std::io::stderr(), "{text}");
+    let _ = writeln!(std::io::stderr(), "{}", wrap_lines(text, 0));
 }
 
 /// Pads `text` with spaces to `width` terminal columns (CJK characters take two).
@@ -116,10 +136,44 @@ pub fn pad(text: &str, columns: usize) -> String {
 /// The columns a line of text output may take: an 80-column terminal shows it without wrapping.
 pub const LINE_COLUMNS: usize = 80;
 
+/// The narrowest width mynapin wraps to: below it, a line breaks where the terminal breaks it.
+const MIN_COLUMNS: usize = 20;
+
+/// The columns a line may take: [`LINE_COLUMNS`], or the terminal's width when it is narrower
+/// (`COLUMNS` when set, as shells set it, else the size of the terminal on stdout, stderr or
+/// stdin). Not a terminal (a pipe, a file): [`LINE_COLUMNS`].
+pub fn line_columns() -> usize {
+    static COLUMNS: OnceLock<usize> = OnceLock::new();
+    *COLUMNS.get_or_init(|| {
+        let from_env = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|columns| columns.trim().parse::<usize>().ok())
+            .filter(|columns| *columns > 0);
+        let terminal = from_env.or_else(|| {
+            terminal_size::terminal_size().map(|(terminal_size::Width(columns), _)| columns.into())
+        });
+        terminal.map_or(LINE_COLUMNS, |columns| {
+            columns.clamp(MIN_COLUMNS, LINE_COLUMNS)
+        })
+    })
+}
+
+/// Every line of `text` wrapped to [`line_columns`], the lines a long one makes indented by
+/// `indent` columns, joined with newlines.
+pub fn wrap_lines(text: &str, indent: usize) -> String {
+    let columns = line_columns();
+    text.split('\n')
+        .flat_map(|line| wrap(line, columns, indent))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `text` broken into lines of at most `columns` terminal columns, each after the first indented
 /// by `indent` spaces: at a space in English, between any two wide characters in Japanese. A word
 /// longer than a line stays whole.
 pub fn wrap(text: &str, columns: usize, indent: usize) -> Vec<String> {
+    // A margin that leaves less than half the line is not worth keeping.
+    let indent = if indent > columns / 2 { 0 } else { indent };
     let margin = " ".repeat(indent);
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -131,8 +185,10 @@ pub fn wrap(text: &str, columns: usize, indent: usize) -> Vec<String> {
         } else {
             columns - indent
         };
-        if used > 0 && used + width(piece) > room {
-            lines.push(std::mem::replace(&mut line, margin.clone()));
+        // Spaces at the end (after a prompt) never start a line of their own.
+        if used > 0 && !piece.trim().is_empty() && used + width(piece) > room {
+            let done = std::mem::replace(&mut line, margin.clone());
+            lines.push(done.trim_end().to_string());
             line.push_str(piece.trim_start());
             used = width(piece.trim_start());
         } else {
@@ -169,25 +225,13 @@ fn break_points(text: &str) -> Vec<&str> {
     pieces
 }
 
-/// Terminal columns `text` takes.
+/// Terminal columns `text` takes (East Asian wide characters take two).
 pub fn width(text: &str) -> usize {
-    text.chars().map(char_width).sum()
+    UnicodeWidthStr::width(text)
 }
 
 fn char_width(c: char) -> usize {
-    match c as u32 {
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 => 2,
-        _ => 1,
-    }
+    UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
 #[cfg(test)]

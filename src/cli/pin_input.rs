@@ -114,6 +114,7 @@ pub fn read_pin_line(prompt: &str) -> std::io::Result<Zeroizing<Vec<u8>>> {
 /// Writes to the terminal itself (`/dev/tty`, `CONOUT$`), so that a prompt, or what is wrong with
 /// an entry, shows even when stderr is redirected; to stderr if there is none.
 pub fn show_on_terminal(text: &str) {
+    let text = super::output::wrap_lines(text, 0);
     let terminal = if cfg!(windows) { "CONOUT$" } else { "/dev/tty" };
     let written = std::fs::OpenOptions::new()
         .write(true)

@@ -8,7 +8,7 @@ mod counter;
 mod message;
 mod status;
 
-pub(crate) use certificate::{japan_date_time, status_lines, CertificateStatusJson};
+pub(crate) use certificate::{status_lines, CertificateStatusJson};
 pub(crate) use counter::{counter_state, next_step_codes, pin_line};
 pub(crate) use message::say;
 pub(crate) use status::StatusFields;

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::args::Options;
 use super::backend::Backend;
-use super::output::{pad, width, wrap, Output, LINE_COLUMNS};
+use super::output::{pad, width, Output};
 
 /// Advice lines start under the PIN's title.
 const ADVICE_INDENT: &str = "           ";
@@ -62,19 +62,11 @@ pub fn run(options: &Options, out: &Output, choice: PinChoice) -> Result<ExitCod
         out.text(pin_line(pin, title_width + 1, out.lang));
         // At one try left, blocked or unknown: what it means, under the line, within 80 columns.
         if let Some(advice) = counter_advice(pin.kind, pin.counter, out.lang) {
-            for line in wrap(
-                &format!("{ADVICE_INDENT}{advice}"),
-                LINE_COLUMNS,
-                ADVICE_INDENT.len(),
-            ) {
-                out.text(line);
-            }
+            out.text_hanging(format!("{ADVICE_INDENT}{advice}"), ADVICE_INDENT.len());
         }
     }
     for line in status_lines(&certificate, now, out.lang) {
-        for line in wrap(&line, LINE_COLUMNS, 10) {
-            out.text(line);
-        }
+        out.text_hanging(line, 10);
     }
     Ok(ExitCode::Success)
 }

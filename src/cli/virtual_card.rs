@@ -14,20 +14,17 @@ Faults (--fault SPEC, repeatable; N counts the APDUs this card received since it
   empty-verify-9000        the empty VERIFY (00 20 00 80) answers 9000 instead of 63Cx
   chunk=N                  answers carry at most N data bytes, the rest via 61xx + GET RESPONSE
   strict-le                READ BINARY past the end of a file answers 6Cxx instead of what is left
-  sw=PREFIX:SW             every APDU starting with the hex bytes PREFIX answers SW (4 hex digits)
-                           without running, e.g. sw=00200080:6983
+  sw=PREFIX:SW             every APDU starting with the hex bytes PREFIX answers SW (4 hex digits) without running, e.g. sw=00200080:6983
   sw-at=N:SW               the Nth APDU answers SW without running
   remove-before=N          the card leaves the reader before the Nth APDU runs (no answer)
-  remove-after=N           the Nth APDU runs (a wrong PIN spends its try), then the card leaves
-                           unanswered
+  remove-after=N           the Nth APDU runs (a wrong PIN spends its try), then the card leaves unanswered
   hang-at=N                the Nth APDU is never answered (the process keeps running)
+  slow-at=N                the Nth APDU is answered after 5 s (a card slower than the deadline)
   verified-survives-reset  a warm reset keeps verified PINs; only power-off clears them
-  expired-certificate      EF 000A holds an expired certificate (same key and CA): `check` fails
-                           its validity step
+  expired-certificate      EF 000A holds an expired certificate (same key and CA): `check` fails its validity step
   wrong-ca                 EF 000B holds a CA certificate that did not issue EF 000A
   key-mismatch             the card signs with a key that does not match its certificate
-A removed card closes its connection to vpcd; the process then exits, or with --reinsert puts
-the card back after 0.6 s. The card never prints a PIN: the --log file masks VERIFY and CHANGE data.";
+A removed card closes its connection to vpcd; the process then exits, or with --reinsert puts the card back after 0.6 s. The card never prints a PIN: the --log file masks VERIFY and CHANGE data.";
 
 /// Options of `virtual-card`.
 #[derive(Debug, clap::Args)]
@@ -73,6 +70,8 @@ pub enum FaultSpec {
     Remove(Removal),
     /// `hang-at=N`.
     HangAt(usize),
+    /// `slow-at=N`.
+    SlowAt(usize),
     /// `verified-survives-reset`.
     VerifiedSurvivesReset,
     /// `expired-certificate`, `wrong-ca`, `key-mismatch`.
@@ -88,6 +87,7 @@ impl FaultSpec {
             FaultSpec::Status(status) => faults.status_overrides.push(status.clone()),
             FaultSpec::Remove(removal) => faults.remove = Some(*removal),
             FaultSpec::HangAt(n) => faults.hang_at = Some(*n),
+            FaultSpec::SlowAt(n) => faults.slow_at = Some(*n),
             FaultSpec::VerifiedSurvivesReset => faults.verified_survives_reset = true,
             FaultSpec::Check(fault) => faults.check = Some(*fault),
         }
@@ -131,6 +131,7 @@ fn parse_fault(spec: &str) -> Result<FaultSpec, String> {
         ("remove-before", Some(n)) => FaultSpec::Remove(Removal::BeforeCommand(parse_index(n)?)),
         ("remove-after", Some(n)) => FaultSpec::Remove(Removal::AfterCommand(parse_index(n)?)),
         ("hang-at", Some(n)) => FaultSpec::HangAt(parse_index(n)?),
+        ("slow-at", Some(n)) => FaultSpec::SlowAt(parse_index(n)?),
         _ => {
             return Err(format!(
                 "unknown fault {spec:?}; see `mynapin virtual-card --help` for the list"

@@ -8,7 +8,7 @@ use apdu::Disposition;
 use serde::Serialize;
 
 use super::args::Options;
-use super::output::{stderr_line, ErrorJson, Output};
+use super::output::{stderr_line, wrap_lines, ErrorJson, Output};
 use super::render::{status_lines, StatusFields};
 use super::wait::interrupt_canceller;
 use super::{CliError, ExitCode};
@@ -41,7 +41,10 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
     loop {
         let event = match watcher.next_event() {
             Ok(Some(event)) => event,
-            Ok(None) => return Ok(ExitCode::Success),
+            Ok(None) => {
+                end_the_line_after_ctrl_c();
+                return Ok(ExitCode::Success);
+            }
             Err(error) if out.json => {
                 // The last line, in the shape of the others, so the stream stays JSON Lines.
                 let error = CliError::from(error);
@@ -76,6 +79,17 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
     }
 }
 
+/// After Ctrl-C the terminal shows "^C" where the cursor was: end that line, so that the shell's
+/// prompt starts on a line of its own. Nothing when neither stream is a terminal.
+fn end_the_line_after_ctrl_c() {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        let _ = writeln!(std::io::stderr());
+    } else if std::io::stdout().is_terminal() {
+        let _ = writeln!(std::io::stdout());
+    }
+}
+
 /// Standard output can no longer be written (a closed pipe).
 struct Closed;
 
@@ -91,7 +105,7 @@ fn print_event(out: &Output, json: &EventJson, text: String) -> Result<(), Close
             }
         }
     } else {
-        text
+        wrap_lines(&text, 2)
     };
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{line}")

@@ -222,7 +222,7 @@ pub(super) fn shown_counter(
 /// REFERENCE DATA): its transaction, begun in `start`, may send it only if the card session is
 /// the one `shown` was read in: the same connection, and nothing reset, unpowered, removed or
 /// reconnected the card since (whatever transactions ran in between; a guarded transaction's own
-/// unpower counts, so a shown counter serves one attempt even where it could be copied).
+/// unpower counts, so a counter read before another guarded operation is stale after it).
 ///
 /// PC/SC reports a card pulled and another inserted as a reset on some systems (macOS), so a reset
 /// may mean the secret was typed for another card. `Err(JpkiError::CardChanged)` otherwise; call it

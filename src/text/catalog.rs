@@ -213,6 +213,11 @@ pub(crate) fn library_part() -> String {
             },
         );
     }
+    for (name, passed) in [("all passed", true), ("not all passed", false)] {
+        entry(&mut out, &format!("summary · {name}"), |lang| {
+            check_summary(passed, lang).to_string()
+        });
+    }
     out.push_str("## The reader and the card\n\n");
     // What differs per system, for each system (the file is the same wherever the test runs).
     for (platform, name) in [
@@ -286,6 +291,15 @@ pub(crate) fn library_part() -> String {
     ];
     for (name, error) in &errors {
         entry(&mut out, name, |lang| error.localized(lang));
+    }
+    out.push_str("## PC/SC errors (any not named above)\n\n");
+    // Its code differs between pcsc-lite (0x8010001F) and Windows (0x80100022); this file is the
+    // same wherever it is made.
+    let same_everywhere = |error: &&::pcsc::Error| **error != ::pcsc::Error::UnsupportedFeature;
+    for error in super::pcsc::EVERY_PCSC_ERROR.iter().filter(same_everywhere) {
+        entry(&mut out, &format!("{error:?}"), |lang| {
+            ReaderError::Pcsc(*error).localized(lang)
+        });
     }
     out
 }
@@ -460,5 +474,52 @@ fn the_library_texts_name_no_command_and_no_option() {
     {
         assert!(!line.contains(" --"), "{line}");
         assert!(!line.contains("`mynapin"), "{line}");
+    }
+}
+
+#[test]
+fn every_pcsc_error_has_a_japanese_sentence_of_its_own() {
+    let errors = super::pcsc::EVERY_PCSC_ERROR;
+    assert!(errors.len() >= 60, "{}", errors.len());
+    for error in errors {
+        let through_transport = TransportError::Other(Box::new(*error));
+        for ja in [
+            ReaderError::Pcsc(*error).localized(Lang::Ja),
+            through_transport.localized(Lang::Ja),
+        ] {
+            // No English word left (PC/SC, the code, ATR and mynapin are names).
+            let words: Vec<&str> = ja
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|word| word.len() > 2 && !["ATR"].contains(word))
+                .filter(|word| !word.starts_with("x") && *word != "mynapin")
+                .collect();
+            assert!(words.is_empty(), "{error:?}: {ja} has {words:?}");
+            assert!(ja.contains(&format!("0x{:08X}", *error as u32)), "{ja}");
+        }
+        let en = ReaderError::Pcsc(*error).localized(Lang::En);
+        assert_ne!(en, ReaderError::Pcsc(*error).localized(Lang::Ja));
+    }
+}
+
+#[test]
+fn the_texts_read_as_sentences() {
+    let part = library_part();
+    for line in part.lines() {
+        if let Some(en) = line.strip_prefix("- en: ") {
+            // "If it gets locked: If you know ..." and "[not checked] ...: not checked: ...".
+            assert!(!en.contains(": If "), "{en}");
+            assert!(!en.contains("not checked:"), "{en}");
+            // "(it answered 6A80, status 6A80)".
+            assert!(!en.contains(", status "), "{en}");
+            assert!(!en.contains("  "), "{en}");
+            // Texts for every front end: nobody runs a command in the window.
+            assert!(!en.contains("run the command"), "{en}");
+            assert!(!en.to_lowercase().contains("run again"), "{en}");
+        }
+        if let Some(ja) = line.strip_prefix("- ja: ") {
+            assert!(!ja.contains("場合: "), "{ja}");
+            assert!(!ja.contains("未確認: "), "{ja}");
+            assert!(!ja.contains("もう一度実行"), "{ja}");
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! What happened to a PIN that was tested (VERIFY) or changed (VERIFY, then CHANGE REFERENCE
 //! DATA), and what to do next.
 
-use super::pin::{last_try_advice, next_steps, pin_noun, refusal, unknown_cause};
+use super::pin::{last_try_advice, next_steps, once_locked, pin_noun, refusal, unknown_cause};
 use super::{FollowUp, Message};
 use crate::i18n::Lang;
 use crate::jpki::{ChangeOutcome, PinKind, UnknownOutcome, VerifyOutcome};
@@ -15,12 +15,14 @@ pub fn verify_outcome(outcome: &VerifyOutcome, kind: PinKind, lang: Lang) -> Mes
         (VerifyOutcome::Verified, Lang::En) => format!("The {noun} is correct. The counter is back at {max} of {max} tries."),
         (VerifyOutcome::Verified, Lang::Ja) => format!("{noun}は正しいです。残り回数は{max}回に戻りました。"),
         (VerifyOutcome::WrongPin { tries_left: 1 }, Lang::En) => format!(
-            "Wrong {noun}. 1 of {max} tries left: one more wrong entry locks it, so mynapin will not send a {noun} for it while only one try is left. {} If it gets locked: {next}",
-            last_try_advice(kind, lang)
+            "Wrong {noun}. 1 of {max} tries left: one more wrong entry locks it, so mynapin will not send a {noun} for it while only one try is left. {} {}",
+            last_try_advice(kind, lang),
+            once_locked(kind, lang)
         ),
         (VerifyOutcome::WrongPin { tries_left: 1 }, Lang::Ja) => format!(
-            "{noun}が違います。残り1回（最大{max}回）です。あと1回間違えるとロックされるため、残り1回の間、mynapin は{noun}を送りません。{}ロックされた場合: {next}",
-            last_try_advice(kind, lang)
+            "{noun}が違います。残り1回（最大{max}回）です。あと1回間違えるとロックされるため、残り1回の間、mynapin は{noun}を送りません。{}{}",
+            last_try_advice(kind, lang),
+            once_locked(kind, lang)
         ),
         (VerifyOutcome::WrongPin { tries_left }, Lang::En) => format!("Wrong {noun}. {tries_left} of {max} tries left."),
         (VerifyOutcome::WrongPin { tries_left }, Lang::Ja) => format!("{noun}が違います。残り{tries_left}回（最大{max}回）です。"),
@@ -56,7 +58,7 @@ pub fn change_outcome(outcome: &ChangeOutcome, kind: PinKind, lang: Lang) -> Mes
     let noun = pin_noun(kind, lang);
     let next = next_steps(kind, lang);
     let text = match (outcome, lang) {
-        (ChangeOutcome::Changed, Lang::En) => format!("The {title} is changed: use the new one from now on ({max} of {max} tries left)."),
+        (ChangeOutcome::Changed, Lang::En) => format!("The {title} has been changed: use the new one from now on ({max} of {max} tries left)."),
         (ChangeOutcome::Changed, Lang::Ja) => format!("{title}を変更しました。これからは新しいものを使ってください（残り{max}回）。"),
         (ChangeOutcome::WrongCurrent { tries_left: 1 }, Lang::En) => format!(
             "The current {noun} is wrong; the new one was not sent. 1 of {max} tries left: one more wrong entry locks it, so mynapin will not send another {noun} for it. {}",
@@ -72,8 +74,7 @@ pub fn change_outcome(outcome: &ChangeOutcome, kind: PinKind, lang: Lang) -> Mes
         (ChangeOutcome::Blocked { sw }, Lang::Ja) => format!("現在の{noun}が違い、ロックされました（{sw}）。新しい{noun}は送っていません。{next}"),
         (ChangeOutcome::Refused(reason), _) => refusal(*reason, kind, lang),
         (ChangeOutcome::Rejected(sw), Lang::En) => return Message::then(format!(
-            "The current {noun} was right, but the card refused the change (it answered {sw}, {}). As far as the card said, the old {noun} still holds.",
-            sw.status()
+            "The current {noun} was right, but the card refused the change (it answered {sw}). As far as the card said, the old {noun} still holds."
         ), FollowUp::TestPin(kind)),
         (ChangeOutcome::Rejected(sw), Lang::Ja) => return Message::then(format!(
             "現在の{noun}は正しいですが、カードが変更を拒否しました（応答 {sw}）。カードの応答どおりなら、古い{noun}のままです。"

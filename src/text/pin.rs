@@ -2,7 +2,9 @@
 //! why the guard did not send it, and why an outcome is unknown. Each PIN kind gets its own
 //! advice: the clinic asks only for the user-authentication PIN.
 
-use crate::i18n::{Lang, Localized};
+use apdu::{ExchangeError, TransportError};
+
+use crate::i18n::Lang;
 use crate::jpki::{CardType, Counter, PinKind, Refusal, UnknownOutcome};
 
 /// What the secret is called in running text: the signature password is a password.
@@ -92,7 +94,7 @@ pub fn next_steps(kind: PinKind, lang: Lang) -> String {
     };
     match lang {
         Lang::En => format!(
-            "If you know your {}, you can reset it yourself with the smartphone app \"JPKI暗証番号リセット\" and then a kiosk (multi-copy machine) at a convenience store that offers it; otherwise at your city office, with the card and an ID.",
+            "To reset it yourself, you need your {}: use the smartphone app \"JPKI暗証番号リセット\", then a kiosk (multi-copy machine) at a convenience store that offers it. If you do not know it, go to your city office with the card and an ID.",
             other.title(lang)
         ),
         Lang::Ja => format!(
@@ -102,13 +104,24 @@ pub fn next_steps(kind: PinKind, lang: Lang) -> String {
     }
 }
 
+/// At one try left, after the advice: what it takes once the PIN is locked.
+pub(crate) fn once_locked(kind: PinKind, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "Once it is locked, it has to be reset. {}",
+            next_steps(kind, lang)
+        ),
+        Lang::Ja => format!("ロックされると初期化が必要です。{}", next_steps(kind, lang)),
+    }
+}
+
 /// Why the guard did not send the PIN, and what to do.
 pub fn refusal(refusal: Refusal, kind: PinKind, lang: Lang) -> String {
     let noun = pin_noun(kind, lang);
     let next = next_steps(kind, lang);
     match (refusal, lang) {
-        (Refusal::LastTry, Lang::En) => format!("Only one try is left: one more wrong entry would lock it, so mynapin did not send the {noun} (no try was spent). {} If it does get locked: {next}", last_try_advice(kind, lang)),
-        (Refusal::LastTry, Lang::Ja) => format!("残り1回です。あと1回間違えるとロックされるため、mynapin は{noun}を送っていません（回数は減っていません）。{}ロックされた場合: {next}", last_try_advice(kind, lang)),
+        (Refusal::LastTry, Lang::En) => format!("Only one try is left: one more wrong entry would lock it, so mynapin did not send the {noun} (no try was spent). {} {}", last_try_advice(kind, lang), once_locked(kind, lang)),
+        (Refusal::LastTry, Lang::Ja) => format!("残り1回です。あと1回間違えるとロックされるため、mynapin は{noun}を送っていません（回数は減っていません）。{}{}", last_try_advice(kind, lang), once_locked(kind, lang)),
         (Refusal::Blocked(sw), Lang::En) => format!("The {noun} is blocked ({sw}); mynapin did not send it. {next}"),
         (Refusal::Blocked(sw), Lang::Ja) => format!("{noun}はロックされています（{sw}）。送信していません。{next}"),
         (Refusal::CounterUnknown(sw), Lang::En) => format!("The card did not report how many tries are left (it answered {sw}). mynapin sends a {noun} only when it can see at least two tries left, so it was not sent."),
@@ -116,17 +129,83 @@ pub fn refusal(refusal: Refusal, kind: PinKind, lang: Lang) -> String {
     }
 }
 
-/// Why the outcome of a sent PIN is unknown.
+/// Why the outcome of a sent PIN is unknown: the cause alone (the outcome's text says what to
+/// do), starting in lower case in English, after a colon.
 pub fn unknown_cause(cause: &UnknownOutcome, lang: Lang) -> String {
     match (cause, lang) {
-        (UnknownOutcome::Exchange(error), _) => error.localized(lang),
-        (UnknownOutcome::Transport(error), _) => error.localized(lang),
+        (UnknownOutcome::Transport(error), _) => transport_cause(error, lang),
+        (UnknownOutcome::Exchange(ExchangeError::Transport { source, .. }), _) => {
+            transport_cause(source, lang)
+        }
+        (UnknownOutcome::Exchange(ExchangeError::Response { .. }), Lang::En) => {
+            "the card's answer was cut short (it may have left the reader).".into()
+        }
+        (UnknownOutcome::Exchange(ExchangeError::Response { .. }), Lang::Ja) => {
+            "カードの応答が途中で途切れました（カードが外れた可能性があります）。".into()
+        }
+        (UnknownOutcome::Exchange(error), Lang::En) => {
+            format!("communication with the card failed ({error}).")
+        }
+        (UnknownOutcome::Exchange(error), Lang::Ja) => {
+            format!("カードとの通信に失敗しました（{error}）。")
+        }
         (UnknownOutcome::UnexpectedStatus(sw), Lang::En) => {
             format!("the card answered {sw}, which it never answers to a PIN check.")
         }
         (UnknownOutcome::UnexpectedStatus(sw), Lang::Ja) => {
             format!("カードが、照合には返さないはずの応答 {sw} を返しました。")
         }
+    }
+}
+
+/// What broke the exchange, as a cause.
+fn transport_cause(error: &TransportError, lang: Lang) -> String {
+    let pcsc = match error {
+        TransportError::Other(source) => source.downcast_ref::<pcsc::Error>().copied(),
+        _ => None,
+    };
+    match (error, lang) {
+        (TransportError::CardRemoved, Lang::En) => "the card was removed.".into(),
+        (TransportError::CardRemoved, Lang::Ja) => "カードが取り外されました。".into(),
+        (TransportError::CardReset, Lang::En) => {
+            "the card was reset (by another program or the reader).".into()
+        }
+        (TransportError::CardReset, Lang::Ja) => {
+            "カードがリセットされました（別のプログラムまたはカードリーダーによって）。".into()
+        }
+        (TransportError::Timeout, Lang::En) => "the card did not answer in time.".into(),
+        (TransportError::Timeout, Lang::Ja) => "カードが時間内に応答しませんでした。".into(),
+        (TransportError::ServiceStopped, Lang::En) => "the smart card service stopped.".into(),
+        (TransportError::ServiceStopped, Lang::Ja) => {
+            "スマートカードサービスが停止しました。".into()
+        }
+        (TransportError::Busy, Lang::En) => "another program took the card reader.".into(),
+        (TransportError::Busy, Lang::Ja) => {
+            "別のプログラムがカードリーダーを使い始めました。".into()
+        }
+        (_, Lang::En) => match pcsc {
+            Some(pcsc) => {
+                let cause = super::pcsc::pcsc_cause(pcsc, lang);
+                // After a colon: "The smart card service ..." becomes "the smart card service ...".
+                let mut chars = cause.chars();
+                let first = chars.next().map(|c| c.to_ascii_lowercase());
+                format!(
+                    "{}{} (PC/SC error 0x{:08X}).",
+                    first.map(String::from).unwrap_or_default(),
+                    chars.as_str(),
+                    pcsc as u32
+                )
+            }
+            None => format!("communication with the card failed ({error})."),
+        },
+        (_, Lang::Ja) => match pcsc {
+            Some(pcsc) => format!(
+                "{}（PC/SC エラー 0x{:08X}）。",
+                super::pcsc::pcsc_cause(pcsc, lang),
+                pcsc as u32
+            ),
+            None => format!("カードとの通信に失敗しました（{error}）。"),
+        },
     }
 }
 

@@ -13,7 +13,7 @@ use mynapin::card_model::CardState;
 use mynapin::jpki::PinKind;
 use serde_json::Value;
 
-use support::{e2e, mynapin, run, run_cmd, Run, VirtualCard, SLOT0, SLOT1};
+use support::{e2e, mynapin, run, run_cmd, says, Run, VirtualCard, SLOT0, SLOT1};
 
 const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001 -> 9000";
 const SELECT_TOKEN_INFO: &str = "00A4020C020006 -> 9000";
@@ -492,7 +492,7 @@ fn verify_wrong_pin_spends_one_try() {
     );
     assert_eq!(text.code, 3, "{text:?}");
     assert!(
-        text.stdout.contains("Wrong PIN. 2 of 3 tries left."),
+        says(&text.stdout, "Wrong PIN. 2 of 3 tries left."),
         "{text:?}"
     );
     card.settle();
@@ -610,11 +610,10 @@ fn verify_with_the_card_removed_mid_verify_is_unknown_and_never_resent() {
     let text = run(&["verify", "--pin", "auth", "--pin-stdin"], Some("9999\n"));
     assert_eq!(text.code, 1, "{text:?}");
     assert!(
-        text.stdout
-            .contains("The PIN was sent, but its result is unknown"),
+        says(&text.stdout, "The PIN was sent, but its result is unknown"),
         "{text:?}"
     );
-    assert!(text.stdout.contains("mynapin status"), "{text:?}");
+    assert!(says(&text.stdout, "mynapin status"), "{text:?}");
     text_card.wait_exit();
 }
 
@@ -764,7 +763,7 @@ fn a_reader_held_exclusively_by_another_program_is_reader_busy() {
     let text = run(&["status"], None);
     assert_eq!(text.code, 1, "{text:?}");
     assert!(
-        text.stderr.contains("Another program is using reader"),
+        says(&text.stderr, "Another program is using reader"),
         "{text:?}"
     );
     // Nothing reached the card while it was held.
@@ -861,8 +860,10 @@ fn an_unknown_reader_lists_the_readers() {
     let text = run(&["--reader", "7", "status"], None);
     assert_eq!(text.code, 1, "{text:?}");
     assert!(
-        text.stderr
-            .contains("0: \"Virtual PCD 00 00\", 1: \"Virtual PCD 00 01\""),
+        says(
+            &text.stderr,
+            "0: \"Virtual PCD 00 00\", 1: \"Virtual PCD 00 01\""
+        ),
         "{text:?}"
     );
 }

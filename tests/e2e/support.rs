@@ -340,3 +340,14 @@ impl Drop for VirtualCard {
         std::thread::sleep(SLOT_REST.saturating_sub(removed.elapsed()));
     }
 }
+
+/// Whether `text` says `phrase`, wherever mynapin broke its lines (it wraps to 80 columns, at a
+/// space or between Japanese characters): both compared without white space.
+pub fn says(text: &str, phrase: &str) -> bool {
+    let squeezed = |text: &str| {
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+    };
+    squeezed(text).contains(&squeezed(phrase))
+}

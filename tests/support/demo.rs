@@ -73,3 +73,14 @@ pub fn keys(value: &Value) -> Vec<&str> {
     keys.sort();
     keys
 }
+
+/// `text` without any white space: mynapin wraps its text to 80 columns (at a space, or between
+/// Japanese characters), so a test that looks for a sentence compares both without it.
+pub fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether `text` says `phrase`, wherever its lines were broken.
+pub fn says(text: &str, phrase: &str) -> bool {
+    squeezed(text).contains(&squeezed(phrase))
+}

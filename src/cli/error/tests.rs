@@ -82,6 +82,23 @@ fn says_the_value_and_what_is_allowed_for_options_that_are_not_secret() {
 }
 
 #[test]
+fn names_an_extra_word_that_cannot_be_a_pin() {
+    let (en, ja) = usage(&["readers", "foo"]);
+    assert_eq!(
+        en,
+        "`mynapin readers` takes no word like `foo`. See `mynapin readers --help`."
+    );
+    assert_eq!(
+        ja,
+        "`mynapin readers` の後に、想定外の語 `foo` があります。`mynapin readers --help` を参照してください。"
+    );
+    assert!(!en.contains(NO_PIN), "{en}");
+    // With a digit it could be a PIN (the signature password has letters too): not named.
+    let (en, _) = usage(&["readers", "foo1"]);
+    assert!(!en.contains("foo1") && en.contains(NO_PIN), "{en}");
+}
+
+#[test]
 fn never_repeats_what_could_be_a_pin_and_says_why_only_then() {
     for args in [
         &["1234"][..],

@@ -1,49 +1,14 @@
-//! The auth certificate's validity as `status` and `watch` show it: a line (and a warning line)
+//! The auth certificate's validity as `status` and `watch` show it (dates: `crate::text::date`): a line (and a warning line)
 //! in words, and the `certificate` object of `status --json`.
 
 use std::time::SystemTime;
 
 use serde::Serialize;
-use x509_cert::der::DateTime;
 
 use crate::cli::output::pad;
 use crate::i18n::{Lang, Localized};
 use crate::jpki::{CertificateError, CertificateFile, ExpiryState, ValidityPeriod};
-
-/// The date part of a UTC time, `YYYY-MM-DD`.
-fn date(time: &DateTime) -> String {
-    format!("{:04}-{:02}-{:02}", time.year(), time.month(), time.day())
-}
-
-/// Japan's time (UTC+9, no daylight saving) of a UTC time, as a Japanese reader reads a date:
-/// JPKI certificates end at 14:59:59Z, the end of a day in Japan.
-fn in_japan(time: &DateTime) -> Option<jiff::civil::DateTime> {
-    let seconds = i64::try_from(time.unix_duration().as_secs()).ok()?;
-    let timestamp = jiff::Timestamp::from_second(seconds).ok()?;
-    Some(jiff::tz::offset(9).to_datetime(timestamp))
-}
-
-/// `2031年5月31日`, in Japan's time.
-pub(crate) fn japan_date(time: &DateTime) -> String {
-    match in_japan(time) {
-        Some(day) => format!("{}年{}月{}日", day.year(), day.month(), day.day()),
-        None => date(time),
-    }
-}
-
-/// `2031年5月31日 23:59:59（日本時間）`.
-pub(crate) fn japan_date_time(time: &DateTime) -> String {
-    match in_japan(time) {
-        Some(at) => format!(
-            "{} {:02}:{:02}:{:02}（日本時間）",
-            japan_date(time),
-            at.hour(),
-            at.minute(),
-            at.second()
-        ),
-        None => time.to_string(),
-    }
-}
+use crate::text::{date, date_time};
 
 /// `status`: the auth certificate line, and a warning line when it expires within 90 days, has
 /// expired, or is not valid yet.
@@ -67,10 +32,7 @@ pub(crate) fn status_lines(
         }
     };
     let days = expiry.days_left(now);
-    let until = match lang {
-        Lang::En => date(&expiry.not_after),
-        Lang::Ja => japan_date(&expiry.not_after),
-    };
+    let until = date(&expiry.not_after, lang);
     let mut lines = vec![match (expiry.state(now), lang) {
         (ExpiryState::Expired, Lang::En) => {
             format!(
@@ -80,21 +42,24 @@ pub(crate) fn status_lines(
         }
         (ExpiryState::Expired, Lang::Ja) => {
             format!(
-                "{label} {title} は {until} に期限切れ（{}日前）",
+                "{label} {title}: {until}に期限切れ（{}日前）",
                 days.unsigned_abs()
             )
         }
         (ExpiryState::NotYetValid, Lang::En) => {
-            format!("{label} {title} not valid before {}", expiry.not_before)
+            format!(
+                "{label} {title} not valid before {}",
+                date_time(&expiry.not_before, lang)
+            )
         }
         (ExpiryState::NotYetValid, Lang::Ja) => {
             format!(
-                "{label} {title} は {} より前は無効",
-                japan_date_time(&expiry.not_before)
+                "{label} {title}: {}より前は無効",
+                date_time(&expiry.not_before, lang)
             )
         }
         (_, Lang::En) => format!("{label} {title} valid until {until}, {days} days left"),
-        (_, Lang::Ja) => format!("{label} {title} {until} まで有効（残り{days}日）"),
+        (_, Lang::Ja) => format!("{label} {title}: {until}まで有効（残り{days}日）"),
     }];
     let warning = match (expiry.state(now), lang) {
         (ExpiryState::Valid, _) => None,
@@ -170,7 +135,7 @@ mod tests {
         );
         assert_eq!(
             status_lines(&Ok(auth()), now, Lang::Ja),
-            ["証明書:   利用者証明用電子証明書 2031年5月31日 まで有効（残り1646日）"]
+            ["証明書:   利用者証明用電子証明書: 2031年5月31日まで有効（残り1646日）"]
         );
     }
 
@@ -207,7 +172,7 @@ mod tests {
         assert!(lines[1].contains("has expired") && lines[1].contains("city office"));
         let ja = status_lines(&Ok(auth()), after, Lang::Ja);
         assert!(
-            ja[0].contains("2031年5月31日 に期限切れ") && ja[1].contains("市区町村の窓口で更新"),
+            ja[0].contains("2031年5月31日に期限切れ") && ja[1].contains("市区町村の窓口で更新"),
             "{ja:?}"
         );
     }
@@ -223,18 +188,5 @@ mod tests {
         assert!(lines[0]
             .starts_with("Cert:     the user-authentication certificate could not be read:"));
         assert!(lines[0].contains("6A82"));
-    }
-
-    #[test]
-    fn japanese_dates_are_in_japan_time() {
-        let end = auth().not_after;
-        assert_eq!(end.to_string(), "2031-05-31T14:59:59Z");
-        assert_eq!(japan_date(&end), "2031年5月31日");
-        assert_eq!(japan_date_time(&end), "2031年5月31日 23:59:59（日本時間）");
-        // Midnight UTC is 9 in the morning in Japan, the same day.
-        assert_eq!(
-            japan_date_time(&auth().not_before),
-            "2026年6月1日 09:00:00（日本時間）"
-        );
     }
 }

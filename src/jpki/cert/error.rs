@@ -194,11 +194,11 @@ impl Localized for CertificateError {
                 file.ef_hex()
             ),
             (CertificateError::NoValidity { file, reason }, Lang::En) => format!(
-                "The expiry date of the {} could not be read ({reason}). Run `mynapin cert` to read the whole certificate.",
+                "The expiry date of the {} could not be read ({reason}). Reinsert the card and try again; if it happens again, the data on the card is damaged: ask your city office.",
                 file.title(lang)
             ),
             (CertificateError::NoValidity { file, reason }, Lang::Ja) => format!(
-                "{}の有効期限を読み取れませんでした（{reason}）。`mynapin cert` で証明書全体を読んでください。",
+                "{}の有効期限を読み取れませんでした（{reason}）。カードを差し直してもう一度試してください。繰り返す場合はカードのデータが壊れています。市区町村の窓口に相談してください。",
                 file.title(lang)
             ),
         }
