@@ -336,7 +336,7 @@ fn the_clinic_check_passes_on_the_demo_card_with_its_pin() {
         h.query_by_role(Role::PasswordInput).is_some()
     });
     window.type_and_enter("1234");
-    window.wait_for_label(labels::check_summary(true, Lang::En));
+    window.wait_for_label(mynapin::text::check_summary(true, Lang::En));
     assert!(window
         .harness
         .query_all_by_label_contains(text::check_step_title(CheckStep::Revocation, Lang::En))
