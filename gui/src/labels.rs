@@ -162,21 +162,6 @@ pub fn zoom_hint(lang: Lang) -> &'static str {
     )
 }
 
-/// The check's closing sentence.
-pub fn check_summary(passed: bool, lang: Lang) -> &'static str {
-    if passed {
-        lang.pick(
-            "Every check passed: the card should work with this PIN at the clinic. (Revocation cannot be checked from here.)",
-            "すべての確認に合格しました。このカードと暗証番号は医療機関で使えるはずです（失効状態はここでは確認できません）。",
-        )
-    } else {
-        lang.pick(
-            "Not every check passed: see the steps above for what to do.",
-            "合格しなかった確認があります。上の各項目の対処を参照してください。",
-        )
-    }
-}
-
 /// The button (or, with none, the sentence) for a library message's next step.
 pub fn follow_up(follow_up: FollowUp, lang: Lang) -> String {
     match follow_up {

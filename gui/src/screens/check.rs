@@ -148,7 +148,7 @@ impl Check {
                 if let Some(changed) = &self.changed {
                     widgets::message(ui, Tone::Bad, changed.get(lang));
                 }
-                widgets::message(ui, tone, labels::check_summary(passed, lang));
+                widgets::message(ui, tone, mynapin::text::check_summary(passed, lang));
             }
         }
         ui.add_space(12.0);
