@@ -23,6 +23,11 @@ pub fn demo_pins(lang: Lang) -> &'static str {
     lang.pick("The demo card's PINs:", "デモカードの暗証番号:")
 }
 
+/// The demo card where the check names the reader.
+pub fn demo_card(lang: Lang) -> &'static str {
+    lang.pick("demo card", "デモカード")
+}
+
 pub fn use_demo(lang: Lang) -> &'static str {
     lang.pick("Practise with the demo card", "デモカードで練習する")
 }

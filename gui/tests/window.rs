@@ -93,6 +93,17 @@ fn every_screen_in_both_languages_through_the_accesskit_tree() {
                 "{step:?} in {lang:?}"
             );
         }
+        // The demo card is named in the window's language only.
+        let other_name = match lang {
+            Lang::Ja => labels::demo_card(Lang::En),
+            _ => labels::demo_card(Lang::Ja),
+        };
+        assert!(window
+            .harness
+            .query_all_by_label_contains(labels::demo_card(lang))
+            .next()
+            .is_some());
+        assert!(window.harness.query_by_label_contains(other_name).is_none());
         window.harness.key_press(Key::Escape);
 
         // The language switch.
