@@ -199,7 +199,13 @@ impl<C: Connection> MyNumberCard<C> {
     /// PIN's counter, the auth certificate's validity and issuer. Show its steps, ask for the
     /// auth PIN only if [`CheckStart::needs_pin`], then [`MyNumberCard::check_pin`].
     pub fn check_start(&mut self) -> Result<CheckStart, JpkiError> {
-        crate::jpki::check_start(&mut self.connection, std::time::SystemTime::now())
+        self.check_start_at(std::time::SystemTime::now())
+    }
+
+    /// [`MyNumberCard::check_start`], judging the certificates' validity at `now` (a program
+    /// with its own clock).
+    pub fn check_start_at(&mut self, now: std::time::SystemTime) -> Result<CheckStart, JpkiError> {
+        crate::jpki::check_start(&mut self.connection, now)
     }
 
     /// The check's PIN step after `start` (from [`MyNumberCard::check_start`] on this card) was

@@ -20,7 +20,7 @@ use zeroize::Zeroize;
 
 use crate::jpki::PinKind;
 
-pub use faults::{CheckFault, Faults, Removal, StatusOverride};
+pub use faults::{CheckFault, Faults, Removal, StatusOverride, SLOW_ANSWER};
 pub use logic::{CARD_FACE_AID, CARD_INFO_AID, JPKI_AID};
 pub use state::{
     CardState, Certificates, PinState, StateError, StateProblem, MAX_STATE_FILE_BYTES,
@@ -256,6 +256,9 @@ impl CardModel {
             return Reply::Removed;
         }
 
+        if self.faults.slow_at == Some(number) {
+            std::thread::sleep(SLOW_ANSWER);
+        }
         let answer = self.answer(command, number);
 
         if self.faults.remove == Some(Removal::AfterCommand(number)) {

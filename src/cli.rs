@@ -24,6 +24,7 @@ mod render;
 mod reset_demo;
 mod status;
 mod terminal;
+mod unpower;
 mod verify;
 mod virtual_card;
 mod wait;
@@ -173,6 +174,9 @@ enum Command {
 
 /// Parses the arguments, runs the command, prints the result and returns the exit code.
 pub fn main() -> i32 {
+    if let Some(reader) = std::env::var_os(unpower::UNPOWER_ENV) {
+        return unpower::run_helper(&reader.to_string_lossy());
+    }
     // Arguments may be anything, even invalid UTF-8: look at them as OsStr only.
     let args = help_flag_of_help(std::env::args_os().collect());
     // The language is needed before parsing: the help and clap's errors are in it.

@@ -24,7 +24,7 @@ mod pcsc;
 mod pin;
 mod reader;
 
-pub use check::{check_step, check_step_title, verdict_label};
+pub use check::{check_step, check_step_title, check_summary, verdict_label};
 pub use date::{date, date_time};
 pub use outcome::{change_outcome, verify_outcome};
 pub use pin::{

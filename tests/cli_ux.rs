@@ -656,3 +656,20 @@ fn dates_are_nengappi_for_people_in_japanese_and_rfc3339_in_json() {
         );
     }
 }
+
+// ---- issue 26 item 3: `mynapin help --help` --------------------------------------------------
+
+#[test]
+fn help_help_shows_the_help() {
+    let demo = Demo::new();
+    for (args, expected) in [
+        (&["help", "--help"][..], "Usage: mynapin"),
+        (&["help", "-h"], "Usage: mynapin"),
+        (&["help", "status", "--help"], "Usage: mynapin status"),
+        (&["--lang", "ja", "help", "--help"], "使い方: mynapin"),
+    ] {
+        let (code, stdout, stderr) = run(&mut demo.cmd(args));
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(stdout.contains(expected), "{args:?}: {stdout}");
+    }
+}

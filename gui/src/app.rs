@@ -1,13 +1,15 @@
 //! The window: a bar (title, demo label, language), the current screen, and the messages from
 //! the card worker. It repaints only when the worker sends something or the person acts.
 
+use std::time::SystemTime;
+
 use eframe::egui::{self, Key, RichText, Ui, ViewportCommand};
 use mynapin::i18n::Lang;
 
 use crate::labels;
 use crate::screens::{change_pin::ChangePin, check::Check, home, test_pin::TestPin, Action};
 use crate::widgets::{self, Tone};
-use crate::worker::{CardView, Request, Source, Update, WorkerHandle};
+use crate::worker::{CardView, Clock, Request, Source, Update, WorkerHandle};
 
 /// The zoom factor's key in eframe's storage.
 const ZOOM_KEY: &str = "zoom";
@@ -33,9 +35,15 @@ pub struct App {
 impl App {
     /// The window on `source`, in `lang`. Installs the font; the worker wakes `ctx`.
     pub fn new(ctx: &egui::Context, source: Source, lang: Lang) -> App {
+        App::with_clock(ctx, source, lang, SystemTime::now)
+    }
+
+    /// [`App::new`], judging the auth certificate's validity (its end date and days left) at
+    /// `clock()` instead of the system's time: for images that stay the same from day to day.
+    pub fn with_clock(ctx: &egui::Context, source: Source, lang: Lang, clock: Clock) -> App {
         crate::fonts::install(ctx);
         let waker = ctx.clone();
-        let worker = WorkerHandle::start(source, move || waker.request_repaint());
+        let worker = WorkerHandle::start(source, clock, move || waker.request_repaint());
         App {
             lang,
             title_lang: None,

@@ -23,6 +23,11 @@ pub fn demo_pins(lang: Lang) -> &'static str {
     lang.pick("The demo card's PINs:", "デモカードの暗証番号:")
 }
 
+/// The demo card where the check names the reader.
+pub fn demo_card(lang: Lang) -> &'static str {
+    lang.pick("demo card", "デモカード")
+}
+
 pub fn use_demo(lang: Lang) -> &'static str {
     lang.pick("Practise with the demo card", "デモカードで練習する")
 }
@@ -160,21 +165,6 @@ pub fn zoom_hint(lang: Lang) -> &'static str {
         "Text size: Ctrl + / Ctrl −",
         "文字の大きさ: Ctrl + / Ctrl −",
     )
-}
-
-/// The check's closing sentence.
-pub fn check_summary(passed: bool, lang: Lang) -> &'static str {
-    if passed {
-        lang.pick(
-            "Every check passed: the card should work with this PIN at the clinic. (Revocation cannot be checked from here.)",
-            "すべての確認に合格しました。このカードと暗証番号は医療機関で使えるはずです（失効状態はここでは確認できません）。",
-        )
-    } else {
-        lang.pick(
-            "Not every check passed: see the steps above for what to do.",
-            "合格しなかった確認があります。上の各項目の対処を参照してください。",
-        )
-    }
 }
 
 /// The button (or, with none, the sentence) for a library message's next step.

@@ -22,7 +22,7 @@ use mynapin::card::{
 };
 use mynapin::card_model::{CardModel, CardState};
 use mynapin::i18n::{Lang, Localized};
-use mynapin::jpki::{card_step, revocation_step, validity_period_step, CardType};
+use mynapin::jpki::{revocation_step, validity_period_step, CardIdentity, CardType};
 use mynapin::reader::{Canceller, PcscConnection, ReaderError, WatchEvent, Watcher};
 use mynapin::text::{self, FollowUp, Message};
 
@@ -180,10 +180,24 @@ pub enum Update {
     Outcome(Outcome),
     /// The clinic check: its steps so far, and whether the PIN step can run.
     Check {
+        /// The card of the check's first step, when it was read (the step is drawn in the
+        /// window's language, which names the demo card).
+        card: Option<CheckedCard>,
         steps: Vec<StepResult>,
         needs_pin: bool,
     },
 }
+
+/// The card the clinic check read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckedCard {
+    pub identity: CardIdentity,
+    /// The reader's name; `None` for the card model (the demo card).
+    pub reader: Option<String>,
+}
+
+/// The time by which the auth certificate's validity is judged.
+pub type Clock = fn() -> SystemTime;
 
 /// The handle the window keeps: requests in, updates out.
 pub struct WorkerHandle {
@@ -206,8 +220,12 @@ pub enum Source {
 
 impl WorkerHandle {
     /// Starts the worker on `source`; `wake` is called after each update (the window's
-    /// `request_repaint`).
-    pub fn start(source: Source, wake: impl Fn() + Send + Sync + 'static) -> WorkerHandle {
+    /// `request_repaint`); the auth certificate is judged at `clock()`.
+    pub fn start(
+        source: Source,
+        clock: Clock,
+        wake: impl Fn() + Send + Sync + 'static,
+    ) -> WorkerHandle {
         let (requests, inputs) = channel();
         let (updates_tx, updates) = channel();
         let wake = Arc::new(wake);
@@ -232,6 +250,7 @@ impl WorkerHandle {
             held: None,
             check: None,
             stale: false,
+            clock,
             updates: updates_tx,
             wake,
         };
@@ -317,6 +336,7 @@ struct Worker {
     check: Option<CheckStart>,
     /// Reader events came during a PIN entry: the overview is to be read again after it.
     stale: bool,
+    clock: Clock,
     updates: Sender<Update>,
     wake: Arc<dyn Fn() + Send + Sync>,
 }
@@ -458,7 +478,7 @@ impl Worker {
         self.stale = false;
         let view = match &mut self.card {
             Card::Model(card) => {
-                let mut view = status_view(card, None);
+                let mut view = status_view(card, None, (self.clock)());
                 if let (CardView::Ready(info), Some(model)) = (&mut view, &self.model) {
                     let state = model.lock();
                     info.demo_pins = Some(
@@ -470,7 +490,7 @@ impl Worker {
                 }
                 view
             }
-            Card::Readers(state) => reader_view(state),
+            Card::Readers(state) => reader_view(state, (self.clock)()),
         };
         self.send(Update::Card(view));
     }
@@ -526,22 +546,30 @@ impl Worker {
         self.drop_entry();
         self.ensure_card();
         let reader = reader_name_of(&self.card);
-        let read = with_card!(self, card => card.check_start(), Err(no_card_error()));
-        let (steps, needs_pin) = match read {
+        let now = (self.clock)();
+        let read = with_card!(self, card => card.check_start_at(now), Err(no_card_error()));
+        let (card, steps, needs_pin) = match read {
             Ok(start) => {
-                let mut steps = vec![card_step(&start.identity, &reader)];
-                steps.extend(start.steps.iter().cloned());
+                let card = Some(CheckedCard {
+                    identity: start.identity.clone(),
+                    reader,
+                });
+                let mut steps = start.steps.to_vec();
                 if start.needs_pin() {
                     self.check = Some(start);
-                    (steps, true)
+                    (card, steps, true)
                 } else {
                     steps.extend(start.finish_without_pin());
-                    (steps, false)
+                    (card, steps, false)
                 }
             }
-            Err(error) => (failed_card_step(&error), false),
+            Err(error) => (None, failed_card_step(&error), false),
         };
-        self.send(Update::Check { steps, needs_pin });
+        self.send(Update::Check {
+            card,
+            steps,
+            needs_pin,
+        });
     }
 
     fn check_sign(&mut self, pin: Pin) {
@@ -571,6 +599,7 @@ impl Worker {
         };
         drop(pin);
         self.send(Update::Check {
+            card: None,
             steps,
             needs_pin: false,
         });
@@ -590,11 +619,11 @@ impl Localized for NoRandom {
     }
 }
 
-/// The reader's name for the check's first step; the demo card is named as such.
-fn reader_name_of(card: &Card) -> String {
+/// The reader's name for the check's first step; `None` for the demo card.
+fn reader_name_of(card: &Card) -> Option<String> {
     match card {
-        Card::Model(_) => "demo card (デモカード)".into(),
-        Card::Readers(state) => state.card_reader.clone().unwrap_or_default(),
+        Card::Model(_) => None,
+        Card::Readers(state) => Some(state.card_reader.clone().unwrap_or_default()),
     }
 }
 
@@ -630,7 +659,11 @@ fn failed_card_step(error: &JpkiError) -> Vec<StepResult> {
     steps
 }
 
-fn status_view<C: Connection>(card: &mut MyNumberCard<C>, reader: Option<String>) -> CardView {
+fn status_view<C: Connection>(
+    card: &mut MyNumberCard<C>,
+    reader: Option<String>,
+    now: SystemTime,
+) -> CardView {
     match card.status() {
         Ok(status) => CardView::Ready(CardInfo {
             reader,
@@ -642,7 +675,7 @@ fn status_view<C: Connection>(card: &mut MyNumberCard<C>, reader: Option<String>
                 .map(|pin| (pin.kind, pin.counter))
                 .collect(),
             auth_certificate: match &status.auth_certificate {
-                Ok(validity) => validity_period_step(validity, SystemTime::now()),
+                Ok(validity) => validity_period_step(validity, now),
                 Err(error) => StepResult::failed_with(
                     CheckStep::CertificateValidity,
                     "certificate-unreadable",
@@ -658,7 +691,7 @@ fn status_view<C: Connection>(card: &mut MyNumberCard<C>, reader: Option<String>
     }
 }
 
-fn reader_view(state: &mut ReaderState) -> CardView {
+fn reader_view(state: &mut ReaderState, now: SystemTime) -> CardView {
     if let Some(failed) = &state.failed {
         return CardView::Problem {
             said: failed.clone(),
@@ -715,7 +748,7 @@ fn reader_view(state: &mut ReaderState) -> CardView {
         }
     }
     match &mut state.card {
-        Some(card) => status_view(card, Some(reader)),
+        Some(card) => status_view(card, Some(reader), now),
         None => CardView::Starting,
     }
 }

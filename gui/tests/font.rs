@@ -36,8 +36,6 @@ fn window_texts(lang: Lang) -> Vec<String> {
         labels::check_intro(lang),
         labels::zoom_hint(lang),
         labels::language(lang),
-        labels::check_summary(true, lang),
-        labels::check_summary(false, lang),
         "日本語 English ✓⚠×→●|—、 0123456789",
     ]
     .into_iter()

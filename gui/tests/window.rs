@@ -93,6 +93,17 @@ fn every_screen_in_both_languages_through_the_accesskit_tree() {
                 "{step:?} in {lang:?}"
             );
         }
+        // The demo card is named in the window's language only.
+        let other_name = match lang {
+            Lang::Ja => labels::demo_card(Lang::En),
+            _ => labels::demo_card(Lang::Ja),
+        };
+        assert!(window
+            .harness
+            .query_all_by_label_contains(labels::demo_card(lang))
+            .next()
+            .is_some());
+        assert!(window.harness.query_by_label_contains(other_name).is_none());
         window.harness.key_press(Key::Escape);
 
         // The language switch.
@@ -336,7 +347,7 @@ fn the_clinic_check_passes_on_the_demo_card_with_its_pin() {
         h.query_by_role(Role::PasswordInput).is_some()
     });
     window.type_and_enter("1234");
-    window.wait_for_label(labels::check_summary(true, Lang::En));
+    window.wait_for_label(mynapin::text::check_summary(true, Lang::En));
     assert!(window
         .harness
         .query_all_by_label_contains(text::check_step_title(CheckStep::Revocation, Lang::En))
@@ -393,4 +404,26 @@ fn the_zoom_is_saved_and_restored() {
     app.restore_zoom(Some(&storage));
     pass(&ctx);
     assert_eq!(ctx.zoom_factor(), 1.0);
+}
+
+#[test]
+fn keyboard_only_tab_to_a_button_and_press_enter() {
+    let mut window = open(CardState::demo(), Lang::Ja);
+    let test = labels::test_pin(PinKind::Auth, Lang::Ja);
+    window.wait_for_label(&test);
+    let mut presses = 0;
+    while !window.harness.get_by_label(&test).is_focused() {
+        presses += 1;
+        assert!(presses <= 20, "Tab never reached the button");
+        window.harness.key_press(Key::Tab);
+        window.harness.run_ok();
+    }
+    window.harness.key_press(Key::Enter);
+    window.wait_for("the PIN field", |h| {
+        h.query_by_role(Role::PasswordInput).is_some()
+    });
+    // Esc goes back; the field's buffer is dropped with the screen.
+    window.harness.key_press(Key::Escape);
+    window.wait_for_label(&test);
+    assert_eq!(window.password_fields(), 0);
 }

@@ -2,6 +2,9 @@
 
 use apdu::StatusWord;
 
+/// How long the command of [`Faults::slow_at`] takes.
+pub const SLOW_ANSWER: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Fault switches, applied by [`CardModel::respond`](super::CardModel::respond) around the card
 /// logic. Command numbers are 1-based and counted from the card's creation or the last
 /// [`clear_log`](super::CardModel::clear_log); every command received counts, GET RESPONSE too.
@@ -34,6 +37,9 @@ pub struct Faults {
     pub verified_survives_reset: bool,
     /// The Nth command is not run and never answered ([`Reply::Hang`](super::Reply::Hang)).
     pub hang_at: Option<usize>,
+    /// The Nth command is answered only after [`SLOW_ANSWER`]: a card (or reader) slower than
+    /// mynapin's deadline, that still answers.
+    pub slow_at: Option<usize>,
     /// Breaks one step of `mynapin check` and nothing else.
     pub check: Option<CheckFault>,
 }

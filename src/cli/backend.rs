@@ -56,6 +56,7 @@ impl Backend {
         }
         let deadline = options.deadline;
         let connection = deadline.run(|| PcscConnection::open(options.reader.as_deref()))?;
+        super::unpower::remember_reader(&connection.reader().name);
         Ok(Backend::Pcsc(connection, deadline))
     }
 

@@ -18,7 +18,7 @@ use crate::jpki::{
     card_step, check_pin, check_start, revocation_step, Challenge, CheckStep, PinKind, StepResult,
     Verdict,
 };
-use crate::text::{check_step, check_step_title, verdict_label};
+use crate::text::{check_step, check_step_title, check_summary, verdict_label};
 
 /// Runs the checklist and prints it.
 pub fn run(options: &Options, out: &Output, pin_stdin: bool) -> Result<ExitCode, CliError> {
@@ -76,16 +76,7 @@ pub fn run(options: &Options, out: &Output, pin_stdin: bool) -> Result<ExitCode,
                     .collect(),
             });
         } else {
-            out.text(match code {
-                ExitCode::Success => out.pick(
-                    "Every check passed: the card should work with this PIN at the clinic. (Revocation cannot be checked from here.)",
-                    "すべての確認に合格しました。このカードと暗証番号は医療機関で使えるはずです（失効状態はここでは確認できません）。",
-                ),
-                _ => out.pick(
-                    "Not every check passed: see the steps above for what to do.",
-                    "合格しなかった確認があります。上の各項目の対処を参照してください。",
-                ),
-            });
+            out.text(check_summary(code == ExitCode::Success, out.lang));
         }
     });
     Ok(code)

@@ -181,6 +181,11 @@ impl Deadline {
                     seconds: timeout.as_secs(),
                     setting: TIMEOUT_ENV,
                 };
+                // A PIN may have been verified in the transaction that cannot end: unpower the
+                // card once the exit releases it.
+                if super::interrupt::pin_may_be_sent() {
+                    super::unpower::unpower_after_exit();
+                }
                 // Unless the command's answer (or Ctrl-C's) is out already: one document only.
                 super::interrupt::answer(|| Output::new(json, lang).error(&error));
                 // No prompt is open during a card operation; the terminal's mode all the same.

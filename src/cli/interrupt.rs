@@ -42,6 +42,11 @@ pub fn say_interrupted(out: &super::output::Output) {
     });
 }
 
+/// Whether a PIN may have been sent (and a card left verified) in this process.
+pub fn pin_may_be_sent() -> bool {
+    PIN_SENT.load(Ordering::SeqCst)
+}
+
 /// The PIN may be on its way to the card from now on.
 pub fn pin_sent() {
     PIN_SENT.store(true, Ordering::SeqCst);
@@ -103,6 +108,9 @@ pub fn exit() -> ! {
     let card = card_idle(TRANSACTION_PATIENCE);
     if card.is_none() {
         log::warn!("a card transaction did not end in time; exiting in its middle");
+        if pin_may_be_sent() {
+            super::unpower::unpower_after_exit();
+        }
     }
     // Held until the process ends: an answer being printed is printed whole, and none follows.
     let answered = lock(&ANSWERED);

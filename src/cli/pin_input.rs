@@ -126,3 +126,47 @@ pub fn show_on_terminal(text: &str) {
         let _ = stderr.flush();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+
+    use crate::jpki::unbuffered_stdin;
+
+    /// Set in the child run of the test below: the file to write what stdin still held to.
+    const CHILD_OUTPUT: &str = "MYNAPIN_TEST_DISCARD_CHILD_OUTPUT";
+
+    /// Dropping typed-ahead input is for a terminal (a console on Windows) only: with a pipe for
+    /// stdin (`--pin-stdin` from a script), the prompt's way out and the terminal module's own
+    /// check both leave every byte for the next reader. Runs itself as a child with a pipe.
+    #[test]
+    fn dropping_typed_ahead_input_never_reads_from_a_pipe() {
+        if let Some(output) = std::env::var_os(CHILD_OUTPUT) {
+            super::discard_typed_ahead();
+            let mut input = unbuffered_stdin().unwrap();
+            crate::cli::terminal::discard_typed_ahead(&input);
+            let mut left = Vec::new();
+            input.read_to_end(&mut left).unwrap();
+            std::fs::write(output, left).unwrap();
+            return;
+        }
+        let output = tempfile::NamedTempFile::new().unwrap();
+        let name = module_path!()
+            .split_once("::")
+            .map_or(module_path!(), |(_, path)| path)
+            .to_string()
+            + "::dropping_typed_ahead_input_never_reads_from_a_pipe";
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args([name.as_str(), "--exact", "--test-threads=1"])
+            .env(CHILD_OUTPUT, output.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let piped = b"1234\nmore input for the next reader\n";
+        child.stdin.take().unwrap().write_all(piped).unwrap();
+        assert!(child.wait().unwrap().success());
+        assert_eq!(std::fs::read(output.path()).unwrap(), piped);
+    }
+}

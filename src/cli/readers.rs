@@ -35,10 +35,8 @@ pub fn run(options: &Options, out: &Output) -> Result<ExitCode, CliError> {
     if out.json {
         out.print_json(&ReadersJson { readers: rows });
     } else if rows.is_empty() {
-        out.text(out.pick(
-            "No card reader found. Plug in a USB IC card reader.",
-            "カードリーダーが見つかりません。USB の IC カードリーダーを接続してください。",
-        ));
+        // The same words (and, on Windows, the driver hint) as every other place without a reader.
+        out.text(crate::text::no_reader(out.lang));
     } else {
         for reader in &rows {
             out.text_hanging(row_text(reader, out), 3);

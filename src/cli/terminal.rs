@@ -46,8 +46,9 @@ pub fn restore() {
     }
 }
 
-/// Drops whatever was typed and not read yet (`tcflush(TCIFLUSH)`), so that what the person goes
-/// on typing after a prompt gave up does not reach the shell, echoed and into its history.
+/// Drops whatever was typed and not read yet (`tcflush(TCIFLUSH)` on Unix, the console's input
+/// records on Windows), so that what the person goes on typing after a prompt gave up does not
+/// reach the shell, echoed and into its history. Nothing when `input` is not a terminal.
 pub fn discard_typed_ahead(input: &std::fs::File) {
     imp::discard_typed_ahead(input);
 }
@@ -155,7 +156,40 @@ mod imp {
     /// prompt, so there is nothing to watch.
     pub fn watch_continue() {}
 
-    /// `FlushConsoleInputBuffer` has no safe wrapper in the crates mynapin uses, and this crate
-    /// forbids `unsafe`: on Windows the input typed ahead is left to the console.
-    pub fn discard_typed_ahead(_input: &std::fs::File) {}
+    /// Most console input records read here in one go: a paste still being delivered cannot
+    /// keep the exit waiting.
+    const MAX_RECORDS: usize = 4096;
+
+    /// Reads and drops the console input records not read yet (keys typed ahead, mouse, focus),
+    /// as `FlushConsoleInputBuffer` would; this crate forbids `unsafe`, so through the safe
+    /// `ReadConsoleInputW` of `crossterm_winapi`, one record at a time (no heap copy of what
+    /// was typed). Only when `input` (standard input) is a console: a pipe, a file or an MSYS
+    /// terminal (mintty; a pipe to Windows) is never read from here.
+    pub fn discard_typed_ahead(input: &std::fs::File) {
+        if mode(HandleRef::from_file(input)).is_err() {
+            return;
+        }
+        let console = match crossterm_winapi::Handle::input_handle() {
+            Ok(handle) => crossterm_winapi::Console::from(handle),
+            Err(error) => {
+                log::debug!("no console input to drop typed-ahead input from: {error}");
+                return;
+            }
+        };
+        for _ in 0..MAX_RECORDS {
+            // Read only what is there: `ReadConsoleInputW` waits when the buffer is empty.
+            match console.number_of_console_input_events() {
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(error) => {
+                    log::debug!("could not drop the input typed ahead: {error}");
+                    return;
+                }
+            }
+            if let Err(error) = console.read_single_input_event() {
+                log::debug!("could not drop the input typed ahead: {error}");
+                return;
+            }
+        }
+    }
 }

@@ -19,6 +19,7 @@ Faults (--fault SPEC, repeatable; N counts the APDUs this card received since it
   remove-before=N          the card leaves the reader before the Nth APDU runs (no answer)
   remove-after=N           the Nth APDU runs (a wrong PIN spends its try), then the card leaves unanswered
   hang-at=N                the Nth APDU is never answered (the process keeps running)
+  slow-at=N                the Nth APDU is answered after 5 s (a card slower than the deadline)
   verified-survives-reset  a warm reset keeps verified PINs; only power-off clears them
   expired-certificate      EF 000A holds an expired certificate (same key and CA): `check` fails its validity step
   wrong-ca                 EF 000B holds a CA certificate that did not issue EF 000A
@@ -69,6 +70,8 @@ pub enum FaultSpec {
     Remove(Removal),
     /// `hang-at=N`.
     HangAt(usize),
+    /// `slow-at=N`.
+    SlowAt(usize),
     /// `verified-survives-reset`.
     VerifiedSurvivesReset,
     /// `expired-certificate`, `wrong-ca`, `key-mismatch`.
@@ -84,6 +87,7 @@ impl FaultSpec {
             FaultSpec::Status(status) => faults.status_overrides.push(status.clone()),
             FaultSpec::Remove(removal) => faults.remove = Some(*removal),
             FaultSpec::HangAt(n) => faults.hang_at = Some(*n),
+            FaultSpec::SlowAt(n) => faults.slow_at = Some(*n),
             FaultSpec::VerifiedSurvivesReset => faults.verified_survives_reset = true,
             FaultSpec::Check(fault) => faults.check = Some(*fault),
         }
@@ -127,6 +131,7 @@ fn parse_fault(spec: &str) -> Result<FaultSpec, String> {
         ("remove-before", Some(n)) => FaultSpec::Remove(Removal::BeforeCommand(parse_index(n)?)),
         ("remove-after", Some(n)) => FaultSpec::Remove(Removal::AfterCommand(parse_index(n)?)),
         ("hang-at", Some(n)) => FaultSpec::HangAt(parse_index(n)?),
+        ("slow-at", Some(n)) => FaultSpec::SlowAt(parse_index(n)?),
         _ => {
             return Err(format!(
                 "unknown fault {spec:?}; see `mynapin virtual-card --help` for the list"

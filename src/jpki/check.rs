@@ -410,8 +410,9 @@ pub fn validity_step(
 }
 
 /// Step 3 from the validity period alone (as [`crate::card::MyNumberCard::status`] reads it):
-/// the certificate's end and the days left, failed within [`EXPIRY_WARNING_DAYS`] of the end.
-/// A front end shows the auth certificate's validity with it in the check's words.
+/// the certificate's end and the days left, failed within
+/// [`EXPIRY_WARNING_DAYS`](super::EXPIRY_WARNING_DAYS) of the end. A front end shows the auth
+/// certificate's validity with it in the check's words.
 pub fn validity_period_step(validity: &ValidityPeriod, now: SystemTime) -> StepResult {
     let step = CheckStep::CertificateValidity;
     let end = validity.not_after;

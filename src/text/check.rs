@@ -24,6 +24,16 @@ pub fn check_step_title(step: CheckStep, lang: Lang) -> &'static str {
     }
 }
 
+/// The checklist's last line: whether the card should work at the clinic.
+pub fn check_summary(passed: bool, lang: Lang) -> &'static str {
+    match (passed, lang) {
+        (true, Lang::En) => "Every check passed: the card should work with this PIN at the clinic. (Revocation cannot be checked from here.)",
+        (true, Lang::Ja) => "すべての確認に合格しました。このカードと暗証番号は医療機関で使えるはずです（失効状態はここでは確認できません）。",
+        (false, Lang::En) => "Not every check passed: see the steps above for what to do.",
+        (false, Lang::Ja) => "合格しなかった確認があります。上の各項目の対処を参照してください。",
+    }
+}
+
 /// The verdict in a word.
 pub fn verdict_label(verdict: Verdict, lang: Lang) -> &'static str {
     match (verdict, lang) {
@@ -101,7 +111,7 @@ pub fn check_step(result: &StepResult, lang: Lang) -> Message {
         (Finding::PinRefused, Lang::Ja) => return Message::then("暗証番号を送る直前に読んだ残り回数が送信を許さなかったため、送信していません。", FollowUp::ReadCounters),
         (Finding::PinUnknown, Lang::En) => return Message::then("the PIN was sent but the card's answer was lost: whether a try was spent is unknown, and mynapin does not send it again. Reinsert the card.", FollowUp::ReadCounters),
         (Finding::PinUnknown, Lang::Ja) => return Message::then("暗証番号を送りましたが、カードの応答が途切れました。試行回数が減ったかどうかは不明で、mynapin は再送しません。カードを差し直してください。", FollowUp::ReadCounters),
-        (Finding::RevocationNeedsJLis, Lang::En) => "revocation status is only given to verifiers registered with J-LIS. If you reported the card lost or moved house, ask your city office.".into(),
+        (Finding::RevocationNeedsJLis, Lang::En) => "only verifiers registered with J-LIS can learn it. If you reported the card lost or moved house, ask your city office.".into(),
         (Finding::RevocationNeedsJLis, Lang::Ja) => "失効情報は J-LIS に登録された検証者にしか提供されません。カードの紛失届や転居をした場合は、市区町村の窓口に確認してください。".into(),
     };
     Message::new(text)

@@ -483,6 +483,51 @@ fn a_card_that_never_answers_the_verify_times_out() {
     assert_eq!(card.log_since(mark), expected);
 }
 
+/// Issue 25 item 10: the signature answers only after the deadline, so the watchdog ends `check`
+/// (card-timeout) with the card verified in a transaction that cannot end. pcscd's cleanup after
+/// the exit is only a warm reset (and while another program keeps the card connected, pcscd does
+/// not power it down when idle); a helper process unpowers the card once PC/SC releases it.
+#[test]
+#[ignore = "needs pcscd + vpcd: run scripts/e2e"]
+fn a_card_verified_when_the_deadline_ends_mynapin_is_unpowered_afterwards() {
+    let _serial = e2e();
+    // After the identification: check's read-only transaction (label 3, EF 000A 6, EF 000B 5,
+    // counter 2), then SELECT JPKI, SELECT EF, counter, VERIFY, SELECT EF 0017 and the signature.
+    let fault = format!("slow-at={}", IDENTIFY_APDUS + 16 + 6);
+    let card = VirtualCard::insert(SLOT0, &CardState::demo(), &["--fault", &fault]);
+    assert_identified_once(&card);
+    // Another program keeps a (shared) connection to the card throughout, as the official app
+    // may: pcscd then never powers the card down on its own when it is idle.
+    let context = pcsc::Context::establish(pcsc::Scope::User).expect("pcscd");
+    let reader = std::ffi::CString::new(SLOT0.reader).expect("a name");
+    let _other_program = context
+        .connect(&reader, pcsc::ShareMode::Shared, pcsc::Protocols::ANY)
+        .expect("a shared connection");
+    let mark = card.log().len();
+    let (result, elapsed) = timed(mynapin(&["check", "--pin-stdin", "--json"]), Some("1234\n"));
+    assert_error(&result, 1, "card-timeout");
+    assert_ended_by_the_watchdog(elapsed);
+    let start = Instant::now();
+    loop {
+        let log = card.log_since(mark);
+        let signed = log.iter().position(|line| line.starts_with("802A"));
+        assert!(
+            log.iter().any(|line| line.starts_with("0020008004")),
+            "the PIN was verified: {log:#?}"
+        );
+        if let Some(at) = signed {
+            if log[at + 1..].iter().any(|line| line == "power-off") {
+                break;
+            }
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "never unpowered: {log:#?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 #[test]
 #[ignore = "needs pcscd + vpcd: run scripts/e2e"]
 fn a_card_that_never_answers_before_the_prompt_times_out_in_japanese_text() {

@@ -5,7 +5,7 @@
 use eframe::egui::{RichText, Ui};
 use mynapin::card::{Pin, PinFormatError, PinKind};
 use mynapin::i18n::{Lang, Localized};
-use mynapin::jpki::{StepResult, Verdict};
+use mynapin::jpki::{card_step, StepResult, Verdict};
 use mynapin::text;
 
 use crate::worker::Said;
@@ -15,7 +15,7 @@ use crate::labels;
 use crate::pin_entry::live_problem;
 use crate::secret::SecretBuffer;
 use crate::widgets::{self, Tone};
-use crate::worker::{Request, Update};
+use crate::worker::{CheckedCard, Request, Update};
 
 enum Phase {
     Reading,
@@ -27,6 +27,9 @@ enum Phase {
 }
 
 pub struct Check {
+    /// The card of the first step, drawn in the window's language.
+    card: Option<CheckedCard>,
+    /// The steps after the card's (all of them when the card could not be read).
     steps: Vec<StepResult>,
     phase: Phase,
     pin: SecretBuffer,
@@ -41,6 +44,7 @@ impl Check {
     pub fn open() -> (Check, Request) {
         (
             Check {
+                card: None,
                 steps: Vec::new(),
                 phase: Phase::Reading,
                 pin: SecretBuffer::default(),
@@ -54,7 +58,14 @@ impl Check {
 
     pub fn update(&mut self, update: &Update) {
         match update {
-            Update::Check { steps, needs_pin } => {
+            Update::Check {
+                card,
+                steps,
+                needs_pin,
+            } => {
+                if card.is_some() {
+                    self.card = card.clone();
+                }
                 self.steps.extend(steps.iter().cloned());
                 self.phase = Phase::Steps {
                     needs_pin: *needs_pin,
@@ -77,7 +88,12 @@ impl Check {
             eframe::egui::Label::new(RichText::new(labels::check_intro(lang)).size(15.0)).wrap(),
         );
         ui.add_space(8.0);
-        for step in &self.steps {
+        let card = self.card.as_ref().map(|card| {
+            let reader = card.reader.as_deref().unwrap_or(labels::demo_card(lang));
+            card_step(&card.identity, reader)
+        });
+        let steps: Vec<&StepResult> = card.iter().chain(&self.steps).collect();
+        for step in &steps {
             let tone = match step.verdict {
                 Verdict::Passed => Tone::Good,
                 Verdict::Failed => Tone::Bad,
@@ -139,16 +155,15 @@ impl Check {
                 }
             }
             Phase::Steps { needs_pin: false } => {
-                let passed = !self.steps.is_empty()
-                    && self
-                        .steps
+                let passed = !steps.is_empty()
+                    && steps
                         .iter()
                         .all(|step| step.verdict == Verdict::Passed || !step.step.counts());
                 let tone = if passed { Tone::Good } else { Tone::Bad };
                 if let Some(changed) = &self.changed {
                     widgets::message(ui, Tone::Bad, changed.get(lang));
                 }
-                widgets::message(ui, tone, labels::check_summary(passed, lang));
+                widgets::message(ui, tone, mynapin::text::check_summary(passed, lang));
             }
         }
         ui.add_space(12.0);

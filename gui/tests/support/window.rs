@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use eframe::egui::{self, accesskit::Role};
 use egui_kittest::kittest::Queryable;
@@ -27,7 +27,14 @@ pub fn open(state: CardState, lang: Lang) -> Window {
     }
 }
 
-/// The window on `source`; `wgpu`: rendered, for snapshots.
+/// 2026-12-01T00:00:00Z, inside the demo card's certificate (2026-06-01 to 2031-05-31): the
+/// windows judge it at this instant, so its days left are the same every day.
+pub fn fixed_now() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_083_200)
+}
+
+/// The window on `source`, judging certificates at [`fixed_now`]; `wgpu`: rendered, for
+/// snapshots.
 pub fn open_on(source: Source, lang: Lang, wgpu: bool) -> Harness<'static, Option<App>> {
     let mut source = Some(source);
     let mut builder = Harness::builder()
@@ -40,7 +47,12 @@ pub fn open_on(source: Source, lang: Lang, wgpu: bool) -> Harness<'static, Optio
     builder.build_ui_state(
         move |ui, app: &mut Option<App>| {
             let app = app.get_or_insert_with(|| {
-                App::new(ui.ctx(), source.take().expect("one window"), lang)
+                App::with_clock(
+                    ui.ctx(),
+                    source.take().expect("one window"),
+                    lang,
+                    fixed_now,
+                )
             });
             app.show(ui);
         },
