@@ -2,13 +2,13 @@
 //! each format-checked before anything is sent; then the guarded change (counter, VERIFY of the
 //! current one, and only on success the CHANGE, all in one transaction).
 
-use eframe::egui::{RichText, Ui};
+use eframe::egui::Ui;
 use mynapin::card::{Pin, PinFormatError, PinKind};
 use mynapin::i18n::{Lang, Localized};
 
 use super::Action;
 use crate::labels;
-use crate::pin_entry::{live_problem, Phase};
+use crate::pin_entry::{self, live_problem, Changed, Phase, Shown};
 use crate::secret::SecretBuffer;
 use crate::widgets::{self, Tone};
 use crate::worker::{Request, Update};
@@ -53,50 +53,24 @@ impl ChangePin {
     }
 
     pub fn update(&mut self, update: &Update) {
-        match update {
-            Update::Counter { kind, counter } if *kind == self.kind => {
-                self.phase = Phase::after_counter(counter.clone());
-                self.focus = true;
-            }
-            Update::CardChanged(said) if matches!(self.phase, Phase::Entry(_)) => {
-                self.clear();
-                self.phase = Phase::Failed(said.clone());
-            }
-            Update::Outcome(outcome) if self.phase == Phase::Sending => {
-                self.phase = Phase::Done(outcome.clone());
-            }
-            _ => {}
+        match self.phase.update(self.kind, update) {
+            Changed::Counter => self.focus = true,
+            Changed::CardDuringEntry => self.clear(),
+            Changed::Other => {}
         }
     }
 
     pub fn ui(&mut self, ui: &mut Ui, lang: Lang) -> Option<Action> {
+        let heading = labels::change_pin(self.kind, lang);
         let mut action = None;
-        ui.heading(RichText::new(labels::change_pin(self.kind, lang)).size(24.0));
-        ui.add_space(8.0);
-        if let Some(counter) = self.phase.counter() {
-            widgets::counter(ui, self.kind, counter, lang);
-            ui.add_space(8.0);
-        }
-        match &self.phase {
-            Phase::Reading | Phase::Sending => {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(RichText::new(labels::reading(lang)).size(16.0));
-                });
+        match self.phase.show(ui, &heading, self.kind, lang) {
+            Shown::Action(asked) => action = asked,
+            Shown::TryAgain => {
+                let (screen, request) = ChangePin::open(self.kind);
+                *self = screen;
+                action = Some(Action::Send(request));
             }
-            Phase::Refused(counter) => {
-                if let Some(refusal) = counter.refusal() {
-                    ui.label(RichText::new(labels::not_offered(lang)).size(16.0).strong());
-                    widgets::message(
-                        ui,
-                        Tone::Bad,
-                        &mynapin::text::refusal(refusal, self.kind, lang),
-                    );
-                }
-            }
-            Phase::Entry(_) => {
-                widgets::message(ui, Tone::Info, labels::before_pin(lang));
-                ui.add_space(6.0);
+            Shown::Entry => {
                 let title = labels::pin_field(self.kind, lang);
                 let focus = std::mem::take(&mut self.focus);
                 let mut submitted = false;
@@ -136,25 +110,8 @@ impl ChangePin {
                     action = self.submit();
                 }
             }
-            Phase::Done(outcome) => {
-                let tone = if outcome.good { Tone::Good } else { Tone::Bad };
-                widgets::message(ui, tone, outcome.said.get(lang));
-                action = super::follow_up(ui, outcome.follow_up, lang);
-            }
-            Phase::Failed(said) => {
-                widgets::message(ui, Tone::Bad, said.get(lang));
-                if widgets::button(ui, labels::try_again(lang)).clicked() {
-                    let (screen, request) = ChangePin::open(self.kind);
-                    *self = screen;
-                    action = Some(Action::Send(request));
-                }
-            }
         }
-        ui.add_space(12.0);
-        if widgets::button(ui, labels::back(lang)).clicked() {
-            action = Some(Action::Home);
-        }
-        action
+        pin_entry::back(ui, lang, action)
     }
 
     /// Checks the three entries; only when all hold is anything sent.
