@@ -30,10 +30,33 @@ fn counter_name(kind: PinKind, counter: Counter, lang: Lang) -> String {
 
 /// Takes the snapshot 840 points tall, so the longest screens (Japanese) show their last
 /// buttons whole.
-fn snapshot(harness: &mut egui_kittest::Harness<'static, Option<mynapin_gui::App>>, name: &str) {
+fn snapshot(harness: &mut Harness, name: &str) {
     harness.set_size(eframe::egui::vec2(900.0, 840.0));
     harness.run_ok();
     harness.snapshot(name);
+}
+
+type Harness = egui_kittest::Harness<'static, Option<mynapin_gui::App>>;
+
+/// Opens the window in each language with `show`, which brings it to the state, and takes its
+/// snapshot as `{state}-ja` and `{state}-en`.
+fn in_both_languages<W>(
+    state: &str,
+    mut show: impl FnMut(Lang) -> W,
+    harness: fn(&mut W) -> &mut Harness,
+) {
+    let mut results = SnapshotResults::new();
+    for (lang, name) in LANGS {
+        let mut window = show(lang);
+        let harness = harness(&mut window);
+        snapshot(harness, &format!("{state}-{name}"));
+        results.extend_harness(harness);
+    }
+    results.unwrap();
+}
+
+fn window_harness(window: &mut support::Window) -> &mut Harness {
+    &mut window.harness
 }
 
 fn model(state: CardState, lang: Lang) -> support::Window {
@@ -50,17 +73,18 @@ fn model(state: CardState, lang: Lang) -> support::Window {
     ignore = "snapshots are rendered with wgpu on Mesa's lavapipe (Linux); Wine has no Vulkan"
 )]
 fn no_reader() {
-    let mut results = SnapshotResults::new();
-    for (lang, name) in LANGS {
-        let mut harness = open_on(Source::ReadersFromEvents, lang, true);
-        let app = harness.state().as_ref().expect("the window");
-        app.worker().watch_event(WatchEvent::ServiceStarted);
-        wait_for_label(&mut harness, &ReaderError::NoReader.localized(lang));
-        wait_for_label(&mut harness, labels::use_demo(lang));
-        snapshot(&mut harness, &format!("no-reader-{name}"));
-        results.extend_harness(&mut harness);
-    }
-    results.unwrap();
+    in_both_languages(
+        "no-reader",
+        |lang| {
+            let mut harness = open_on(Source::ReadersFromEvents, lang, true);
+            let app = harness.state().as_ref().expect("the window");
+            app.worker().watch_event(WatchEvent::ServiceStarted);
+            wait_for_label(&mut harness, &ReaderError::NoReader.localized(lang));
+            wait_for_label(&mut harness, labels::use_demo(lang));
+            harness
+        },
+        |harness| harness,
+    );
 }
 
 #[test]
@@ -69,19 +93,20 @@ fn no_reader() {
     ignore = "snapshots are rendered with wgpu on Mesa's lavapipe (Linux); Wine has no Vulkan"
 )]
 fn demo_card() {
-    let mut results = SnapshotResults::new();
-    for (lang, name) in LANGS {
-        let mut window = model(CardState::demo(), lang);
-        window.wait_for_label(&counter_name(
-            PinKind::CardInfo,
-            Counter::TriesLeft(3),
-            lang,
-        ));
-        window.wait_for_label(labels::demo_badge(lang));
-        snapshot(&mut window.harness, &format!("demo-card-{name}"));
-        results.extend_harness(&mut window.harness);
-    }
-    results.unwrap();
+    in_both_languages(
+        "demo-card",
+        |lang| {
+            let mut window = model(CardState::demo(), lang);
+            window.wait_for_label(&counter_name(
+                PinKind::CardInfo,
+                Counter::TriesLeft(3),
+                lang,
+            ));
+            window.wait_for_label(labels::demo_badge(lang));
+            window
+        },
+        window_harness,
+    );
 }
 
 #[test]
@@ -90,16 +115,17 @@ fn demo_card() {
     ignore = "snapshots are rendered with wgpu on Mesa's lavapipe (Linux); Wine has no Vulkan"
 )]
 fn one_try_left() {
-    let mut results = SnapshotResults::new();
-    for (lang, name) in LANGS {
-        let mut state = CardState::demo();
-        state.auth.tries_left = 1;
-        let mut window = model(state, lang);
-        window.wait_for_label(&counter_name(PinKind::Auth, Counter::TriesLeft(1), lang));
-        snapshot(&mut window.harness, &format!("one-try-left-{name}"));
-        results.extend_harness(&mut window.harness);
-    }
-    results.unwrap();
+    in_both_languages(
+        "one-try-left",
+        |lang| {
+            let mut state = CardState::demo();
+            state.auth.tries_left = 1;
+            let mut window = model(state, lang);
+            window.wait_for_label(&counter_name(PinKind::Auth, Counter::TriesLeft(1), lang));
+            window
+        },
+        window_harness,
+    );
 }
 
 #[test]
@@ -108,16 +134,17 @@ fn one_try_left() {
     ignore = "snapshots are rendered with wgpu on Mesa's lavapipe (Linux); Wine has no Vulkan"
 )]
 fn blocked() {
-    let mut results = SnapshotResults::new();
-    for (lang, name) in LANGS {
-        let mut state = CardState::demo();
-        state.auth.tries_left = 0;
-        let mut window = model(state, lang);
-        window.wait_for_label(&text::next_steps(PinKind::Auth, lang));
-        snapshot(&mut window.harness, &format!("blocked-{name}"));
-        results.extend_harness(&mut window.harness);
-    }
-    results.unwrap();
+    in_both_languages(
+        "blocked",
+        |lang| {
+            let mut state = CardState::demo();
+            state.auth.tries_left = 0;
+            let mut window = model(state, lang);
+            window.wait_for_label(&text::next_steps(PinKind::Auth, lang));
+            window
+        },
+        window_harness,
+    );
 }
 
 #[test]
@@ -126,19 +153,20 @@ fn blocked() {
     ignore = "snapshots are rendered with wgpu on Mesa's lavapipe (Linux); Wine has no Vulkan"
 )]
 fn test_pin_dialog() {
-    let mut results = SnapshotResults::new();
-    for (lang, name) in LANGS {
-        let mut window = model(CardState::demo(), lang);
-        window.click(&labels::test_pin(PinKind::Auth, lang));
-        window.wait_for("the PIN field", |h| {
-            h.query_by_role(Role::PasswordInput).is_some()
-        });
-        window.harness.event(eframe::egui::Event::Text("12".into()));
-        window.harness.run_ok();
-        snapshot(&mut window.harness, &format!("test-pin-{name}"));
-        results.extend_harness(&mut window.harness);
-    }
-    results.unwrap();
+    in_both_languages(
+        "test-pin",
+        |lang| {
+            let mut window = model(CardState::demo(), lang);
+            window.click(&labels::test_pin(PinKind::Auth, lang));
+            window.wait_for("the PIN field", |h| {
+                h.query_by_role(Role::PasswordInput).is_some()
+            });
+            window.harness.event(eframe::egui::Event::Text("12".into()));
+            window.harness.run_ok();
+            window
+        },
+        window_harness,
+    );
 }
 
 #[test]
@@ -147,22 +175,23 @@ fn test_pin_dialog() {
     ignore = "snapshots are rendered with wgpu on Mesa's lavapipe (Linux); Wine has no Vulkan"
 )]
 fn check_result() {
-    let mut results = SnapshotResults::new();
-    for (lang, name) in LANGS {
-        let mut window = model(CardState::demo(), lang);
-        window.click(labels::check(lang));
-        window.wait_for("the check's PIN field", |h| {
-            h.query_by_role(Role::PasswordInput).is_some()
-        });
-        window.type_and_enter("1234");
-        window.wait_for_label(mynapin::text::check_summary(true, lang));
-        wait_for(&mut window.harness, "the revocation step", |h| {
-            h.query_all_by_label_contains(text::check_step_title(CheckStep::Revocation, lang))
-                .next()
-                .is_some()
-        });
-        snapshot(&mut window.harness, &format!("check-result-{name}"));
-        results.extend_harness(&mut window.harness);
-    }
-    results.unwrap();
+    in_both_languages(
+        "check-result",
+        |lang| {
+            let mut window = model(CardState::demo(), lang);
+            window.click(labels::check(lang));
+            window.wait_for("the check's PIN field", |h| {
+                h.query_by_role(Role::PasswordInput).is_some()
+            });
+            window.type_and_enter("1234");
+            window.wait_for_label(mynapin::text::check_summary(true, lang));
+            wait_for(&mut window.harness, "the revocation step", |h| {
+                h.query_all_by_label_contains(text::check_step_title(CheckStep::Revocation, lang))
+                    .next()
+                    .is_some()
+            });
+            window
+        },
+        window_harness,
+    );
 }
